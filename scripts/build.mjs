@@ -1,0 +1,97 @@
+// Builds the npm package in pkg/ from the Rust crate:
+//   cargo (wasm32, release) → wasm-bindgen --target web → wasm-opt → esbuild, one bundle per runtime.
+// Prints (and writes to pkg/dist/sizes.json) the raw and gzip sizes of the .wasm and of each glue.
+//
+//   node scripts/build.mjs            # release build
+//   PAYSG_WASM_OPT=-Oz node scripts/build.mjs   # another wasm-opt level (default -O3)
+import { execFileSync } from "node:child_process";
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { gzipSync } from "node:zlib";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const pkg = join(root, "pkg");
+const gen = join(pkg, "gen");
+const dist = join(pkg, "dist");
+const bin = (name) => join(root, "node_modules", ".bin", name);
+
+function fail(msg) {
+  console.error(`build: error: ${msg}`);
+  process.exit(1);
+}
+function run(cmd, args, opts = {}) {
+  try {
+    execFileSync(cmd, args, { stdio: ["ignore", "inherit", "inherit"], cwd: root, ...opts });
+  } catch (e) {
+    if (e.code === "ENOENT") fail(`${cmd} not found: run 'bash scripts/setup.sh' first`);
+    fail(`${cmd} ${args.join(" ")} exited with ${e.status}`);
+  }
+}
+for (const tool of ["wasm-opt", "esbuild"]) {
+  if (!existsSync(bin(tool))) fail(`node_modules/.bin/${tool} not found: run 'npm ci' (or 'bash scripts/setup.sh')`);
+}
+
+// 1. Rust → wasm
+run("cargo", ["build", "--quiet", "--release", "--target", "wasm32-unknown-unknown", "-p", "paysg", "--lib"]);
+const rawWasm = join(root, "target", "wasm32-unknown-unknown", "release", "paysg.wasm");
+
+// 2. wasm-bindgen glue (target web: the only glue that loads in workerd, Node and browsers alike)
+rmSync(gen, { recursive: true, force: true });
+rmSync(dist, { recursive: true, force: true });
+run("wasm-bindgen", [rawWasm, "--target", "web", "--out-dir", gen, "--out-name", "paysg",
+  "--remove-name-section", "--remove-producers-section", "--omit-default-module-path"]);
+
+// 3. wasm-opt from npm binaryen (never Debian's binaryen 108: its output does not instantiate)
+mkdirSync(dist, { recursive: true });
+const level = process.env.PAYSG_WASM_OPT || "-O3";
+run(bin("wasm-opt"), [join(gen, "paysg_bg.wasm"), level, "--strip-debug", "--strip-producers",
+  "--enable-bulk-memory", "--enable-nontrapping-float-to-int", "--enable-sign-ext",
+  "--enable-mutable-globals", "--enable-reference-types", "--enable-multivalue",
+  "-o", join(dist, "paysg_bg.wasm")]);
+
+// 4. One bundle per runtime. The .wasm stays a separate file next to each bundle.
+const require = createRequire(import.meta.url);
+const esbuild = require(join(root, "node_modules", "esbuild"));
+const wasmExternal = {
+  name: "wasm-external",
+  setup(b) {
+    b.onResolve({ filter: /\.wasm$/ }, () => ({ path: "./paysg_bg.wasm", external: true }));
+  },
+};
+const common = { bundle: true, legalComments: "none", logLevel: "warning", target: "es2022", plugins: [wasmExternal] };
+await esbuild.build({ ...common, entryPoints: [join(pkg, "src", "entry-workerd.js")], outfile: join(dist, "workerd.mjs"), format: "esm", platform: "neutral" });
+await esbuild.build({ ...common, entryPoints: [join(pkg, "src", "entry-browser.js")], outfile: join(dist, "browser.mjs"), format: "esm", platform: "browser" });
+await esbuild.build({
+  ...common, entryPoints: [join(pkg, "src", "entry-node.js")], outfile: join(dist, "node.cjs"), format: "cjs", platform: "node",
+  // The web glue's default init() reads import.meta.url; the Node entry never calls it.
+  define: { "import.meta.url": "undefined" },
+});
+// Node ESM re-exports the CommonJS build, so `import` and `require` share one wasm instance
+// and one set of error classes (no dual-package hazard).
+const names = Object.keys(require(join(dist, "node.cjs"))).sort();
+writeFileSync(join(dist, "node.mjs"),
+  `import m from "./node.cjs";\nexport const { ${names.join(", ")} } = m;\nexport default m;\n`);
+
+// 5. Types: hand-written declarations of the public surface, for import and for require.
+const dts = readFileSync(join(pkg, "src", "index.d.ts"), "utf8");
+writeFileSync(join(dist, "index.d.ts"), dts);
+writeFileSync(join(dist, "index.d.cts"), dts);
+for (const f of ["README.md", "LICENSE"]) if (existsSync(join(root, f))) copyFileSync(join(root, f), join(pkg, f));
+
+// 6. Sizes
+const size = (f) => {
+  const b = readFileSync(join(dist, f));
+  return { raw: b.length, gzip: gzipSync(b, { level: 9 }).length };
+};
+const sizes = { wasmOpt: level, wasm: size("paysg_bg.wasm") };
+for (const f of ["workerd.mjs", "browser.mjs", "node.cjs", "node.mjs"]) sizes[f] = size(f);
+sizes.workerBundleGzip = sizes.wasm.gzip + sizes["workerd.mjs"].gzip;
+writeFileSync(join(dist, "sizes.json"), JSON.stringify(sizes, null, 2) + "\n");
+const kb = (n) => `${(n / 1024).toFixed(1)} KiB`;
+console.log(`build: pkg/dist (wasm-opt ${level})`);
+for (const [f, s] of Object.entries(sizes)) {
+  if (typeof s === "object") console.log(`  ${f.padEnd(14)} ${String(s.raw).padStart(8)} B raw  ${String(s.gzip).padStart(7)} B gzip  (${kb(s.gzip)})`);
+}
+console.log(`  Worker total (wasm + workerd glue), gzip: ${sizes.workerBundleGzip} B (${kb(sizes.workerBundleGzip)})`);

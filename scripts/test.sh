@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Every test of the project, in order of cost: lints, native Rust tests, the build, wasm tests in
+# Node and Chromium, then the JS tests against the packed package. `npm test` runs set-up first.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export WRANGLER_SEND_METRICS=false
+export CHROMEDRIVER=${CHROMEDRIVER:-$(command -v chromedriver || true)}
+start=$(date +%s)
+step() { printf '\n== %s (%ss)\n' "$*" "$(( $(date +%s) - start ))"; }
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+
+step "cargo clippy (host)"
+cargo clippy --quiet --workspace --all-targets -- -D warnings
+step "cargo clippy (wasm32)"
+cargo clippy --quiet --workspace --all-targets --target wasm32-unknown-unknown -- -D warnings
+
+step "cargo test (native)"
+cargo test --quiet --workspace
+
+step "build pkg/"
+node scripts/build.mjs
+
+step "wasm tests in Node"
+WASM_BINDGEN_TEST_ONLY_NODE=1 cargo test -p paysg --target wasm32-unknown-unknown --test wasm_node
+step "wasm tests in headless Chromium"
+cargo test -p paysg --target wasm32-unknown-unknown --test wasm_browser
+
+step "pack and install into a temporary project"
+PAYSG_TEST_PROJECT=$(node --input-type=module -e 'import { packAndInstall } from "./tests/js/helpers.mjs"; console.log(packAndInstall());')
+export PAYSG_TEST_PROJECT
+
+step "JS tests against the packed package (Node, workerd, Chromium, tsc)"
+node --test --test-reporter=spec --test-concurrency=2 tests/js/
+
+step "done"

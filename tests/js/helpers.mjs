@@ -1,0 +1,116 @@
+// Shared helpers of the JS tests. They run against the *packed* package, installed into a
+// temporary project the way a user installs it (`npm pack ./pkg` → `npm install paysg-x.tgz`).
+import { execFileSync, spawn } from "node:child_process";
+import { createServer } from "node:http";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, extname, join, normalize } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+export const bin = (name) => join(root, "node_modules", ".bin", name);
+
+/**
+ * The temporary project with the packed package installed. scripts/test.sh packs once and passes
+ * it in PAYSG_TEST_PROJECT; a test file run on its own packs for itself.
+ */
+export function testProject() {
+  const given = process.env.PAYSG_TEST_PROJECT;
+  if (given && existsSync(join(given, "node_modules", "paysg", "package.json"))) return given;
+  return packAndInstall();
+}
+
+/** Packs pkg/ and installs the tarball into a fresh project; returns the project's folder. */
+export function packAndInstall() {
+  if (!existsSync(join(root, "pkg", "dist", "paysg_bg.wasm"))) {
+    throw new Error("pkg/dist is not built: run `npm run build` first");
+  }
+  const dir = mkdtempSync(join(tmpdir(), "paysg-user-"));
+  execFileSync("npm", ["pack", join(root, "pkg"), "--pack-destination", dir, "--silent"], { stdio: "pipe" });
+  const tgz = readdirSync(dir).find((f) => f.endsWith(".tgz"));
+  writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "paysg-user", private: true, type: "module" }));
+  execFileSync("npm", ["install", "--offline", "--no-audit", "--no-fund", "--silent", `./${tgz}`], { cwd: dir, stdio: "pipe" });
+  return dir;
+}
+
+/** Runs `node` with the given args in `cwd`; resolves to { code, stdout, stderr }. */
+export function runNode(args, cwd) {
+  return new Promise((resolve) => {
+    const p = spawn(process.execPath, args, { cwd, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "", stderr = "";
+    p.stdout.on("data", (d) => (stdout += d));
+    p.stderr.on("data", (d) => (stderr += d));
+    p.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/**
+ * Bundles a Worker the way a user deploys one (`wrangler deploy --dry-run`, which resolves the
+ * package's `workerd` condition and keeps the .wasm as a module), and returns the output folder.
+ */
+export function bundleWorker(projectDir, name, source) {
+  const wdir = join(projectDir, `worker-${name}`);
+  mkdirSync(wdir, { recursive: true });
+  writeFileSync(join(wdir, "worker.js"), source);
+  writeFileSync(join(wdir, "wrangler.toml"), `name = "${name}"\nmain = "worker.js"\ncompatibility_date = "2026-04-01"\n`);
+  execFileSync(bin("wrangler"), ["deploy", "--dry-run", "--outdir", "out"], {
+    cwd: wdir, stdio: "pipe", env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "1" },
+  });
+  return join(wdir, "out");
+}
+
+/** Starts a Miniflare instance for a bundle made by bundleWorker. Call `dispose()` when done. */
+export async function startMiniflare(outDir, bindings = {}) {
+  const { Miniflare } = await import(join(root, "node_modules", "miniflare", "dist", "src", "index.js"));
+  const mf = new Miniflare({
+    modules: true,
+    scriptPath: join(outDir, "worker.js"),
+    modulesRoot: outDir,
+    modulesRules: [
+      { type: "ESModule", include: ["**/*.js", "**/*.mjs"] },
+      { type: "CompiledWasm", include: ["**/*.wasm"] },
+    ],
+    compatibilityDate: "2026-04-01",
+    bindings,
+    cf: false,
+  });
+  try {
+    await mf.ready;
+  } catch (e) {
+    await mf.dispose();
+    throw e;
+  }
+  return mf;
+}
+
+const mime = { ".html": "text/html", ".js": "text/javascript", ".mjs": "text/javascript", ".wasm": "application/wasm", ".json": "application/json" };
+
+/** Serves `dir` as static files on 127.0.0.1; resolves to { url, close }. */
+export function serveStatic(dir) {
+  const server = createServer((req, res) => {
+    const path = normalize(decodeURIComponent(new URL(req.url, "http://x").pathname));
+    const file = join(dir, path.endsWith("/") ? `${path}index.html` : path);
+    if (!file.startsWith(dir) || !existsSync(file)) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { "content-type": mime[extname(file)] || "application/octet-stream" });
+    res.end(readFileSync(file));
+  });
+  return new Promise((resolve) => {
+    server.listen(0, "127.0.0.1", () => {
+      resolve({ url: `http://127.0.0.1:${server.address().port}`, close: () => new Promise((r) => server.close(r)) });
+    });
+  });
+}
+
+/** Launches the system Chromium headless through playwright-core (no browser download). */
+export async function launchChromium() {
+  const { chromium } = await import(join(root, "node_modules", "playwright-core", "index.mjs"));
+  // playwright-core starts it with a fresh temporary profile of its own.
+  return chromium.launch({
+    executablePath: process.env.PAYSG_CHROMIUM || "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+      "--disable-sync", "--no-first-run", "--disable-quic"],
+  });
+}

@@ -1,0 +1,111 @@
+// The packed package loads and answers a call in every runtime it promises: Node ESM, Node
+// CommonJS, workerd (through wrangler's bundling and Miniflare), headless Chromium, and
+// TypeScript's `node16` and `bundler` resolution.
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import { bin, bundleWorker, launchChromium, root, runNode, serveStatic, startMiniflare, testProject } from "./helpers.mjs";
+
+const expectedVersion = JSON.parse(readFileSync(join(root, "pkg", "package.json"), "utf8")).version;
+let project;
+before(() => {
+  project = testProject();
+});
+
+describe("packed package", () => {
+  test("has no runtime dependencies and ships only the built files", () => {
+    const meta = JSON.parse(readFileSync(join(project, "node_modules", "paysg", "package.json"), "utf8"));
+    assert.equal(meta.dependencies, undefined);
+    const files = execFileSync("find", [".", "-type", "f"], { cwd: join(project, "node_modules", "paysg") })
+      .toString().trim().split("\n").map((f) => f.slice(2)).sort();
+    assert.deepEqual(files, [
+      "LICENSE", "README.md", "dist/browser.mjs", "dist/index.d.cts", "dist/index.d.ts", "dist/node.cjs",
+      "dist/node.mjs", "dist/paysg_bg.wasm", "dist/workerd.mjs", "package.json",
+    ]);
+  });
+
+  test("loads in Node as ESM", async () => {
+    writeFileSync(join(project, "esm.mjs"), 'import { version } from "paysg";\nconsole.log(version());\n');
+    const r = await runNode(["esm.mjs"], project);
+    assert.equal(r.stderr, "");
+    assert.equal(r.stdout.trim(), expectedVersion);
+  });
+
+  test("loads in Node as CommonJS", async () => {
+    writeFileSync(join(project, "cjs.cjs"), 'const { version } = require("paysg");\nconsole.log(version());\n');
+    const r = await runNode(["cjs.cjs"], project);
+    assert.equal(r.stderr, "");
+    assert.equal(r.stdout.trim(), expectedVersion);
+  });
+
+  test("ESM and CommonJS share one instance in Node", async () => {
+    writeFileSync(join(project, "dual.mjs"), [
+      'import { createRequire } from "node:module";',
+      'import * as esm from "paysg";',
+      "const cjs = createRequire(import.meta.url)(\"paysg\");",
+      "console.log(esm.version === cjs.version);",
+    ].join("\n"));
+    const r = await runNode(["dual.mjs"], project);
+    assert.equal(r.stderr, "");
+    assert.equal(r.stdout.trim(), "true");
+  });
+
+  test("loads in workerd (wrangler bundle, Miniflare)", async () => {
+    const out = bundleWorker(project, "load", [
+      'import { version } from "paysg";',
+      "export default { async fetch() { return new Response(version()); } };",
+    ].join("\n"));
+    const mf = await startMiniflare(out);
+    try {
+      const res = await mf.dispatchFetch("http://localhost/");
+      assert.equal(res.status, 200);
+      assert.equal(await res.text(), expectedVersion);
+    } finally {
+      await mf.dispose();
+    }
+  });
+
+  test("loads in headless Chromium through the `browser` export", async () => {
+    const meta = JSON.parse(readFileSync(join(project, "node_modules", "paysg", "package.json"), "utf8"));
+    const entry = meta.exports["."].browser.replace(/^\.\//, "/node_modules/paysg/");
+    mkdirSync(join(project, "web"), { recursive: true });
+    writeFileSync(join(project, "index.html"), `<!doctype html><meta charset="utf-8">
+<script type="importmap">{ "imports": { "paysg": "${entry}" } }</script>
+<script type="module">
+  import { version } from "paysg";
+  window.__result = version();
+</script>`);
+    const server = await serveStatic(project);
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage();
+      const errors = [];
+      page.on("pageerror", (e) => errors.push(String(e)));
+      await page.goto(`${server.url}/index.html`);
+      const got = await page.waitForFunction(() => window.__result, null, { timeout: 15_000 });
+      assert.equal(await got.jsonValue(), expectedVersion);
+      assert.deepEqual(errors, []);
+    } finally {
+      await browser.close();
+      await server.close();
+    }
+  });
+
+  for (const moduleResolution of ["node16", "bundler"]) {
+    test(`type-checks with moduleResolution ${moduleResolution}`, () => {
+      const dir = join(project, `ts-${moduleResolution}`);
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, "use.mts"), 'import { version } from "paysg";\nconst v: string = version();\nexport { v };\n');
+      writeFileSync(join(dir, "tsconfig.json"), JSON.stringify({
+        compilerOptions: {
+          module: moduleResolution === "node16" ? "node16" : "esnext", moduleResolution,
+          target: "es2022", strict: true, noEmit: true, skipLibCheck: false, types: [],
+        },
+        files: ["use.mts"],
+      }));
+      execFileSync(bin("tsc"), ["-p", dir], { stdio: "pipe" });
+    });
+  }
+});
