@@ -11,6 +11,12 @@
 /// The SDK version, as published in the npm package and sent in the `User-Agent`-style header.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
+pub mod dates;
+pub mod json;
+pub mod request;
+pub mod text_api;
+pub mod validate;
+
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 

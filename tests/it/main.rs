@@ -1,4 +1,10 @@
 //! Native integration tests of the `paysg` crate's public Rust API.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code
+#![cfg(not(target_arch = "wasm32"))] // native tests; the wasm ones are wasm_node and wasm_browser
+
+mod request;
+mod text_api;
+mod validate;
 
 #[test]
 fn version_matches_the_npm_package() {

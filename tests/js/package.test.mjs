@@ -97,7 +97,16 @@ describe("packed package", () => {
     test(`type-checks with moduleResolution ${moduleResolution}`, () => {
       const dir = join(project, `ts-${moduleResolution}`);
       mkdirSync(dir, { recursive: true });
-      writeFileSync(join(dir, "use.mts"), 'import { version } from "paysg";\nconst v: string = version();\nexport { v };\n');
+      writeFileSync(join(dir, "use.mts"), [
+        'import { version, validateCreatePayment, buildCreatePaymentRequest, PaySGValidationError, type FieldError, type CreatePaymentInput } from "paysg";',
+        "const v: string = version();",
+        'const input: CreatePaymentInput = { reference_id: "r", payer_name: "p", description: "d", amount_in_cents: 1, due_date: new Date() };',
+        "const r = validateCreatePayment(input);",
+        "const errors: FieldError[] = r.ok ? [] : r.errors;",
+        "const amount: number | undefined = r.ok ? r.value.amount_in_cents : undefined;",
+        'try { buildCreatePaymentRequest(input, { apiKey: "k", paymentServiceId: "s" }).body.length; } catch (e) { if (e instanceof PaySGValidationError) errors.push(...e.errors); }',
+        "export { v, errors, amount };",
+      ].join("\n"));
       writeFileSync(join(dir, "tsconfig.json"), JSON.stringify({
         compilerOptions: {
           module: moduleResolution === "node16" ? "node16" : "esnext", moduleResolution,

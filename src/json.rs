@@ -1,0 +1,207 @@
+//! A borrowed, loosely typed view of a JSON document.
+//!
+//! Input from JS arrives as JSON text (from `JSON.stringify`, which is native and fast). It is
+//! parsed by `serde_json` into [`Json`], which keeps every key and every type so that validation
+//! can report *all* problems at once (a typed `Deserialize` would stop at the first). Strings
+//! without escapes borrow from the input; objects keep their entries in order, in a `Vec`.
+
+use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use std::borrow::Cow;
+use std::fmt;
+
+/// One JSON value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Json<'a> {
+    /// `null`.
+    Null,
+    /// `true` or `false`.
+    Bool(bool),
+    /// Any number. JSON produced by `JSON.stringify` only holds numbers a JS `number` can hold,
+    /// so `f64` loses nothing.
+    Num(f64),
+    /// A string.
+    Str(Cow<'a, str>),
+    /// An array.
+    Arr(Vec<Json<'a>>),
+    /// An object, with its entries in document order (duplicates kept).
+    Obj(Vec<(Cow<'a, str>, Json<'a>)>),
+}
+
+impl<'a> Json<'a> {
+    /// Parses JSON text.
+    ///
+    /// # Errors
+    ///
+    /// Returns `serde_json`'s error for text that is not JSON (or nested more than 128 deep).
+    pub fn parse(text: &'a str) -> Result<Self, serde_json::Error> {
+        serde_json::from_str(text)
+    }
+
+    /// The JavaScript-style name of this value's type, for messages (`"string"`, `"number"`,
+    /// `"boolean"`, `"null"`, `"array"`, `"object"`).
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Json::Obj(e) if e.len() == 1 && e[0].0 == BIGINT_MARKER => "bigint",
+            Json::Null => "null",
+            Json::Bool(_) => "boolean",
+            Json::Num(_) => "number",
+            Json::Str(_) => "string",
+            Json::Arr(_) => "array",
+            Json::Obj(_) => "object",
+        }
+    }
+}
+
+/// The key of the one-entry object the JS layer writes for a `BigInt` (which `JSON.stringify`
+/// cannot write), so that messages can name the type.
+pub const BIGINT_MARKER: &str = "\u{0}bigint";
+
+/// What the JS layer hands over: JSON text from `JSON.stringify`; `""` when that gave
+/// `undefined` (for `undefined`, a function or a symbol); `"\0"` followed by the reason when the
+/// value could not be written as JSON at all (a cycle, a getter that throws).
+///
+/// # Errors
+///
+/// The JS type name (`"undefined"`) or the reason, for a message.
+pub fn from_js(text: &str) -> Result<Json<'_>, String> {
+    if text.is_empty() {
+        return Err("undefined".to_owned());
+    }
+    if let Some(reason) = text.strip_prefix('\0') {
+        return Err(format!("a value that cannot be read as JSON ({reason})"));
+    }
+    Json::parse(text).map_err(|e| format!("text that is not JSON ({e})"))
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Json<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(JsonVisitor)
+    }
+}
+
+struct JsonVisitor;
+
+impl<'de> Visitor<'de> for JsonVisitor {
+    type Value = Json<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(Json::Null)
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+        Ok(Json::Bool(v))
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(Json::Num(v as f64))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(Json::Num(v as f64))
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        Ok(Json::Num(v))
+    }
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+        Ok(Json::Str(Cow::Borrowed(v)))
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(Json::Str(Cow::Owned(v.to_owned())))
+    }
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+        Ok(Json::Str(Cow::Owned(v)))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(64));
+        while let Some(item) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(Json::Arr(items))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut entries = Vec::with_capacity(map.size_hint().unwrap_or(0).min(64));
+        while let Some(key) = map.next_key::<Key<'de>>()? {
+            entries.push((key.0, map.next_value()?));
+        }
+        Ok(Json::Obj(entries))
+    }
+}
+
+/// An object key, borrowed when it has no escapes.
+struct Key<'a>(Cow<'a, str>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for Key<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+        impl<'de> Visitor<'de> for KeyVisitor {
+            type Value = Key<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a string key")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+                Ok(Key(Cow::Borrowed(v)))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(Key(Cow::Owned(v.to_owned())))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+                Ok(Key(Cow::Owned(v)))
+            }
+        }
+        d.deserialize_str(KeyVisitor)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_every_type_and_borrows_plain_strings() {
+        let text = r#"{"a":null,"b":true,"c":1.5,"d":"x","e":[1,"y"],"f":{"g":"h\n"}}"#;
+        let j = Json::parse(text).unwrap();
+        let Json::Obj(entries) = j else {
+            panic!("not an object")
+        };
+        let names: Vec<_> = entries
+            .iter()
+            .map(|(k, v)| (k.as_ref(), v.type_name()))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                ("a", "null"),
+                ("b", "boolean"),
+                ("c", "number"),
+                ("d", "string"),
+                ("e", "array"),
+                ("f", "object")
+            ]
+        );
+        assert!(matches!(&entries[3].1, Json::Str(Cow::Borrowed("x"))));
+        let Json::Obj(inner) = &entries[5].1 else {
+            panic!()
+        };
+        assert!(matches!(&inner[0].1, Json::Str(Cow::Owned(s)) if s == "h\n"));
+    }
+
+    #[test]
+    fn keeps_duplicate_keys_and_order() {
+        let Json::Obj(e) = Json::parse(r#"{"b":1,"a":2,"b":3}"#).unwrap() else {
+            panic!()
+        };
+        assert_eq!(
+            e.iter().map(|(k, _)| k.as_ref()).collect::<Vec<_>>(),
+            ["b", "a", "b"]
+        );
+    }
+
+    #[test]
+    fn rejects_bad_text_and_deep_nesting_without_panicking() {
+        assert!(Json::parse("{").is_err());
+        assert!(Json::parse("").is_err());
+        assert!(Json::parse("NaN").is_err());
+        let deep = "[".repeat(10_000) + &"]".repeat(10_000);
+        assert!(Json::parse(&deep).is_err());
+    }
+}

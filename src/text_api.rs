@@ -1,0 +1,84 @@
+//! The text-in, text-out functions behind the wasm exports.
+//!
+//! Crossing the JS↔wasm boundary is cheapest as one string each way: JS writes its input with
+//! `JSON.stringify` (native, and it drops `undefined` the way the body must), Rust answers with a
+//! JSON document that JS reads with `JSON.parse`. Building JS objects field by field from Rust
+//! costs microseconds; these functions are plain Rust and are tested natively.
+
+use crate::json::{self, Json};
+use crate::request;
+use crate::validate::{self, Code, FieldError};
+
+fn errors_json(errors: &[FieldError]) -> String {
+    format!(
+        r#"{{"ok":false,"errors":{}}}"#,
+        serde_json::to_string(errors).unwrap_or_else(|_| "[]".to_owned())
+    )
+}
+
+fn ok_json(value: &str) -> String {
+    format!(r#"{{"ok":true,"value":{value}}}"#)
+}
+
+/// Reads what the JS layer handed over (see [`json::from_js`]), or the error for `what`.
+fn read<'a>(text: &'a str, what: &str) -> Result<Json<'a>, FieldError> {
+    json::from_js(text).map_err(|got| {
+        FieldError::new(
+            "",
+            Code::InvalidType,
+            format!("the {what} must be an object, got {got}"),
+        )
+    })
+}
+
+/// `validateCreatePayment`: `{"ok":true,"value":{…normalised body…}}` or
+/// `{"ok":false,"errors":[…]}`.
+pub fn validate_create_payment(input: &str) -> String {
+    match read(input, "payment") {
+        Err(e) => errors_json(&[e]),
+        Ok(j) => match validate::validate_create_payment(&j) {
+            Ok(v) => ok_json(&v.to_json()),
+            Err(errors) => errors_json(&errors),
+        },
+    }
+}
+
+/// `validateRefund`: like [`validate_create_payment`] for `{ refund_amount_in_cents }`.
+pub fn validate_refund(input: &str) -> String {
+    match read(input, "refund") {
+        Err(e) => errors_json(&[e]),
+        Ok(j) => match validate::validate_refund(&j) {
+            Ok(v) => ok_json(&serde_json::to_string(&v).unwrap_or_default()),
+            Err(errors) => errors_json(&errors),
+        },
+    }
+}
+
+/// `buildCreatePaymentRequest`: `{"ok":true,"value":{method,url,headers,body}}` or the errors
+/// of the body and of the options together.
+pub fn build_create_payment_request(input: &str, opts: &str) -> String {
+    let input = read(input, "payment");
+    let opts = read(opts, "options");
+    match (input, opts) {
+        (Ok(i), Ok(o)) => match request::build_create_payment(&i, &o) {
+            Ok(req) => ok_json(&req.to_json()),
+            Err(errors) => errors_json(&errors),
+        },
+        (i, o) => {
+            let mut errors = Vec::new();
+            match i {
+                Err(e) => errors.push(e),
+                Ok(i) => errors.extend(
+                    validate::validate_create_payment(&i)
+                        .err()
+                        .unwrap_or_default(),
+                ),
+            }
+            if let Err(mut e) = o {
+                e.field = "options".to_owned();
+                errors.push(e);
+            }
+            errors_json(&errors)
+        }
+    }
+}

@@ -1,0 +1,225 @@
+// Validation and request building through the packed package in Node: a table of cases, the
+// seed example byte for byte, error classes, and thousands of random values with no throw, no
+// trap, and the module still working afterwards.
+import assert from "node:assert/strict";
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import { before, describe, test } from "node:test";
+import { testProject } from "./helpers.mjs";
+
+let paysg;
+before(async () => {
+  const project = testProject();
+  paysg = await import(join(project, "node_modules", "paysg", "dist", "node.mjs"));
+  // the same module through package resolution, as users import it
+  paysg = createRequire(join(project, "x.js"))("paysg");
+});
+
+const seed = {
+  reference_id: "PAYMENT_001",
+  payer_name: "Andy Lau",
+  description: "Test payment",
+  amount_in_cents: 1100,
+  due_date: "31-DEC-2023",
+  return_url: "https://open.gov.sg",
+  metadata: { "product code": "123" },
+};
+const seedBody = '{"reference_id":"PAYMENT_001","payer_name":"Andy Lau","description":"Test payment","amount_in_cents":1100,"due_date":"31-DEC-2023","metadata":{"product code":"123"},"return_url":"https://open.gov.sg"}';
+const PSID = "payment_service_fe5b1b0b-065a-43b8-939d-03ab2b67ede9";
+
+const codes = (r) => (r.ok ? [] : r.errors.map((e) => `${e.field}:${e.code}`));
+
+describe("validateCreatePayment", () => {
+  test("the seed example validates to the exact body", () => {
+    const r = paysg.validateCreatePayment(seed);
+    assert.equal(r.ok, true);
+    assert.equal(JSON.stringify(r.value), seedBody);
+  });
+
+  const cases = [
+    ["missing everything", {}, ["reference_id:required", "payer_name:required", "description:required", "amount_in_cents:required"]],
+    ["reference_id 255", { reference_id: "r".repeat(255) }, []],
+    ["reference_id 256", { reference_id: "r".repeat(256) }, ["reference_id:too_long"]],
+    ["payer_identifier 10", { payer_identifier: "S1234567DA" }, []],
+    ["payer_identifier 11", { payer_identifier: "S1234567DAB" }, ["payer_identifier:too_long"]],
+    ["emoji count as two", { payer_identifier: "😀😀😀😀😀x" }, ["payer_identifier:too_long"]],
+    ["description 500", { description: "d".repeat(500) }, []],
+    ["description 501", { description: "d".repeat(501) }, ["description:too_long"]],
+    ["blank name", { payer_name: "   " }, ["payer_name:empty"]],
+    ["amount 1", { amount_in_cents: 1 }, []],
+    ["amount 0", { amount_in_cents: 0 }, ["amount_in_cents:out_of_range"]],
+    ["amount max", { amount_in_cents: 99_999_999 }, []],
+    ["amount max+1", { amount_in_cents: 100_000_000 }, ["amount_in_cents:out_of_range"]],
+    ["amount fraction", { amount_in_cents: 10.5 }, ["amount_in_cents:not_integer"]],
+    ["amount string", { amount_in_cents: "1100" }, ["amount_in_cents:invalid_type"]],
+    ["amount NaN", { amount_in_cents: NaN }, ["amount_in_cents:required"]],
+    ["amount bigint", { amount_in_cents: 1100n }, ["amount_in_cents:invalid_type"]],
+    ["bad email", { payer_email: "andy@" }, ["payer_email:invalid_email"]],
+    ["due date leap day", { due_date: "29-FEB-2024" }, []],
+    ["due date not leap", { due_date: "29-FEB-2023" }, ["due_date:invalid_date"]],
+    ["due date format", { due_date: "2023/12/31" }, ["due_date:invalid_format"]],
+    ["due date invalid Date", { due_date: new Date(NaN) }, ["due_date:invalid_format"]],
+    ["http return_url", { return_url: "http://open.gov.sg" }, ["return_url:not_https"]],
+    ["relative return_url", { return_url: "/paid" }, ["return_url:invalid_url"]],
+    ["metadata 10", { metadata: Object.fromEntries([...Array(10).keys()].map((i) => [`k${i}`, "v"])) }, []],
+    ["metadata 11", { metadata: Object.fromEntries([...Array(11).keys()].map((i) => [`k${i}`, "v"])) }, ["metadata:too_many_entries"]],
+    ["metadata key 41", { metadata: { ["k".repeat(41)]: "v" } }, [`metadata.${"k".repeat(41)}:too_long`]],
+    ["metadata number", { metadata: { branch_code: 12 } }, ["metadata.branch_code:invalid_type"]],
+    ["line item sum", { line_items: [{ description: "a", amount_in_cents: 20_000_000 }, { description: "b", amount_in_cents: 1 }] }, ["line_items:out_of_range"]],
+    ["unknown field", { amount: 5 }, ["amount:unknown_field"]],
+    ["undefined optional", { payer_email: undefined, due_date: undefined }, []],
+  ];
+  for (const [name, patch, want] of cases) {
+    test(name, () => {
+      const input = name === "missing everything" ? patch : { ...seed, ...patch };
+      assert.deepEqual(codes(paysg.validateCreatePayment(input)), want);
+    });
+  }
+
+  test("normalisation: Date and ISO due dates, undefined and null left out", () => {
+    const r = paysg.validateCreatePayment({
+      ...seed, due_date: new Date("2023-12-31T00:00:00+08:00"), payer_email: undefined, payer_address: null, return_url: "",
+    });
+    assert.equal(r.ok, true);
+    assert.equal(r.value.due_date, "31-DEC-2023");
+    assert.equal(paysg.validateCreatePayment({ ...seed, due_date: "2024-02-29" }).value.due_date, "29-FEB-2024");
+    assert.deepEqual(Object.keys(r.value), ["reference_id", "payer_name", "description", "amount_in_cents", "due_date", "metadata"]);
+    assert.equal(JSON.stringify(r.value).includes("null"), false);
+  });
+
+  test("messages name the rule and the limit", () => {
+    const r = paysg.validateCreatePayment({ ...seed, payer_identifier: "S1234567DAB" });
+    assert.deepEqual(r.errors, [{ field: "payer_identifier", code: "too_long", message: "payer_identifier is 11 characters long; PaySG allows at most 10" }]);
+  });
+
+  test("non-objects never throw", () => {
+    const cyclic = {};
+    cyclic.self = cyclic;
+    const throwing = { get reference_id() { throw new Error("boom"); } };
+    const proxy = new Proxy({}, { ownKeys() { throw new Error("trap"); } });
+    for (const v of [undefined, null, 0, "x", [], true, Symbol("s"), () => 1, 10n, cyclic, throwing, proxy, new Map(), Object.create(null)]) {
+      const r = paysg.validateCreatePayment(v);
+      assert.equal(r.ok, false);
+      assert.ok(r.errors.length >= 1);
+      for (const e of r.errors) assert.deepEqual(Object.keys(e), ["field", "code", "message"]);
+    }
+  });
+});
+
+describe("validateRefund", () => {
+  test("limits and types", () => {
+    assert.deepEqual(paysg.validateRefund({ refund_amount_in_cents: 500 }), { ok: true, value: { refund_amount_in_cents: 500 } });
+    assert.deepEqual(codes(paysg.validateRefund({ refund_amount_in_cents: 0 })), ["refund_amount_in_cents:out_of_range"]);
+    assert.deepEqual(codes(paysg.validateRefund({})), ["refund_amount_in_cents:required"]);
+    assert.deepEqual(codes(paysg.validateRefund(null)), [":invalid_type"]);
+  });
+});
+
+describe("buildCreatePaymentRequest", () => {
+  test("builds the seed request byte for byte", () => {
+    const r = paysg.buildCreatePaymentRequest(seed, { paymentServiceId: PSID, apiKey: "paysg_stag_abc", idempotencyKey: "af9be4e3-685d-4384-99c7-11774722d930" });
+    assert.deepEqual(r, {
+      method: "POST",
+      url: `https://api-staging.pay.gov.sg/v1/payment-services/${PSID}/payments`,
+      headers: { "x-api-key": "paysg_stag_abc", "content-type": "application/json", accept: "application/json", "idempotency-key": "af9be4e3-685d-4384-99c7-11774722d930" },
+      body: seedBody,
+    });
+    assert.equal(paysg.buildCreatePaymentRequest(seed, { paymentServiceId: PSID, apiKey: "paysg_live_abc" }).url, `https://api.pay.gov.sg/v1/payment-services/${PSID}/payments`);
+  });
+
+  test("throws PaySGValidationError with every problem, never showing the key", () => {
+    const key = "paysg_stag_TOPSECRET\n";
+    let err;
+    try {
+      paysg.buildCreatePaymentRequest({ ...seed, amount_in_cents: 0 }, { paymentServiceId: "svc", apiKey: key });
+    } catch (e) {
+      err = e;
+    }
+    assert.ok(err instanceof paysg.PaySGValidationError);
+    assert.ok(err instanceof paysg.PaySGError);
+    assert.ok(err instanceof Error);
+    assert.equal(err.name, "PaySGValidationError");
+    assert.equal(err.code, "validation_error");
+    assert.deepEqual(err.errors.map((e) => `${e.field}:${e.code}`), ["amount_in_cents:out_of_range", "paymentServiceId:invalid_format", "apiKey:invalid_format"]);
+    const everything = JSON.stringify({ m: err.message, s: err.stack, e: err.errors });
+    assert.equal(everything.includes("TOPSECRET"), false);
+  });
+
+  test("a key with an unknown prefix needs baseUrl", () => {
+    assert.throws(() => paysg.buildCreatePaymentRequest(seed, { paymentServiceId: PSID, apiKey: "invalid_key" }), (e) => e.errors[0].field === "baseUrl" && e.errors[0].code === "required");
+    const r = paysg.buildCreatePaymentRequest(seed, { paymentServiceId: "payment_service_a/b", apiKey: "invalid_key", baseUrl: "http://127.0.0.1:9000/" });
+    assert.equal(r.url, "http://127.0.0.1:9000/v1/payment-services/payment_service_a%2Fb/payments");
+  });
+});
+
+describe("error classes", () => {
+  test("exist with stable names and codes", () => {
+    const list = [
+      [new paysg.PaySGError("x"), "PaySGError", "paysg_error"],
+      [new paysg.PaySGValidationError([]), "PaySGValidationError", "validation_error"],
+      [new paysg.PaySGApiError({ status: 404, message: "nope", code: "not_found" }), "PaySGApiError", "not_found"],
+      [new paysg.PaySGConnectionError("down", new Error("ECONNRESET")), "PaySGConnectionError", "connection_error"],
+      [new paysg.PaySGTimeoutError(1000), "PaySGTimeoutError", "timeout"],
+      [new paysg.PaySGSignatureError("missing_header", "no header"), "PaySGSignatureError", "signature_error"],
+    ];
+    for (const [e, name, code] of list) {
+      assert.ok(e instanceof paysg.PaySGError && e instanceof Error);
+      assert.equal(e.name, name);
+      assert.equal(e.code, code);
+    }
+    assert.equal(list[3][0].cause.message, "ECONNRESET");
+  });
+});
+
+// A small deterministic PRNG so a failure can be replayed from its seed.
+function rng(seed) {
+  let s = seed >>> 0;
+  return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+}
+function randomValue(r, depth = 0) {
+  const pick = Math.floor(r() * (depth > 3 ? 9 : 12));
+  const str = () => {
+    const len = Math.floor(r() ** 2 * 600);
+    let s = "";
+    for (let i = 0; i < len; i++) {
+      const k = r();
+      s += k < 0.7 ? String.fromCharCode(32 + Math.floor(r() * 95)) : k < 0.85 ? String.fromCharCode(Math.floor(r() * 0x10000)) : "😀";
+    }
+    return s;
+  };
+  switch (pick) {
+    case 0: return undefined;
+    case 1: return null;
+    case 2: return r() < 0.5;
+    case 3: return Math.floor(r() * 2e8) - 1e7;
+    case 4: return [NaN, Infinity, -0, 1.5, 1e300, Number.MAX_SAFE_INTEGER][Math.floor(r() * 6)];
+    case 5: return str();
+    case 6: return ["31-DEC-2023", "2024-02-29", "https://a.sg", "a@b.sg", "29-FEB-2023"][Math.floor(r() * 5)];
+    case 7: return BigInt(Math.floor(r() * 1000));
+    case 8: return new Date(r() * 4e12 - 1e12);
+    default: {
+      if (pick === 9) return Array.from({ length: Math.floor(r() * 6) }, () => randomValue(r, depth + 1));
+      const keys = ["reference_id", "payer_name", "description", "amount_in_cents", "metadata", "line_items", "due_date", "return_url", "payer_email", "payer_identifier", "x"];
+      const o = {};
+      for (let i = Math.floor(r() * 12); i > 0; i--) o[r() < 0.8 ? keys[Math.floor(r() * keys.length)] : str().slice(0, 50)] = randomValue(r, depth + 1);
+      return o;
+    }
+  }
+}
+
+test("5,000 random values: no throw, no trap, and the module still works", () => {
+  const r = rng(20261122);
+  for (let i = 0; i < 5000; i++) {
+    const v = randomValue(r);
+    const o = randomValue(r);
+    const a = paysg.validateCreatePayment(v);
+    assert.equal(typeof a.ok, "boolean");
+    assert.equal(typeof paysg.validateRefund(v).ok, "boolean");
+    try {
+      paysg.buildCreatePaymentRequest(v, o);
+    } catch (e) {
+      assert.ok(e instanceof paysg.PaySGValidationError, `case ${i}: ${e}`);
+    }
+  }
+  assert.equal(JSON.stringify(paysg.validateCreatePayment(seed).value), seedBody);
+});
