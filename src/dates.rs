@@ -52,8 +52,24 @@ impl Date {
 
     /// PaySG's format: `31-DEC-2023`.
     pub fn to_paysg(self) -> String {
-        let m = MONTHS[usize::from(self.month - 1)];
-        format!("{:02}-{}-{:04}", self.day, m, self.year)
+        let m = MONTHS[usize::from(self.month.clamp(1, 12) - 1)].as_bytes();
+        let d = |n: u16| char::from(b'0' + (n % 10) as u8);
+        let (day, y) = (u16::from(self.day), self.year);
+        [
+            d(day / 10),
+            d(day),
+            '-',
+            char::from(m[0]),
+            char::from(m[1]),
+            char::from(m[2]),
+            '-',
+            d(y / 1000),
+            d(y / 100),
+            d(y / 10),
+            d(y),
+        ]
+        .iter()
+        .collect()
     }
 }
 

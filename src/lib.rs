@@ -12,6 +12,7 @@
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
 pub mod dates;
+pub mod fast;
 pub mod json;
 pub mod request;
 pub mod text_api;

@@ -233,6 +233,24 @@ pub const CREATE_PAYMENT_FIELDS: [&str; 11] = [
     "return_url",
 ];
 
+/// The index of a create-payment field in [`CREATE_PAYMENT_FIELDS`].
+fn field_index(key: &str) -> Option<usize> {
+    Some(match key {
+        "reference_id" => 0,
+        "payer_name" => 1,
+        "payer_address" => 2,
+        "payer_identifier" => 3,
+        "payer_email" => 4,
+        "description" => 5,
+        "amount_in_cents" => 6,
+        "due_date" => 7,
+        "metadata" => 8,
+        "line_items" => 9,
+        "return_url" => 10,
+        _ => return None,
+    })
+}
+
 /// Length as JavaScript counts it (UTF-16 code units).
 pub fn js_length(s: &str) -> usize {
     if s.is_ascii() {
@@ -414,17 +432,17 @@ pub fn is_email(s: &str) -> bool {
     if !local_ok || domain.len() > 253 {
         return false;
     }
-    let labels: Vec<&str> = domain.split('.').collect();
-    labels.len() >= 2
-        && labels.iter().all(|l| {
+    domain.contains('.')
+        && domain.split('.').all(|l| {
             !l.is_empty()
                 && l.len() <= 63
                 && !l.starts_with('-')
                 && !l.ends_with('-')
                 && l.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-')
         })
-        && labels
-            .last()
+        && domain
+            .rsplit('.')
+            .next()
             .is_some_and(|tld| tld.len() >= 2 && tld.bytes().all(|c| c.is_ascii_alphabetic()))
 }
 
@@ -510,7 +528,7 @@ pub fn validate_create_payment<'a>(input: &Json<'a>) -> Result<CreatePayment<'a>
     };
     let mut slots: [Option<&Json<'a>>; 11] = [None; 11];
     for (key, value) in entries {
-        match CREATE_PAYMENT_FIELDS.iter().position(|f| f == key) {
+        match field_index(key) {
             Some(i) => slots[i] = Some(value),
             None => {
                 let k = shown_key(key);
@@ -653,19 +671,19 @@ fn metadata_field<'a>(
     }
     let mut out = Vec::with_capacity(entries.len().min(METADATA_MAX_ENTRIES));
     for (key, value) in entries {
-        let field = format!("metadata.{}", shown_key(key));
+        let field = || format!("metadata.{}", shown_key(key));
         let key_len = js_length(key);
         let mut ok = true;
         if key.trim().is_empty() {
             p.push(
-                &*field,
+                field(),
                 Code::Empty,
                 "metadata keys must not be empty or only whitespace".to_owned(),
             );
             ok = false;
         } else if key_len > METADATA_KEY_MAX {
             p.push(
-                &*field,
+                field(),
                 Code::TooLong,
                 format!("metadata key is {key_len} characters long; PaySG allows at most {METADATA_KEY_MAX}"),
             );
@@ -676,7 +694,7 @@ fn metadata_field<'a>(
                 let len = js_length(v);
                 if len > METADATA_VALUE_MAX {
                     p.push(
-                        field,
+                        field(),
                         Code::TooLong,
                         format!("metadata value is {len} characters long; PaySG allows at most {METADATA_VALUE_MAX}"),
                     );
@@ -685,7 +703,7 @@ fn metadata_field<'a>(
                 }
             }
             other => p.push(
-                field,
+                field(),
                 Code::InvalidType,
                 format!("metadata values must be strings, got {}", other.type_name()),
             ),

@@ -64,7 +64,104 @@ function call(fn, ...texts) {
  *   every problem as `{ field, code, message }`.
  */
 export function validateCreatePayment(input) {
-  return call(raw.validateCreatePaymentText, encodePayment(input));
+  return fastValidate(input) ?? call(raw.validateCreatePaymentText, encodePayment(input));
+}
+
+// ---- fast path (see src/fast.rs) ------------------------------------------------------------
+// For plain inputs, the strings go into wasm memory with one encodeInto and the answer is a bit
+// mask; the rules still run in Rust. Any other shape, and every invalid input, takes the JSON
+// path above, which lists the problems. This code only routes and copies; it decides nothing.
+
+/** String fields in header order (src/fast.rs STRING_FIELDS). */
+const FAST_STRINGS = ["reference_id", "payer_name", "payer_address", "payer_identifier", "payer_email", "description", "due_date", "return_url"];
+const ABSENT = 0xffffffff;
+const INVALID = 0x80000000;
+const DUE_DATE_REWRITTEN = 0x40000000;
+const encoder = new TextEncoder();
+let memory, header, bytes, bytesPtr = 0, bytesCap = 0;
+
+function fastViews(need) {
+  if (memory === undefined) memory = raw.fastMemory();
+  if (need > bytesCap) {
+    bytesCap = Math.max(need, 1024);
+    bytesPtr = raw.fastBytes(bytesCap);
+    bytes = undefined;
+  }
+  if (bytes === undefined || bytes.buffer !== memory.buffer) {
+    header = new Uint32Array(memory.buffer, raw.fastHeader(), 32);
+    bytes = new Uint8Array(memory.buffer, bytesPtr, bytesCap);
+  }
+}
+
+/** The result for a plain valid input; undefined to take the JSON path. */
+function fastValidate(input) {
+  try {
+    if (input === null || typeof input !== "object" || Array.isArray(input)) return undefined;
+    const vals = new Array(8);
+    let amount, metadata, hasAmount = false, hasMetadata = false;
+    for (const k of Object.keys(input)) {
+      const v = input[k];
+      const i = FAST_STRINGS.indexOf(k);
+      if (i >= 0) {
+        if (typeof v === "string") vals[i] = v;
+        else if (v instanceof Date && k === "due_date") vals[i] = v.toISOString();
+        else if (v != null) return undefined;
+      } else if (k === "amount_in_cents") {
+        if (typeof v === "number") { amount = v; hasAmount = true; } else if (v != null) return undefined;
+      } else if (k === "metadata") {
+        if (v == null) continue;
+        if (typeof v !== "object" || Object.getPrototypeOf(v) !== Object.prototype) return undefined;
+        metadata = v;
+        hasMetadata = true;
+      } else if (k !== "line_items" || input[k] != null) {
+        return undefined;
+      }
+    }
+    let s = "";
+    const words = [];
+    for (let i = 0; i < 8; i++) {
+      const v = vals[i];
+      if (v === undefined) words.push(ABSENT);
+      else { words.push(v.length); s += v; }
+    }
+    const mdKeys = [], mdVals = [];
+    if (hasMetadata) {
+      for (const k of Object.keys(metadata)) {
+        const v = metadata[k];
+        if (typeof v !== "string" || mdKeys.length === 10) return undefined;
+        mdKeys.push(k);
+        mdVals.push(v);
+        words.push(k.length, v.length);
+        s += k;
+        s += v;
+      }
+    }
+    if (s.length > MAX_INPUT_CHARS) return undefined;
+    fastViews(s.length * 3);
+    for (let i = 0; i < 8; i++) header[i] = words[i];
+    header[8] = hasMetadata ? mdKeys.length : ABSENT;
+    for (let i = 8; i < words.length; i++) header[i + 1] = words[i];
+    header[31] = hasAmount ? 1 : 0;
+    const { written } = encoder.encodeInto(s, bytes);
+    const mask = raw.fastValidate(hasAmount ? amount : 0, written);
+    if (mask & INVALID) return undefined;
+    const value = {};
+    if (mask & 1) value.reference_id = vals[0];
+    if (mask & 2) value.payer_name = vals[1];
+    if (mask & 4) value.payer_address = vals[2];
+    if (mask & 8) value.payer_identifier = vals[3];
+    if (mask & 16) value.payer_email = vals[4];
+    value.description = vals[5];
+    value.amount_in_cents = amount;
+    if (mask & 128) value.due_date = mask & DUE_DATE_REWRITTEN ? String.fromCharCode(...bytes.subarray(0, 11)) : vals[6];
+    const md = {};
+    for (let i = 0; i < mdKeys.length; i++) md[mdKeys[i]] = mdVals[i];
+    value.metadata = md;
+    if (mask & 1024) value.return_url = vals[7];
+    return { ok: true, value };
+  } catch {
+    return undefined;
+  }
 }
 
 /**

@@ -29,3 +29,52 @@ pub fn validate_refund_text(input: &str) -> String {
 pub fn build_create_payment_request_text(input: &str, opts: &str) -> String {
     crate::text_api::build_create_payment_request(input, opts)
 }
+
+use std::cell::RefCell;
+
+thread_local! {
+    /// The fast path's header words (see [`crate::fast`]).
+    static HEADER: RefCell<Vec<u32>> = RefCell::new(vec![0; crate::fast::HEADER_WORDS]);
+    /// The fast path's string bytes.
+    static BYTES: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+}
+
+/// The module's `WebAssembly.Memory`, for the fast path's views.
+#[wasm_bindgen(js_name = fastMemory)]
+pub fn fast_memory() -> JsValue {
+    wasm_bindgen::memory()
+}
+
+/// Address of the fast path's header (32 `u32` words).
+#[wasm_bindgen(js_name = fastHeader)]
+pub fn fast_header() -> *mut u32 {
+    HEADER.with(|h| {
+        h.try_borrow_mut()
+            .map_or(std::ptr::null_mut(), |mut h| h.as_mut_ptr())
+    })
+}
+
+/// Makes the fast path's byte buffer hold at least `cap` bytes; returns its address (it moves
+/// when it grows, and memory growth detaches JS views: the JS layer re-reads both).
+#[wasm_bindgen(js_name = fastBytes)]
+pub fn fast_bytes(cap: usize) -> *mut u8 {
+    BYTES.with(|b| {
+        b.try_borrow_mut().map_or(std::ptr::null_mut(), |mut b| {
+            if b.len() < cap {
+                b.resize(cap, 0);
+            }
+            b.as_mut_ptr()
+        })
+    })
+}
+
+/// Runs [`crate::fast::validate`] on the first `len` bytes of the buffer.
+#[wasm_bindgen(js_name = fastValidate)]
+pub fn fast_validate(amount: f64, len: usize) -> u32 {
+    HEADER.with(|h| {
+        BYTES.with(|b| match (h.try_borrow(), b.try_borrow_mut()) {
+            (Ok(h), Ok(mut b)) => crate::fast::validate(&h, &mut b, len, amount),
+            _ => crate::fast::INVALID,
+        })
+    })
+}

@@ -223,3 +223,32 @@ test("5,000 random values: no throw, no trap, and the module still works", () =>
   }
   assert.equal(JSON.stringify(paysg.validateCreatePayment(seed).value), seedBody);
 });
+
+test("the fast path and the JSON path agree on 5,000 plain inputs", () => {
+  // An unknown key whose value is undefined sends an input down the JSON path (the fast path
+  // only takes inputs whose every key it knows) without changing the answer.
+  const r = rng(7);
+  const strs = ["", " ", "PAYMENT_001", "Andy Lau", "a@b.sg", "andy@", "31-DEC-2023", "31-dec-2023", "2024-02-29", "2023-02-29",
+    "2023-12-31T16:00:00.000Z", "https://open.gov.sg", "http://open.gov.sg", "😀😀😀😀😀", "😀😀😀😀😀x", "é".repeat(10), "x".repeat(256), "S1234567D"];
+  const fields = ["reference_id", "payer_name", "payer_address", "payer_identifier", "payer_email", "description", "due_date", "return_url"];
+  const pick = (a) => a[Math.floor(r() * a.length)];
+  let fast = 0;
+  for (let i = 0; i < 5000; i++) {
+    // a valid payment, then up to three mutations
+    const input = { reference_id: "R", payer_name: "P", description: "D", amount_in_cents: 100 };
+    if (r() < 0.5) Object.assign(input, { payer_email: "a@b.sg", due_date: "2024-02-29", return_url: "https://open.gov.sg", metadata: { a: "b" } });
+    for (let m = Math.floor(r() * 4); m > 0; m--) {
+      const k = Math.floor(r() * 12);
+      if (k < 8) input[fields[k]] = r() < 0.9 ? pick(strs) : pick([undefined, null]);
+      else if (k === 8) input.amount_in_cents = pick([1, 1100, 0, 99_999_999, 100_000_000, 1.5, -3, NaN, Infinity]);
+      else if (k === 9) input.metadata = Object.fromEntries(Array.from({ length: Math.floor(r() * 12) }, () => [pick(["a", "b", "c", "product code", "k".repeat(41), ""]), pick(strs)]));
+      else if (k === 10) input.due_date = new Date(r() * 4e12);
+      else delete input[pick(fields)];
+    }
+    const a = paysg.validateCreatePayment(input);
+    const b = paysg.validateCreatePayment({ ...input, __force_json_path: undefined });
+    assert.deepEqual(a, b, JSON.stringify(input));
+    if (a.ok) fast++;
+  }
+  assert.ok(fast > 1000, `only ${fast} valid inputs: the generator does not exercise the fast path`);
+});
