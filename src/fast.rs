@@ -25,6 +25,9 @@ pub const STRING_FIELDS: [&str; 8] = [
     "due_date",
     "return_url",
 ];
+// The answer mask has one bit per create-payment field, below the two flag bits.
+const _: () = assert!(CREATE_PAYMENT_FIELDS.len() == 11);
+
 /// Header word meaning "field absent".
 pub const ABSENT: u32 = u32::MAX;
 /// Header index of the metadata entry count (or [`ABSENT`]).
@@ -137,7 +140,6 @@ fn validate_inner(header: &[u32], bytes: &[u8], amount: f64) -> Option<(u32, Opt
         body.line_items.is_some(),
         body.return_url.is_some(),
     ];
-    debug_assert_eq!(kept.len(), CREATE_PAYMENT_FIELDS.len());
     let mask = kept
         .iter()
         .enumerate()

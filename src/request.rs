@@ -279,22 +279,10 @@ pub struct HttpRequest {
     /// The absolute URL.
     pub url: String,
     /// Header names (lower case) and values. Includes the API key: do not log them.
-    #[serde(serialize_with = "serialize_headers")]
+    #[serde(serialize_with = "validate::serialize_pairs")]
     pub headers: Vec<(&'static str, String)>,
     /// The JSON body, when the request has one.
     pub body: Option<String>,
-}
-
-fn serialize_headers<S: serde::Serializer>(
-    headers: &[(&'static str, String)],
-    s: S,
-) -> Result<S::Ok, S::Error> {
-    use serde::ser::SerializeMap;
-    let mut map = s.serialize_map(Some(headers.len()))?;
-    for (k, v) in headers {
-        map.serialize_entry(k, v)?;
-    }
-    map.end()
 }
 
 impl HttpRequest {

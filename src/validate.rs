@@ -192,8 +192,9 @@ pub struct CreatePayment<'a> {
     pub return_url: Option<Cow<'a, str>>,
 }
 
-fn serialize_pairs<S: Serializer>(
-    pairs: &[(Cow<'_, str>, Cow<'_, str>)],
+/// Serialises `(key, value)` pairs as a JSON object, in order.
+pub(crate) fn serialize_pairs<K: Serialize, V: Serialize, S: Serializer>(
+    pairs: &[(K, V)],
     s: S,
 ) -> Result<S::Ok, S::Error> {
     let mut map = s.serialize_map(Some(pairs.len()))?;
