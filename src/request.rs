@@ -128,6 +128,23 @@ fn option_str<'j>(p: &mut Vec<FieldError>, name: &str, v: Option<&'j Json<'_>>) 
     }
 }
 
+/// Like [`option_str`], but absent or `null` is a `required` problem.
+fn required_str<'j>(
+    p: &mut Vec<FieldError>,
+    name: &str,
+    v: Option<&'j Json<'_>>,
+) -> Option<&'j str> {
+    if v.is_none_or(|v| *v == Json::Null) {
+        p.push(FieldError::new(
+            name,
+            Code::Required,
+            format!("{name} is required"),
+        ));
+        return None;
+    }
+    option_str(p, name, v)
+}
+
 /// Reads the request options `{ paymentServiceId, apiKey, baseUrl?, idempotencyKey? }`. Other
 /// keys are ignored, so a client's whole configuration can be passed.
 ///
@@ -153,35 +170,12 @@ pub fn parse_target(opts: &Json<'_>) -> Result<Target, Vec<FieldError>> {
             .find(|(key, _)| key == k)
             .map(|(_, v)| v)
     };
-    let psid = option_str(&mut p, "paymentServiceId", get("paymentServiceId"));
-    let key = option_str(&mut p, "apiKey", get("apiKey"));
+    let payment_service_id = required_str(&mut p, "paymentServiceId", get("paymentServiceId"))
+        .and_then(|id| check_payment_service_id(&mut p, id));
+    let api_key = required_str(&mut p, "apiKey", get("apiKey"))
+        .and_then(|k| ApiKey::new(k).map_err(|e| p.push(e)).ok());
     let base = option_str(&mut p, "baseUrl", get("baseUrl"));
     let idem = option_str(&mut p, "idempotencyKey", get("idempotencyKey"));
-
-    let payment_service_id = match psid {
-        None if get("paymentServiceId").is_none_or(|v| *v == Json::Null) => {
-            p.push(FieldError::new(
-                "paymentServiceId",
-                Code::Required,
-                "paymentServiceId is required",
-            ));
-            None
-        }
-        None => None,
-        Some(id) => check_payment_service_id(&mut p, id),
-    };
-    let api_key = match key {
-        None if get("apiKey").is_none_or(|v| *v == Json::Null) => {
-            p.push(FieldError::new(
-                "apiKey",
-                Code::Required,
-                "apiKey is required",
-            ));
-            None
-        }
-        None => None,
-        Some(k) => ApiKey::new(k).map_err(|e| p.push(e)).ok(),
-    };
     let base_url = match (base, &api_key) {
         (Some(b), _) => match check_url(b, &["https", "http"]) {
             Ok(()) => Some(b.trim_end_matches('/').to_owned()),
