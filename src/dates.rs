@@ -52,24 +52,30 @@ impl Date {
 
     /// PaySG's format: `31-DEC-2023`.
     pub fn to_paysg(self) -> String {
+        self.to_paysg_bytes()
+            .iter()
+            .map(|&b| char::from(b))
+            .collect()
+    }
+
+    /// PaySG's format as 11 ASCII bytes, without allocating.
+    pub fn to_paysg_bytes(self) -> [u8; 11] {
         let m = MONTHS[usize::from(self.month.clamp(1, 12) - 1)].as_bytes();
-        let d = |n: u16| char::from(b'0' + (n % 10) as u8);
+        let d = |n: u16| b'0' + (n % 10) as u8;
         let (day, y) = (u16::from(self.day), self.year);
         [
             d(day / 10),
             d(day),
-            '-',
-            char::from(m[0]),
-            char::from(m[1]),
-            char::from(m[2]),
-            '-',
+            b'-',
+            m[0],
+            m[1],
+            m[2],
+            b'-',
             d(y / 1000),
             d(y / 100),
             d(y / 10),
             d(y),
         ]
-        .iter()
-        .collect()
     }
 }
 

@@ -68,100 +68,162 @@ export function validateCreatePayment(input) {
 }
 
 // ---- fast path (see src/fast.rs) ------------------------------------------------------------
-// For plain inputs, the strings go into wasm memory with one encodeInto and the answer is a bit
-// mask; the rules still run in Rust. Any other shape, and every invalid input, takes the JSON
-// path above, which lists the problems. This code only routes and copies; it decides nothing.
+// For plain inputs, the strings go into wasm memory with one encodeInto and the answer is a word:
+// the fields kept, or the problems (listed in the header, their text in the buffer). The rules
+// still run in Rust. Any other shape takes the JSON path above. This code only routes and
+// copies; it decides nothing.
 
-/** String fields in header order (src/fast.rs STRING_FIELDS). */
-const FAST_STRINGS = ["reference_id", "payer_name", "payer_address", "payer_identifier", "payer_email", "description", "due_date", "return_url"];
 const ABSENT = 0xffffffff;
 const INVALID = 0x80000000;
+const DETAILS = 0x40000000;
 const DUE_DATE_REWRITTEN = 0x40000000;
+/** Problem codes in the order of Rust's `Code::ALL`. */
+const CODES = ["required", "invalid_type", "empty", "too_long", "not_integer", "out_of_range", "invalid_email", "invalid_format", "invalid_date", "invalid_url", "not_https", "too_many_entries", "unknown_field"];
+const MIN_BYTES = 16384;
 const encoder = new TextEncoder();
+const decoder = new TextDecoder();
 let memory, header, bytes, bytesPtr = 0, bytesCap = 0;
 
 function fastViews(need) {
   if (memory === undefined) memory = raw.fastMemory();
   if (need > bytesCap) {
-    bytesCap = Math.max(need, 1024);
+    bytesCap = Math.max(need, MIN_BYTES);
     bytesPtr = raw.fastBytes(bytesCap);
     bytes = undefined;
   }
   if (bytes === undefined || bytes.buffer !== memory.buffer) {
-    header = new Uint32Array(memory.buffer, raw.fastHeader(), 32);
+    header = new Uint32Array(memory.buffer, raw.fastHeader(), 128);
     bytes = new Uint8Array(memory.buffer, bytesPtr, bytesCap);
   }
 }
 
-/** The result for a plain valid input; undefined to take the JSON path. */
+/** Marks a value the fast path does not take. */
+const NO = Symbol("json path");
+const str = (v) => (typeof v === "string" ? v : v == null ? undefined : NO);
+
+/** The result for a plain input; undefined to take the JSON path. */
 function fastValidate(input) {
   try {
-    if (input === null || typeof input !== "object" || Array.isArray(input)) return undefined;
-    const vals = new Array(8);
-    let amount, metadata, hasAmount = false, hasMetadata = false;
-    for (const k of Object.keys(input)) {
-      const v = input[k];
-      const i = FAST_STRINGS.indexOf(k);
-      if (i >= 0) {
-        if (typeof v === "string") vals[i] = v;
-        else if (v instanceof Date && k === "due_date") vals[i] = v.toISOString();
-        else if (v != null) return undefined;
-      } else if (k === "amount_in_cents") {
-        if (typeof v === "number") { amount = v; hasAmount = true; } else if (v != null) return undefined;
-      } else if (k === "metadata") {
-        if (v == null) continue;
-        if (typeof v !== "object" || Object.getPrototypeOf(v) !== Object.prototype) return undefined;
-        metadata = v;
-        hasMetadata = true;
-      } else if (k !== "line_items" || v != null) {
-        return undefined;
+    if (input === null || typeof input !== "object" || Object.getPrototypeOf(input) !== Object.prototype) return undefined;
+    // Which known fields are present (own, enumerable: what JSON.stringify would write); any
+    // other key takes the JSON path, which reports it. Then each value is read once, by name.
+    let seen = 0;
+    for (const k in input) {
+      switch (k) {
+        case "reference_id": seen |= 1; break;
+        case "payer_name": seen |= 2; break;
+        case "payer_address": seen |= 4; break;
+        case "payer_identifier": seen |= 8; break;
+        case "payer_email": seen |= 16; break;
+        case "description": seen |= 32; break;
+        case "amount_in_cents": seen |= 64; break;
+        case "due_date": seen |= 128; break;
+        case "metadata": seen |= 256; break;
+        case "line_items": seen |= 512; break;
+        case "return_url": seen |= 1024; break;
+        default: return undefined;
       }
+      if (!Object.prototype.hasOwnProperty.call(input, k)) return undefined;
     }
+    if (seen & 512 && input.line_items != null) return undefined;
+    const s0 = seen & 1 ? str(input.reference_id) : undefined;
+    const s1 = seen & 2 ? str(input.payer_name) : undefined;
+    const s2 = seen & 4 ? str(input.payer_address) : undefined;
+    const s3 = seen & 8 ? str(input.payer_identifier) : undefined;
+    const s4 = seen & 16 ? str(input.payer_email) : undefined;
+    const s5 = seen & 32 ? str(input.description) : undefined;
+    let amount, s6, metadata;
+    if (seen & 64) {
+      const v = input.amount_in_cents;
+      amount = typeof v === "number" && Number.isFinite(v) ? v : v == null ? undefined : NO;
+    }
+    if (seen & 128) {
+      const v = input.due_date;
+      s6 = v instanceof Date ? v.toISOString() : str(v);
+    }
+    if (seen & 256) {
+      const v = input.metadata;
+      metadata = v == null ? undefined : typeof v === "object" && Object.getPrototypeOf(v) === Object.prototype ? v : NO;
+    }
+    const s7 = seen & 1024 ? str(input.return_url) : undefined;
+    if (s0 === NO || s1 === NO || s2 === NO || s3 === NO || s4 === NO || s5 === NO || s6 === NO || s7 === NO || amount === NO || metadata === NO) return undefined;
     let s = "";
-    const words = [];
-    for (let i = 0; i < 8; i++) {
-      const v = vals[i];
-      if (v === undefined) words.push(ABSENT);
-      else { words.push(v.length); s += v; }
-    }
-    const mdKeys = [], mdVals = [];
-    if (hasMetadata) {
-      for (const k of Object.keys(metadata)) {
+    if (s0 !== undefined) s += s0;
+    if (s1 !== undefined) s += s1;
+    if (s2 !== undefined) s += s2;
+    if (s3 !== undefined) s += s3;
+    if (s4 !== undefined) s += s4;
+    if (s5 !== undefined) s += s5;
+    if (s6 !== undefined) s += s6;
+    if (s7 !== undefined) s += s7;
+    let mdKeys, mdVals;
+    if (metadata !== undefined) {
+      mdKeys = Object.keys(metadata);
+      if (mdKeys.length > 10) return undefined;
+      mdVals = new Array(mdKeys.length);
+      for (let i = 0; i < mdKeys.length; i++) {
+        const k = mdKeys[i];
         const v = metadata[k];
-        if (typeof v !== "string" || mdKeys.length === 10) return undefined;
-        mdKeys.push(k);
-        mdVals.push(v);
-        words.push(k.length, v.length);
+        if (typeof v !== "string" || k === "__proto__") return undefined;
+        mdVals[i] = v;
         s += k;
         s += v;
       }
     }
     if (s.length > MAX_INPUT_CHARS) return undefined;
     fastViews(s.length * 3);
-    for (let i = 0; i < 8; i++) header[i] = words[i];
-    header[8] = hasMetadata ? mdKeys.length : ABSENT;
-    for (let i = 8; i < words.length; i++) header[i + 1] = words[i];
-    header[31] = hasAmount ? 1 : 0;
+    const h = header;
+    h[0] = s0 === undefined ? ABSENT : s0.length;
+    h[1] = s1 === undefined ? ABSENT : s1.length;
+    h[2] = s2 === undefined ? ABSENT : s2.length;
+    h[3] = s3 === undefined ? ABSENT : s3.length;
+    h[4] = s4 === undefined ? ABSENT : s4.length;
+    h[5] = s5 === undefined ? ABSENT : s5.length;
+    h[6] = s6 === undefined ? ABSENT : s6.length;
+    h[7] = s7 === undefined ? ABSENT : s7.length;
+    if (mdKeys === undefined) h[8] = ABSENT;
+    else {
+      h[8] = mdKeys.length;
+      for (let i = 0; i < mdKeys.length; i++) {
+        h[9 + 2 * i] = mdKeys[i].length;
+        h[10 + 2 * i] = mdVals[i].length;
+      }
+    }
+    h[31] = amount === undefined ? 0 : 1;
     const { written } = encoder.encodeInto(s, bytes);
-    const mask = raw.fastValidate(hasAmount ? amount : 0, written);
-    if (mask & INVALID) return undefined;
-    const value = {};
-    if (mask & 1) value.reference_id = vals[0];
-    if (mask & 2) value.payer_name = vals[1];
-    if (mask & 4) value.payer_address = vals[2];
-    if (mask & 8) value.payer_identifier = vals[3];
-    if (mask & 16) value.payer_email = vals[4];
-    value.description = vals[5];
+    const answer = raw.fastValidate(amount === undefined ? 0 : amount, written);
+    if (answer & INVALID) return answer & DETAILS ? problems(answer & ~(INVALID | DETAILS)) : undefined;
+    const value = { reference_id: s0, payer_name: s1 };
+    if (answer & 4) value.payer_address = s2;
+    if (answer & 8) value.payer_identifier = s3;
+    if (answer & 16) value.payer_email = s4;
+    value.description = s5;
     value.amount_in_cents = amount;
-    if (mask & 128) value.due_date = mask & DUE_DATE_REWRITTEN ? String.fromCharCode(...bytes.subarray(0, 11)) : vals[6];
+    if (answer & 128) value.due_date = answer & DUE_DATE_REWRITTEN ? String.fromCharCode(...bytes.subarray(0, 11)) : s6;
     const md = {};
-    for (let i = 0; i < mdKeys.length; i++) md[mdKeys[i]] = mdVals[i];
+    if (mdKeys !== undefined) for (let i = 0; i < mdKeys.length; i++) md[mdKeys[i]] = mdVals[i];
     value.metadata = md;
-    if (mask & 1024) value.return_url = vals[7];
+    if (answer & 1024) value.return_url = s7;
     return { ok: true, value };
   } catch {
     return undefined;
   }
+}
+
+/** Reads the problems the fast path wrote: `len` bytes of text, lengths in the header. */
+function problems(len) {
+  const text = decoder.decode(bytes.subarray(0, len));
+  const n = header[0];
+  const errors = new Array(n);
+  let pos = 0;
+  for (let i = 0; i < n; i++) {
+    const code = CODES[header[1 + 3 * i]];
+    const f = header[2 + 3 * i], m = header[3 + 3 * i];
+    if (code === undefined) return undefined;
+    errors[i] = { field: text.slice(pos, pos + f), code, message: text.slice(pos + f, pos + f + m) };
+    pos += f + m;
+  }
+  return { ok: false, errors };
 }
 
 /**

@@ -45,7 +45,7 @@ pub fn fast_memory() -> JsValue {
     wasm_bindgen::memory()
 }
 
-/// Address of the fast path's header (32 `u32` words).
+/// Address of the fast path's header ([`crate::fast::HEADER_WORDS`] `u32` words).
 #[wasm_bindgen(js_name = fastHeader)]
 pub fn fast_header() -> *mut u32 {
     HEADER.with(|h| {
@@ -72,8 +72,8 @@ pub fn fast_bytes(cap: usize) -> *mut u8 {
 #[wasm_bindgen(js_name = fastValidate)]
 pub fn fast_validate(amount: f64, len: usize) -> u32 {
     HEADER.with(|h| {
-        BYTES.with(|b| match (h.try_borrow(), b.try_borrow_mut()) {
-            (Ok(h), Ok(mut b)) => crate::fast::validate(&h, &mut b, len, amount),
+        BYTES.with(|b| match (h.try_borrow_mut(), b.try_borrow_mut()) {
+            (Ok(mut h), Ok(mut b)) => crate::fast::validate(&mut h, &mut b, len, amount),
             _ => crate::fast::INVALID,
         })
     })
