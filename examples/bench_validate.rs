@@ -72,9 +72,8 @@ fn main() {
         0
     );
     time("fast::validate", || {
-        let mut h = header.clone();
-        h.truncate(paysg::fast::HEADER_WORDS);
-        paysg::fast::validate(black_box(&mut h), black_box(&mut buf), len, 12550.0) as usize
+        // A valid input leaves the header as it is.
+        paysg::fast::validate(black_box(&mut header), black_box(&mut buf), len, 12550.0) as usize
     });
     time("is_email", || {
         paysg::validate::is_email(black_box(strs[2])) as usize

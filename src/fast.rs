@@ -4,7 +4,8 @@
 //! the common shape — an object whose fields are strings, a number amount and a flat metadata
 //! object of strings — the JS layer instead writes the strings, back to back as UTF-8, into a
 //! scratch buffer in wasm memory (one `TextEncoder.encodeInto`), their UTF-16 lengths into a
-//! header, and passes the amount as an `f64`. This module reads borrowed `&str`s from that,
+//! header, and passes the amount as an `f64`. Strings whose rules only need their length may be
+//! passed by length alone (see [`TEXT_MASK`]); the rules then see a [`Given::Sized`]. This module reads borrowed `&str`s from that,
 //! without allocating, and runs **the same** rules as the JSON path
 //! ([`check_payment`], which [`crate::validate::validate_create_payment`] also calls).
 //!
@@ -41,6 +42,12 @@ pub const ABSENT: u32 = u32::MAX;
 pub const METADATA_COUNT: usize = 8;
 /// Header index of the first metadata key length; entries follow as key, value pairs.
 pub const METADATA_LENGTHS: usize = 9;
+/// Header index of the text mask: bit `i` set when the text of string `i` is in the buffer
+/// (strings numbered in header order: the 8 fields, then each metadata key and value). A string
+/// whose bit is clear is passed by length only ([`Given::Sized`]): the JS layer may leave out the
+/// text of a string that is non-empty and starts with a printable non-space ASCII character when
+/// it is not `payer_email`, `due_date` or `return_url` (whose rules read the text).
+pub const TEXT_MASK: usize = 29;
 /// Header index of the amount flag: 1 when `amount_in_cents` is present.
 pub const AMOUNT_PRESENT: usize = 31;
 /// Header length in words (input: 32; the problem list uses the rest).
@@ -141,39 +148,50 @@ fn run(header: &[u32], bytes: &[u8], amount: f64) -> Outcome {
     if pairs_given > MAX_FAST_METADATA {
         return Outcome::Unreadable;
     }
-    let units: u64 = header[..8]
+    let mask = header[TEXT_MASK];
+    let lengths = header[..8]
         .iter()
-        .chain(&header[METADATA_LENGTHS..METADATA_LENGTHS + 2 * pairs_given])
-        .filter(|&&w| w != ABSENT)
-        .map(|&w| u64::from(w))
+        .chain(&header[METADATA_LENGTHS..METADATA_LENGTHS + 2 * pairs_given]);
+    let units: u64 = lengths
+        .enumerate()
+        .filter(|&(i, &w)| w != ABSENT && mask & (1 << i) != 0)
+        .map(|(_, &w)| u64::from(w))
         .sum();
     let Some(mut reader) = Reader::new(bytes, units) else {
         return Outcome::Unreadable;
     };
+    let mut lean = false;
+    let mut next = |i: usize, units: u32| -> Option<Given<'_>> {
+        if mask & (1 << i) != 0 {
+            reader.take(units).map(Given::Str)
+        } else {
+            lean = true;
+            (units > 0).then_some(Given::Sized(units as usize))
+        }
+    };
     let mut strings = [Given::Absent; 8];
     for (i, slot) in strings.iter_mut().enumerate() {
         if header[i] != ABSENT {
-            match reader.take(header[i]) {
-                Some(s) => *slot = Given::Str(s),
+            match next(i, header[i]) {
+                Some(g) => *slot = g,
                 None => return Outcome::Unreadable,
             }
         }
     }
-    let mut pairs = [("", ""); MAX_FAST_METADATA];
+    let mut pairs = [(Given::Absent, Given::Absent); MAX_FAST_METADATA];
+    for (e, pair) in pairs.iter_mut().take(pairs_given).enumerate() {
+        let (Some(k), Some(v)) = (
+            next(8 + 2 * e, header[METADATA_LENGTHS + 2 * e]),
+            next(9 + 2 * e, header[METADATA_LENGTHS + 2 * e + 1]),
+        ) else {
+            return Outcome::Unreadable;
+        };
+        *pair = (k, v);
+    }
     let metadata = if count == ABSENT {
         MetadataGiven::Value(Given::Absent)
     } else {
-        let count = pairs_given;
-        for (e, pair) in pairs.iter_mut().take(count).enumerate() {
-            let (Some(k), Some(v)) = (
-                reader.take(header[METADATA_LENGTHS + 2 * e]),
-                reader.take(header[METADATA_LENGTHS + 2 * e + 1]),
-            ) else {
-                return Outcome::Unreadable;
-            };
-            *pair = (k, v);
-        }
-        MetadataGiven::Strings(&pairs[..count])
+        MetadataGiven::Strings(&pairs[..pairs_given])
     };
     let [reference_id, payer_name, payer_address, payer_identifier, payer_email, description, due_date, return_url] =
         strings;
@@ -203,6 +221,10 @@ fn run(header: &[u32], bytes: &[u8], amount: f64) -> Outcome {
             _ => None,
         };
         return Outcome::Valid(checked.kept, rewritten);
+    }
+    if lean || p.missing_text() {
+        // The messages name metadata keys: ask for every text.
+        return Outcome::Unreadable;
     }
     // Invalid: run the rules again, this time building the messages.
     let mut p = Problems::collecting();
@@ -241,6 +263,7 @@ mod tests {
     fn encode(fields: &[(&str, &str)], metadata: Option<&[(&str, &str)]>) -> (Vec<u32>, Vec<u8>) {
         let mut h = vec![ABSENT; HEADER_WORDS];
         h[AMOUNT_PRESENT] = 1;
+        h[TEXT_MASK] = (1 << 28) - 1;
         let mut b = Vec::new();
         for (i, name) in STRING_FIELDS.iter().enumerate() {
             if let Some((_, v)) = fields.iter().find(|(k, _)| k == name) {
@@ -290,6 +313,44 @@ mod tests {
         let n = b.len() - 8192;
         let m = validate(&mut h, &mut b, n, 1100.0);
         assert_eq!(m, 1 | 2 | 1 << 5 | 1 << 6 | 1 << 8);
+    }
+
+    #[test]
+    fn lean_encoding_passes_lengths_only() {
+        // reference_id "R1" and payer_name by length only; the rest as text.
+        let mut h = vec![ABSENT; HEADER_WORDS];
+        h[AMOUNT_PRESENT] = 1;
+        h[0] = 2;
+        h[1] = 300;
+        h[5] = 1;
+        h[7] = 19;
+        h[TEXT_MASK] = 1 << 5 | 1 << 7;
+        let mut b = b"dhttps://open.gov.sg".to_vec();
+        b.resize(8192, 0);
+        let n = 20;
+        assert_eq!(
+            validate(&mut h, &mut b, n, 5.0),
+            INVALID,
+            "too long: details need the texts"
+        );
+        h[1] = 255;
+        assert_eq!(
+            validate(&mut h, &mut b, n, 5.0),
+            1 | 2 | 1 << 5 | 1 << 6 | 1 << 8 | 1 << 10
+        );
+        h[1] = 0;
+        assert_eq!(
+            validate(&mut h, &mut b, n, 5.0),
+            INVALID,
+            "a length-only string is never empty"
+        );
+        h[1] = 3;
+        h[TEXT_MASK] = 1 << 5;
+        assert_eq!(
+            validate(&mut h, &mut b, n, 5.0),
+            INVALID,
+            "return_url's rule reads its text"
+        );
     }
 
     #[test]

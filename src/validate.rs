@@ -270,6 +270,10 @@ pub enum Given<'s> {
     Absent,
     /// A string.
     Str(&'s str),
+    /// A string of this many UTF-16 code units whose text was not handed over because no rule
+    /// needs it (the fast path's lean encoding): it is non-empty and starts with a printable,
+    /// non-space ASCII character, so it is not blank.
+    Sized(usize),
     /// A number.
     Num(f64),
     /// Any other value; its JS type name, for messages.
@@ -290,7 +294,7 @@ impl<'s> Given<'s> {
     fn type_name(self) -> &'static str {
         match self {
             Given::Absent => "null",
-            Given::Str(_) => "string",
+            Given::Str(_) | Given::Sized(_) => "string",
             Given::Num(_) => "number",
             Given::Other(t) => t,
         }
@@ -303,6 +307,7 @@ pub(crate) struct Problems {
     list: Vec<FieldError>,
     collect: bool,
     found: bool,
+    missing_text: bool,
 }
 
 impl Problems {
@@ -312,6 +317,7 @@ impl Problems {
             list: Vec::new(),
             collect: true,
             found: false,
+            missing_text: false,
         }
     }
 
@@ -321,6 +327,7 @@ impl Problems {
             list: Vec::new(),
             collect: false,
             found: false,
+            missing_text: false,
         }
     }
 
@@ -340,9 +347,21 @@ impl Problems {
         }
     }
 
+    /// A rule needed the text of a [`Given::Sized`] string: the input counts as invalid and
+    /// the caller must hand the text over to get an answer.
+    fn need_text(&mut self) {
+        self.found = true;
+        self.missing_text = true;
+    }
+
     /// Whether nothing was found.
     pub(crate) fn is_empty(&self) -> bool {
         !self.found
+    }
+
+    /// Whether a rule needed text that was not handed over.
+    pub(crate) fn missing_text(&self) -> bool {
+        self.missing_text
     }
 
     /// The problems found (empty when only counting).
@@ -368,21 +387,21 @@ fn is_blank(s: &str) -> bool {
     }
 }
 
-/// Checks a string field; `max` is the limit in UTF-16 code units. The string when it goes into
-/// the body (an optional `""` does not).
+/// Checks a string field; `max` is the limit in UTF-16 code units. The value when it goes into
+/// the body (an optional `""` does not): [`Given::Str`] or [`Given::Sized`].
 fn string_field<'s>(
     p: &mut Problems,
     field: &str,
     value: Given<'s>,
     max: usize,
     required: bool,
-) -> Option<&'s str> {
-    match value {
+) -> Option<Given<'s>> {
+    let len = match value {
         Given::Absent => {
             if required {
                 p.push(field, Code::Required, || format!("{field} is required"));
             }
-            None
+            return None;
         }
         Given::Str(s) => {
             if s.is_empty() && !required {
@@ -394,19 +413,31 @@ fn string_field<'s>(
                 });
                 return None;
             }
-            let len = js_length(s);
-            if len > max {
-                p.push(field, Code::TooLong, || {
-                    format!("{field} is {len} characters long; PaySG allows at most {max}")
-                });
-                return None;
-            }
-            Some(s)
+            js_length(s)
         }
+        Given::Sized(units) => units,
         other => {
             p.push(field, Code::InvalidType, || {
                 format!("{field} must be a string, got {}", other.type_name())
             });
+            return None;
+        }
+    };
+    if len > max {
+        p.push(field, Code::TooLong, || {
+            format!("{field} is {len} characters long; PaySG allows at most {max}")
+        });
+        return None;
+    }
+    Some(value)
+}
+
+/// The text of a string field whose rule reads it.
+fn text_of<'s>(p: &mut Problems, value: Option<Given<'s>>) -> Option<&'s str> {
+    match value? {
+        Given::Str(s) => Some(s),
+        _ => {
+            p.need_text();
             None
         }
     }
@@ -753,8 +784,9 @@ pub(crate) enum MetadataGiven<'j, 's> {
     Value(Given<'s>),
     /// An object read from JSON, entries in order.
     Entries(&'j [(Cow<'s, str>, Json<'s>)]),
-    /// An object of strings (the fast path).
-    Strings(&'j [(&'s str, &'s str)]),
+    /// An object of strings (the fast path): keys and values as [`Given::Str`] or
+    /// [`Given::Sized`].
+    Strings(&'j [(Given<'s>, Given<'s>)]),
 }
 
 /// The fields of a create-payment input, as the rules see them.
@@ -817,7 +849,7 @@ pub(crate) fn check_payment(
     );
     keep(3, identifier.is_some());
     let email = string_field(p, "payer_email", f.payer_email, PAYER_EMAIL_MAX, false);
-    if let Some(email) = email {
+    if let Some(email) = text_of(p, email) {
         if !is_email(email) {
             p.push("payer_email", Code::InvalidEmail, || {
                 "payer_email must be an email address such as name@agency.gov.sg".to_owned()
@@ -841,7 +873,7 @@ pub(crate) fn check_payment(
     keep(8, true);
     keep(9, line_items(p));
     let return_url = string_field(p, "return_url", f.return_url, usize::MAX, false);
-    if let Some(url) = return_url {
+    if let Some(url) = text_of(p, return_url) {
         match check_url(url, &["https"]) {
             Ok(()) => {}
             Err(UrlError::Invalid) => p.push("return_url", Code::InvalidUrl, || {
@@ -950,7 +982,8 @@ pub fn validate_create_payment<'a>(input: &Json<'a>) -> Result<CreatePayment<'a>
 }
 
 fn due_date_field(p: &mut Problems, value: Given<'_>) -> Option<Date> {
-    let s = string_field(p, "due_date", value, usize::MAX, false)?;
+    let given = string_field(p, "due_date", value, usize::MAX, false);
+    let s = text_of(p, given)?;
     match dates::parse_due_date(s) {
         Ok(d) => Some(d),
         Err(DateError::Format) => {
@@ -992,44 +1025,50 @@ fn metadata_field(p: &mut Problems, value: MetadataGiven<'_, '_>) {
     match value {
         MetadataGiven::Entries(e) => {
             for (k, v) in e {
-                metadata_entry(p, k, Given::of(Some(v)));
+                metadata_entry(p, Given::Str(k), Given::of(Some(v)));
             }
         }
         MetadataGiven::Strings(e) => {
             for (k, v) in e {
-                metadata_entry(p, k, Given::Str(v));
+                metadata_entry(p, *k, *v);
             }
         }
         MetadataGiven::Value(_) => {}
     }
 }
 
-fn metadata_entry(p: &mut Problems, key: &str, value: Given<'_>) {
-    let field = || format!("metadata.{}", shown_key(key));
-    if is_blank(key) {
-        p.push_at(field, Code::Empty, || {
+fn metadata_entry(p: &mut Problems, key: Given<'_>, value: Given<'_>) {
+    let (key_len, key_text) = match key {
+        Given::Str(k) => (Some(js_length(k)).filter(|_| !is_blank(k)), k),
+        Given::Sized(units) => (Some(units), "?"),
+        _ => (None, "?"),
+    };
+    let field = || format!("metadata.{}", shown_key(key_text));
+    match key_len {
+        None => p.push_at(field, Code::Empty, || {
             "metadata keys must not be empty or only whitespace".to_owned()
-        });
-    } else {
-        let len = js_length(key);
-        if len > METADATA_KEY_MAX {
-            p.push_at(field, Code::TooLong, || {
-                format!("metadata key is {len} characters long; PaySG allows at most {METADATA_KEY_MAX}")
-            });
-        }
-    }
-    match value {
-        Given::Str(v) => {
-            let len = js_length(v);
-            if len > METADATA_VALUE_MAX {
-                p.push_at(field, Code::TooLong, || {
-                    format!("metadata value is {len} characters long; PaySG allows at most {METADATA_VALUE_MAX}")
-                });
-            }
-        }
-        other => p.push_at(field, Code::InvalidType, || {
-            format!("metadata values must be strings, got {}", other.type_name())
         }),
+        Some(len) if len > METADATA_KEY_MAX => p.push_at(field, Code::TooLong, || {
+            format!(
+                "metadata key is {len} characters long; PaySG allows at most {METADATA_KEY_MAX}"
+            )
+        }),
+        Some(_) => {}
+    }
+    let value_len = match value {
+        Given::Str(v) => js_length(v),
+        Given::Sized(units) => units,
+        other => {
+            p.push_at(field, Code::InvalidType, || {
+                format!("metadata values must be strings, got {}", other.type_name())
+            });
+            return;
+        }
+    };
+    if value_len > METADATA_VALUE_MAX {
+        p.push_at(field, Code::TooLong, || {
+            format!("metadata value is {value_len} characters long; PaySG allows at most {METADATA_VALUE_MAX}")
+        });
     }
 }
 

@@ -91,7 +91,9 @@ function fastViews(need) {
     bytesPtr = raw.fastBytes(bytesCap);
     bytes = undefined;
   }
-  if (bytes === undefined || bytes.buffer !== memory.buffer) {
+  // Growing wasm memory detaches the old buffer, and a detached view has length 0 (cheaper to
+  // test than comparing buffers, which goes through C++ getters).
+  if (bytes === undefined || bytes.byteLength === 0) {
     header = new Uint32Array(memory.buffer, raw.fastHeader(), 128);
     bytes = new Uint8Array(memory.buffer, bytesPtr, bytesCap);
   }
@@ -147,51 +149,19 @@ function fastValidate(input) {
     }
     const s7 = seen & 1024 ? str(input.return_url) : undefined;
     if (s0 === NO || s1 === NO || s2 === NO || s3 === NO || s4 === NO || s5 === NO || s6 === NO || s7 === NO || amount === NO || metadata === NO) return undefined;
-    let s = "";
-    if (s0 !== undefined) s += s0;
-    if (s1 !== undefined) s += s1;
-    if (s2 !== undefined) s += s2;
-    if (s3 !== undefined) s += s3;
-    if (s4 !== undefined) s += s4;
-    if (s5 !== undefined) s += s5;
-    if (s6 !== undefined) s += s6;
-    if (s7 !== undefined) s += s7;
-    let mdKeys, mdVals;
+    // Our own copy of metadata: getters run once, and it is what `value` returns (symbol keys,
+    // which JSON and so PaySG never see, are copied along).
+    let md;
     if (metadata !== undefined) {
-      mdKeys = Object.keys(metadata);
-      if (mdKeys.length > 10) return undefined;
-      mdVals = new Array(mdKeys.length);
-      for (let i = 0; i < mdKeys.length; i++) {
-        const k = mdKeys[i];
-        const v = metadata[k];
-        if (typeof v !== "string" || k === "__proto__") return undefined;
-        mdVals[i] = v;
-        s += k;
-        s += v;
+      md = { ...metadata };
+      let n = 0;
+      for (const k in md) {
+        if (typeof md[k] !== "string" || ++n > 10) return undefined;
       }
     }
-    if (s.length > MAX_INPUT_CHARS) return undefined;
-    fastViews(s.length * 3);
-    const h = header;
-    h[0] = s0 === undefined ? ABSENT : s0.length;
-    h[1] = s1 === undefined ? ABSENT : s1.length;
-    h[2] = s2 === undefined ? ABSENT : s2.length;
-    h[3] = s3 === undefined ? ABSENT : s3.length;
-    h[4] = s4 === undefined ? ABSENT : s4.length;
-    h[5] = s5 === undefined ? ABSENT : s5.length;
-    h[6] = s6 === undefined ? ABSENT : s6.length;
-    h[7] = s7 === undefined ? ABSENT : s7.length;
-    if (mdKeys === undefined) h[8] = ABSENT;
-    else {
-      h[8] = mdKeys.length;
-      for (let i = 0; i < mdKeys.length; i++) {
-        h[9 + 2 * i] = mdKeys[i].length;
-        h[10 + 2 * i] = mdVals[i].length;
-      }
-    }
-    h[31] = amount === undefined ? 0 : 1;
-    const { written } = encoder.encodeInto(s, bytes);
-    const answer = raw.fastValidate(amount === undefined ? 0 : amount, written);
+    const vals = [s0, s1, s2, s3, s4, s5, s6, s7];
+    let answer = fastCall(vals, md, amount, false);
+    if (answer & INVALID && !(answer & DETAILS)) answer = fastCall(vals, md, amount, true);
     if (answer & INVALID) return answer & DETAILS ? problems(answer & ~(INVALID | DETAILS)) : undefined;
     const value = { reference_id: s0, payer_name: s1 };
     if (answer & 4) value.payer_address = s2;
@@ -200,14 +170,70 @@ function fastValidate(input) {
     value.description = s5;
     value.amount_in_cents = amount;
     if (answer & 128) value.due_date = answer & DUE_DATE_REWRITTEN ? String.fromCharCode(...bytes.subarray(0, 11)) : s6;
-    const md = {};
-    if (mdKeys !== undefined) for (let i = 0; i < mdKeys.length; i++) md[mdKeys[i]] = mdVals[i];
-    value.metadata = md;
+    value.metadata = md ?? {};
     if (answer & 1024) value.return_url = s7;
     return { ok: true, value };
   } catch {
     return undefined;
   }
+}
+
+/** Header bits of the fields whose rules read their text (payer_email, due_date, return_url). */
+const ALWAYS_TEXT = (1 << 4) | (1 << 6) | (1 << 7);
+
+/** Whether a string may go by length only: non-empty, first a printable non-space ASCII char. */
+function byLength(v) {
+  if (v.length === 0) return false;
+  const c = v.charCodeAt(0);
+  return c > 0x20 && c < 0x7f;
+}
+
+/**
+ * Writes the strings into wasm memory and runs the rules. Lean (`full` false): strings whose
+ * rules only need their length go by length alone; full: every text, for the problems' messages.
+ */
+function fastCall(vals, md, amount, full) {
+  let s = "";
+  let mask = 0;
+  for (let i = 0; i < 8; i++) {
+    const v = vals[i];
+    if (v !== undefined && (full || (ALWAYS_TEXT & (1 << i)) !== 0 || !byLength(v))) {
+      s += v;
+      mask |= 1 << i;
+    }
+  }
+  let bit = 8;
+  if (md !== undefined) {
+    for (const k in md) {
+      const v = md[k];
+      if (full || !byLength(k)) {
+        s += k;
+        mask |= 1 << bit;
+      }
+      if (full || !byLength(v)) {
+        s += v;
+        mask |= 1 << (bit + 1);
+      }
+      bit += 2;
+    }
+  }
+  if (s.length > MAX_INPUT_CHARS) return INVALID;
+  fastViews(s.length * 3);
+  const h = header;
+  for (let i = 0; i < 8; i++) h[i] = vals[i] === undefined ? ABSENT : vals[i].length;
+  if (md === undefined) h[8] = ABSENT;
+  else {
+    let j = 9;
+    for (const k in md) {
+      h[j++] = k.length;
+      h[j++] = md[k].length;
+    }
+    h[8] = (j - 9) / 2;
+  }
+  h[29] = mask;
+  h[31] = amount === undefined ? 0 : 1;
+  const written = s.length === 0 ? 0 : encoder.encodeInto(s, bytes).written;
+  return raw.fastValidate(amount === undefined ? 0 : amount, written);
 }
 
 /** Reads the problems the fast path wrote: `len` bytes of text, lengths in the header. */

@@ -253,3 +253,33 @@ test("the fast path and the JSON path agree on 5,000 plain inputs", () => {
   }
   assert.ok(fast > 1000, `only ${fast} valid inputs: the generator does not exercise the fast path`);
 });
+
+test("the fast path reads each value once and returns its own copies", () => {
+  let reads = 0;
+  const metadata = { get case_id() { reads++; return reads === 1 ? "C-1" : 42; }, branch: "B01" };
+  const input = { reference_id: "R", payer_name: "P", description: "D", amount_in_cents: 100, metadata };
+  const r = paysg.validateCreatePayment(input);
+  assert.equal(reads, 1, "a getter runs once");
+  assert.deepEqual(r.value.metadata, { case_id: "C-1", branch: "B01" });
+  assert.notEqual(r.value.metadata, metadata, "metadata is copied, not shared");
+  r.value.metadata.branch = "changed";
+  assert.equal(metadata.branch, "B01");
+  const proto = JSON.parse('{"__proto__": "x"}');
+  assert.deepEqual(paysg.validateCreatePayment({ ...input, metadata: proto }).value.metadata, proto);
+  assert.equal(Object.getPrototypeOf(paysg.validateCreatePayment({ ...input, metadata: proto }).value.metadata), Object.prototype);
+});
+
+test("strings that go by length only and strings that need their text give the same answers", () => {
+  // Length-only strings start with a printable ASCII character; the others go as text.
+  const base = { reference_id: "R", payer_name: "P", description: "D", amount_in_cents: 100 };
+  for (const s of ["x", " x", "\tx", "éx", "😀", "", " ", "x".repeat(256), ` ${"x".repeat(255)}`, "~", "\u007f"]) {
+    for (const field of ["reference_id", "payer_address", "payer_identifier", "description"]) {
+      const a = paysg.validateCreatePayment({ ...base, [field]: s });
+      const b = paysg.validateCreatePayment({ ...base, [field]: s, __force_json_path: undefined });
+      assert.deepEqual(a, b, `${field}=${JSON.stringify(s)}`);
+    }
+    const a = paysg.validateCreatePayment({ ...base, metadata: { [s]: s, k: s } });
+    const b = paysg.validateCreatePayment({ ...base, metadata: { [s]: s, k: s }, __force_json_path: undefined });
+    assert.deepEqual(a, b, `metadata ${JSON.stringify(s)}`);
+  }
+});
