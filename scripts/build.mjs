@@ -1,5 +1,5 @@
 // Builds the npm package in pkg/ from the Rust crate:
-//   cargo (wasm32, release) → wasm-bindgen --target web → wasm-opt → esbuild, one bundle per runtime.
+//   cargo (wasm32, profile "wasm") → wasm-bindgen --target web → wasm-opt → esbuild, one bundle per runtime.
 // Prints (and writes to pkg/dist/sizes.json) the raw and gzip sizes of the .wasm and of each glue.
 //
 //   node scripts/build.mjs            # release build
@@ -34,8 +34,8 @@ for (const tool of ["wasm-opt", "esbuild"]) {
 }
 
 // 1. Rust → wasm
-run("cargo", ["build", "--quiet", "--release", "--target", "wasm32-unknown-unknown", "-p", "paysg", "--lib"]);
-const rawWasm = join(root, "target", "wasm32-unknown-unknown", "release", "paysg.wasm");
+run("cargo", ["build", "--quiet", "--profile", "wasm", "--target", "wasm32-unknown-unknown", "-p", "paysg", "--lib"]);
+const rawWasm = join(root, "target", "wasm32-unknown-unknown", "wasm", "paysg.wasm");
 
 // 2. wasm-bindgen glue (target web: the only glue that loads in workerd, Node and browsers alike)
 rmSync(gen, { recursive: true, force: true });

@@ -14,7 +14,7 @@ cargo fmt --all -- --check
 step "cargo clippy (host)"
 cargo clippy --quiet --workspace --all-targets -- -D warnings
 step "cargo clippy (wasm32)"
-cargo clippy --quiet --workspace --all-targets --target wasm32-unknown-unknown -- -D warnings
+cargo clippy --quiet -p paysg --all-targets --target wasm32-unknown-unknown -- -D warnings
 
 step "cargo test (native)"
 cargo test --quiet --workspace

@@ -1,0 +1,144 @@
+//! Faults on demand: which API requests get a 500, 503, 429, a stall or a dropped connection.
+
+use rand::Rng;
+
+/// One kind of fault.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fault {
+    /// 500, before executing.
+    Internal,
+    /// 503 with `Retry-After`, before executing.
+    Unavailable,
+    /// 429 with `Retry-After`, before executing.
+    RateLimited,
+    /// Execute, then hold the response for `--stall-ms`.
+    Stall,
+    /// Execute, then close the connection without a response.
+    Drop,
+}
+
+impl Fault {
+    /// The name used in flags, headers and `/sim/state`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Fault::Internal => "500",
+            Fault::Unavailable => "503",
+            Fault::RateLimited => "429",
+            Fault::Stall => "stall",
+            Fault::Drop => "drop",
+        }
+    }
+
+    fn parse(s: &str) -> Option<Fault> {
+        Some(match s.trim() {
+            "500" => Fault::Internal,
+            "503" => Fault::Unavailable,
+            "429" => Fault::RateLimited,
+            "stall" => Fault::Stall,
+            "drop" => Fault::Drop,
+            _ => return None,
+        })
+    }
+}
+
+/// Which faults to inject and how often.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FaultPlan {
+    kinds: Vec<Fault>,
+    rate: f64,
+}
+
+impl FaultPlan {
+    /// No faults.
+    pub fn none() -> Self {
+        FaultPlan {
+            kinds: Vec::new(),
+            rate: 0.0,
+        }
+    }
+
+    /// From `--fault <kinds>` and `--fault-rate <f>`.
+    ///
+    /// # Errors
+    ///
+    /// A message naming the bad kind or rate.
+    pub fn new(kinds: &str, rate: f64) -> Result<Self, String> {
+        if !(0.0..=1.0).contains(&rate) {
+            return Err(format!("--fault-rate must be from 0 to 1, got {rate}"));
+        }
+        let kinds = kinds
+            .split(',')
+            .map(|k| {
+                Fault::parse(k).ok_or_else(|| {
+                    format!(
+                        "unknown fault {:?}; use 500, 503, 429, stall or drop",
+                        k.trim()
+                    )
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(FaultPlan { kinds, rate })
+    }
+
+    /// From the `x-paysg-sim-fault` header: `<kinds>[;rate=<f>]` or `none`.
+    ///
+    /// # Errors
+    ///
+    /// A message for a malformed header.
+    pub fn from_header(value: &str) -> Result<Self, String> {
+        let value = value.trim();
+        if value.eq_ignore_ascii_case("none") {
+            return Ok(FaultPlan::none());
+        }
+        let (kinds, rate) = match value.split_once(';') {
+            None => (value, 1.0),
+            Some((kinds, param)) => {
+                let rate = param
+                    .trim()
+                    .strip_prefix("rate=")
+                    .and_then(|r| r.trim().parse::<f64>().ok())
+                    .ok_or_else(|| {
+                        format!("x-paysg-sim-fault: expected ;rate=<0..1>, got {param:?}")
+                    })?;
+                (kinds, rate)
+            }
+        };
+        FaultPlan::new(kinds, rate).map_err(|e| format!("x-paysg-sim-fault: {e}"))
+    }
+
+    /// Draws the fault for one request, if any.
+    pub fn draw(&self) -> Option<Fault> {
+        if self.kinds.is_empty() || self.rate <= 0.0 {
+            return None;
+        }
+        let mut rng = rand::rng();
+        if self.rate < 1.0 && rng.random::<f64>() >= self.rate {
+            return None;
+        }
+        Some(self.kinds[rng.random_range(0..self.kinds.len())])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plans_parse_and_draw() {
+        assert_eq!(FaultPlan::none().draw(), None);
+        assert_eq!(
+            FaultPlan::new("503", 1.0).unwrap().draw(),
+            Some(Fault::Unavailable)
+        );
+        assert_eq!(FaultPlan::new("drop", 0.0).unwrap().draw(), None);
+        assert!(FaultPlan::new("404", 1.0)
+            .unwrap_err()
+            .contains("unknown fault"));
+        assert!(FaultPlan::new("500", 1.5).is_err());
+        assert_eq!(FaultPlan::from_header("none").unwrap(), FaultPlan::none());
+        let p = FaultPlan::from_header("500, stall;rate=0.5").unwrap();
+        let n = (0..4000).filter(|_| p.draw().is_some()).count();
+        assert!((1700..2300).contains(&n), "{n}");
+        assert!(FaultPlan::from_header("500;r=1").is_err());
+    }
+}
