@@ -249,7 +249,12 @@ pub async fn handle(State(app): State<Shared>, req: Request) -> Response {
     let method = parts.method.clone();
     let (answer, replayed) = respond(&app, parts, body).await;
     let status = answer.status;
-    let res = answer.into_response(replayed);
+    let mut res = answer.into_response(replayed);
+    if status == 413 {
+        // The rest of the oversized body was never read: the connection cannot be reused.
+        res.headers_mut()
+            .insert(header::CONNECTION, HeaderValue::from_static("close"));
+    }
     app.log(|| {
         format!(
             "{method} {path} → {status} ({} ms)",
@@ -260,6 +265,22 @@ pub async fn handle(State(app): State<Shared>, req: Request) -> Response {
 }
 
 async fn respond(app: &Shared, parts: axum::http::request::Parts, body: Body) -> (Answer, bool) {
+    // Read the body first, whatever the answer: a client still writing it when the server answers
+    // and moves on would see a broken connection.
+    let body = match to_bytes(body, MAX_BODY).await {
+        Ok(b) => b,
+        Err(_) => {
+            return (
+                Answer::error(
+                    413,
+                    "invalid_request_error",
+                    "body_too_large",
+                    format!("the request body is over {MAX_BODY} bytes"),
+                ),
+                false,
+            )
+        }
+    };
     let headers = &parts.headers;
     let Some(api_key) = header_str(headers, "x-api-key").filter(|k| accepted(app, k)) else {
         let message = if headers.contains_key("x-api-key") {
@@ -335,20 +356,6 @@ async fn respond(app: &Shared, parts: axum::http::request::Parts, body: Body) ->
         }
         _ => {}
     }
-    let body = match to_bytes(body, MAX_BODY).await {
-        Ok(b) => b,
-        Err(_) => {
-            return (
-                Answer::error(
-                    413,
-                    "invalid_request_error",
-                    "body_too_large",
-                    format!("the request body is over {MAX_BODY} bytes"),
-                ),
-                false,
-            )
-        }
-    };
     let delay = header_str(headers, "x-paysg-sim-delay-ms")
         .and_then(|d| d.trim().parse::<u64>().ok())
         .map(|ms| Duration::from_millis(ms.min(MAX_DELAY_MS)));
