@@ -11,6 +11,7 @@
 /// The SDK version, as published in the npm package and sent in the `User-Agent`-style header.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
+pub mod client;
 pub mod dates;
 pub mod fast;
 pub mod json;

@@ -82,3 +82,26 @@ pub fn build_create_payment_request(input: &str, opts: &str) -> String {
         }
     }
 }
+
+/// The client's options (see [`crate::client::check_options`]).
+pub fn client_options(opts: &str) -> String {
+    match read(opts, "client options") {
+        Err(e) => errors_json(&[e]),
+        Ok(j) => match crate::client::check_options(&j) {
+            Ok(v) => ok_json(&v),
+            Err(errors) => errors_json(&errors),
+        },
+    }
+}
+
+/// `parseReturnUrl` (see [`crate::client::parse_return_url`]).
+pub fn parse_return_url(url: &str) -> String {
+    match crate::client::parse_return_url(url) {
+        Ok((id, service)) => ok_json(&format!(
+            r#"{{"paymentId":{},"paymentServiceId":{}}}"#,
+            serde_json::to_string(&id).unwrap_or_default(),
+            serde_json::to_string(&service).unwrap_or_default()
+        )),
+        Err(errors) => errors_json(&errors),
+    }
+}

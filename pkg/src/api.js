@@ -3,8 +3,10 @@
 // moves values across the boundary (one JSON string each way) and turns results into errors.
 import * as raw from "../gen/paysg.js";
 import { PaySGValidationError } from "./errors.js";
+import { encode, encodePayment } from "./encode.js";
 
 export * from "./errors.js";
+export { PaySG } from "./client.js";
 
 /** The SDK version. */
 export function version() {
@@ -13,32 +15,6 @@ export function version() {
 
 /** Inputs larger than this (as JSON) are refused before they reach the wasm module. */
 const MAX_INPUT_CHARS = 1 << 20;
-
-const bigintReplacer = (_key, v) => (typeof v === "bigint" ? { "\u0000bigint": String(v) } : v);
-
-/**
- * Writes any JS value as the text the Rust side reads (see `json::from_js` in src/json.rs):
- * JSON; "" for undefined, functions and symbols; "\0reason" when it cannot be written at all.
- * Never throws.
- */
-function encode(value) {
-  try {
-    return JSON.stringify(value) ?? "";
-  } catch {
-    // BigInt (named by a marker object), cycles and throwing getters land here.
-  }
-  try {
-    return JSON.stringify(value, bigintReplacer) ?? "";
-  } catch (e) {
-    let reason = "it cannot be converted to JSON";
-    try {
-      reason = String(e && e.message);
-    } catch {
-      // a hostile error object: keep the generic reason
-    }
-    return `\u0000${reason.slice(0, 200)}`;
-  }
-}
 
 function failure(message, code = "invalid_type") {
   return { ok: false, errors: [{ field: "", code, message }] };
@@ -250,20 +226,6 @@ function problems(len) {
     pos += f + m;
   }
   return { ok: false, errors };
-}
-
-/**
- * Like encode(), but an invalid `Date` as `due_date` (which JSON.stringify would turn into
- * null, i.e. "absent") is handed over as the text "Invalid Date" so that it is reported.
- */
-function encodePayment(input) {
-  try {
-    const d = input !== null && typeof input === "object" ? input.due_date : undefined;
-    if (d instanceof Date && Number.isNaN(d.getTime())) return encode({ ...input, due_date: "Invalid Date" });
-  } catch {
-    // a throwing getter: encode() reports the input as unreadable
-  }
-  return encode(input);
 }
 
 /** Checks a refund body `{ refund_amount_in_cents }`. Never throws. */

@@ -6,6 +6,32 @@
 
 use wasm_bindgen::prelude::*;
 
+mod client;
+
+/// Checks a client's options; `{"ok":true,"value":{ baseUrl, timeoutMs, maxRetries }}` or the
+/// problems. See [`crate::client::check_options`].
+#[wasm_bindgen(js_name = clientOptionsText)]
+pub fn client_options_text(opts: &str) -> String {
+    crate::text_api::client_options(opts)
+}
+
+/// Runs one client call (see [`crate::client::plan`]) through `fetch` (`fetch` is the injected
+/// function or `undefined` for the global one); resolves to `[outcome JSON, cause]`.
+#[wasm_bindgen(js_name = clientRequest)]
+pub async fn client_request(call: String, fetch: JsValue, signal: JsValue) -> JsValue {
+    let (outcome, cause) = client::run(&call, &fetch, &signal).await;
+    let out = js_sys::Array::new();
+    out.push(&JsValue::from_str(&outcome));
+    out.push(&cause);
+    out.into()
+}
+
+/// `parseReturnUrl`: `{"ok":true,"value":{ paymentId, paymentServiceId }}` or the problems.
+#[wasm_bindgen(js_name = parseReturnUrlText)]
+pub fn parse_return_url_text(url: &str) -> String {
+    crate::text_api::parse_return_url(url)
+}
+
 /// The SDK version (`paysg` npm package and Rust crate).
 #[wasm_bindgen(js_name = version)]
 pub fn version() -> String {

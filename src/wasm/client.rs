@@ -1,0 +1,166 @@
+//! The client's I/O in wasm: sends the request [`crate::client::plan`] built through `fetch`
+//! (the global one, or one the caller injected), reads the answer with gloo-net, sleeps between
+//! retries with `setTimeout`. Every decision — what to send, whether and how long to wait, how
+//! to read the answer — is [`crate::client`]'s.
+
+use crate::client::{self, Attempt, Plan};
+use crate::json;
+use crate::validate::FieldError;
+use gloo_net::http::{Method, RequestBuilder, Response};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+
+#[wasm_bindgen]
+extern "C" {
+    /// The global `fetch` (the same binding gloo-net uses), caught so that a missing or throwing
+    /// `fetch` becomes an error, not a trap.
+    #[wasm_bindgen(catch, js_name = fetch)]
+    fn global_fetch(request: &web_sys::Request) -> Result<js_sys::Promise, JsValue>;
+
+    #[wasm_bindgen(catch, js_name = setTimeout)]
+    fn set_timeout(handler: &js_sys::Function, ms: f64) -> Result<JsValue, JsValue>;
+}
+
+fn errors_outcome(errors: &[FieldError]) -> String {
+    format!(
+        r#"{{"ok":false,"error":{{"kind":"validation","errors":{}}}}}"#,
+        serde_json::to_string(errors).unwrap_or_else(|_| "[]".to_owned())
+    )
+}
+
+fn kind_outcome(kind: &str, attempts: u32, message: &str) -> String {
+    format!(
+        r#"{{"ok":false,"error":{{"kind":"{kind}","attempts":{attempts},"message":{}}}}}"#,
+        serde_json::to_string(message).unwrap_or_else(|_| "\"\"".to_owned())
+    )
+}
+
+/// What one attempt brought back.
+struct Answer {
+    status: u16,
+    retry_after: Option<String>,
+    request_id: Option<String>,
+    body: String,
+}
+
+fn aborted(signal: Option<&web_sys::AbortSignal>) -> bool {
+    signal.is_some_and(web_sys::AbortSignal::aborted)
+}
+
+async fn sleep(ms: u64) {
+    let promise = js_sys::Promise::new(&mut |resolve, _reject| {
+        if set_timeout(&resolve, ms as f64).is_err() {
+            // No timers here: go on at once rather than hang.
+            let _ = resolve.call0(&JsValue::UNDEFINED);
+        }
+    });
+    let _ = JsFuture::from(promise).await;
+}
+
+/// Sends the request once. `Err` carries what `fetch` rejected with.
+async fn send(plan: &Plan, fetch: &JsValue, signal: Option<&web_sys::AbortSignal>) -> Result<Answer, JsValue> {
+    let req = &plan.request;
+    let method = if req.method == "GET" { Method::GET } else { Method::POST };
+    let mut builder = RequestBuilder::new(&req.url).method(method).abort_signal(signal);
+    for (name, value) in &req.headers {
+        builder = builder.header(name, value);
+    }
+    let request = match &req.body {
+        Some(body) => builder.body(body.as_str()),
+        None => builder.build(),
+    }
+    .map_err(|e| JsValue::from(js_sys::Error::new(&client::scrub(plan, &e.to_string()))))?;
+    let raw: web_sys::Request = request.into();
+    let promise = match fetch.dyn_ref::<js_sys::Function>() {
+        Some(f) => f
+            .call1(&JsValue::UNDEFINED, &raw)?
+            .dyn_into::<js_sys::Promise>()
+            .or_else(|v| Ok::<_, JsValue>(js_sys::Promise::resolve(&v)))?,
+        None => global_fetch(&raw)?,
+    };
+    let response = JsFuture::from(promise).await?;
+    let response: Response = response
+        .dyn_into::<web_sys::Response>()
+        .map_err(|_| JsValue::from(js_sys::Error::new("fetch resolved to something that is not a Response")))?
+        .into();
+    let headers = response.headers();
+    let status = response.status();
+    let body = response
+        .text()
+        .await
+        .map_err(|e| JsValue::from(js_sys::Error::new(&format!("reading the body failed: {e}"))))?;
+    Ok(Answer {
+        status,
+        retry_after: headers.get("retry-after"),
+        request_id: headers.get("x-request-id").or_else(|| headers.get("request-id")),
+        body,
+    })
+}
+
+/// Runs a call to the end: `(outcome JSON, cause)` where cause is what `fetch` rejected with
+/// for a connection error (else `undefined`).
+pub async fn run(call: &str, fetch: &JsValue, signal: &JsValue) -> (String, JsValue) {
+    let plan = match json::from_js(call) {
+        Ok(j) => match client::plan(&j) {
+            Ok(p) => p,
+            Err(errors) => return (errors_outcome(&errors), JsValue::UNDEFINED),
+        },
+        Err(reason) => return (kind_outcome("invalid_call", 0, &reason), JsValue::UNDEFINED),
+    };
+    let signal = signal.dyn_ref::<web_sys::AbortSignal>().cloned();
+    let mut retries = 0;
+    loop {
+        let attempts = retries + 1;
+        if aborted(signal.as_ref()) {
+            return (kind_outcome("aborted", retries, "the call was aborted"), JsValue::UNDEFINED);
+        }
+        let result = send(&plan, fetch, signal.as_ref()).await;
+        if aborted(signal.as_ref()) {
+            return (kind_outcome("aborted", attempts, "the call was aborted"), JsValue::UNDEFINED);
+        }
+        let attempt = match &result {
+            Ok(a) => Attempt::Status { status: a.status, retry_after: a.retry_after.as_deref() },
+            Err(_) => Attempt::Network,
+        };
+        if let Ok(a) = &result {
+            if (200..300).contains(&a.status) {
+                return match client::check_success(plan.op, a.status, &a.body) {
+                    Ok(value) => (
+                        format!(
+                            r#"{{"ok":true,"status":{},"attempts":{attempts},"value":{}}}"#,
+                            a.status,
+                            value.as_deref().unwrap_or("null")
+                        ),
+                        JsValue::UNDEFINED,
+                    ),
+                    Err(message) => (kind_outcome("invalid_response", attempts, &message), JsValue::UNDEFINED),
+                };
+            }
+        }
+        if let Some(delay) = client::retry_delay(&plan, retries, attempt, js_sys::Date::now(), js_sys::Math::random()) {
+            sleep(delay).await;
+            retries += 1;
+            continue;
+        }
+        return match result {
+            Ok(a) => {
+                let e = client::decode_error(&plan, a.status, &a.body);
+                let e = serde_json::to_string(&e).unwrap_or_default();
+                let request_id = serde_json::to_string(&a.request_id).unwrap_or_default();
+                let body = if e.contains(r#""hasData":true"#) { JsValue::from_str(&a.body) } else { JsValue::UNDEFINED };
+                (
+                    format!(
+                        r#"{{"ok":false,"error":{},"attempts":{attempts},"requestId":{request_id}}}}}"#,
+                        e.trim_end_matches('}')
+                    ),
+                    body,
+                )
+            }
+            Err(cause) => (
+                kind_outcome("connection", attempts, "the request could not be completed (network error, or the connection was closed before an answer)"),
+                cause,
+            ),
+        };
+    }
+}
