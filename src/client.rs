@@ -74,19 +74,38 @@ pub struct Plan {
     pub deadline_ms: f64,
 }
 
-fn get<'j, 'a>(entries: &'j [(std::borrow::Cow<'a, str>, Json<'a>)], k: &str) -> Option<&'j Json<'a>> {
-    entries.iter().rev().find(|(key, _)| key == k).map(|(_, v)| v)
+fn get<'j, 'a>(
+    entries: &'j [(std::borrow::Cow<'a, str>, Json<'a>)],
+    k: &str,
+) -> Option<&'j Json<'a>> {
+    entries
+        .iter()
+        .rev()
+        .find(|(key, _)| key == k)
+        .map(|(_, v)| v)
 }
 
 /// A whole number in `min..=max` from an option, or a problem.
-fn option_int(p: &mut Vec<FieldError>, name: &str, v: Option<&Json<'_>>, min: u64, max: u64) -> Option<u64> {
+fn option_int(
+    p: &mut Vec<FieldError>,
+    name: &str,
+    v: Option<&Json<'_>>,
+    min: u64,
+    max: u64,
+) -> Option<u64> {
     match v {
         None | Some(Json::Null) => None,
-        Some(Json::Num(n)) if n.fract() == 0.0 && *n >= min as f64 && *n <= max as f64 => Some(*n as u64),
+        Some(Json::Num(n)) if n.fract() == 0.0 && *n >= min as f64 && *n <= max as f64 => {
+            Some(*n as u64)
+        }
         Some(_) => {
             p.push(FieldError::new(
                 name,
-                if matches!(v, Some(Json::Num(_))) { Code::OutOfRange } else { Code::InvalidType },
+                if matches!(v, Some(Json::Num(_))) {
+                    Code::OutOfRange
+                } else {
+                    Code::InvalidType
+                },
                 format!("{name} must be a whole number from {min} to {max}"),
             ));
             None
@@ -96,15 +115,25 @@ fn option_int(p: &mut Vec<FieldError>, name: &str, v: Option<&Json<'_>>, min: u6
 
 fn id_segment(p: &mut Vec<FieldError>, v: Option<&Json<'_>>) -> Option<String> {
     match v {
-        Some(Json::Str(s)) if !s.is_empty() && !s.chars().any(|c| c.is_whitespace() || c.is_control()) => {
+        Some(Json::Str(s))
+            if !s.is_empty() && !s.chars().any(|c| c.is_whitespace() || c.is_control()) =>
+        {
             Some(encode_path_segment(s))
         }
         Some(Json::Str(_)) => {
-            p.push(FieldError::new("paymentId", Code::InvalidFormat, "paymentId must be a non-empty id without spaces"));
+            p.push(FieldError::new(
+                "paymentId",
+                Code::InvalidFormat,
+                "paymentId must be a non-empty id without spaces",
+            ));
             None
         }
         None | Some(Json::Null) => {
-            p.push(FieldError::new("paymentId", Code::Required, "paymentId is required"));
+            p.push(FieldError::new(
+                "paymentId",
+                Code::Required,
+                "paymentId is required",
+            ));
             None
         }
         Some(other) => {
@@ -129,19 +158,39 @@ pub fn check_options(opts: &Json<'_>) -> Result<String, Vec<FieldError>> {
         return Err(vec![FieldError::new(
             "",
             Code::InvalidType,
-            format!("the options must be an object {{ apiKey, paymentServiceId, … }}, got {}", opts.type_name()),
+            format!(
+                "the options must be an object {{ apiKey, paymentServiceId, … }}, got {}",
+                opts.type_name()
+            ),
         )]);
     };
     // parse_target needs a payment service id; a client may leave it to each call.
     let mut with_service = entries.clone();
     if get(entries, "paymentServiceId").is_none_or(|v| *v == Json::Null) {
-        with_service.push(("paymentServiceId".into(), Json::Str("payment_service_placeholder".into())));
+        with_service.push((
+            "paymentServiceId".into(),
+            Json::Str("payment_service_placeholder".into()),
+        ));
     }
     with_service.retain(|(k, _)| k != "idempotencyKey");
     let mut p = Vec::new();
-    let target = parse_target(&Json::Obj(with_service)).map_err(|e| p.extend(e)).ok();
-    let timeout = option_int(&mut p, "timeoutMs", get(entries, "timeoutMs"), 1, MAX_TIMEOUT_MS);
-    let retries = option_int(&mut p, "maxRetries", get(entries, "maxRetries"), 0, u64::from(MAX_RETRIES_LIMIT));
+    let target = parse_target(&Json::Obj(with_service))
+        .map_err(|e| p.extend(e))
+        .ok();
+    let timeout = option_int(
+        &mut p,
+        "timeoutMs",
+        get(entries, "timeoutMs"),
+        1,
+        MAX_TIMEOUT_MS,
+    );
+    let retries = option_int(
+        &mut p,
+        "maxRetries",
+        get(entries, "maxRetries"),
+        0,
+        u64::from(MAX_RETRIES_LIMIT),
+    );
     match target {
         Some(t) if p.is_empty() => Ok(format!(
             r#"{{"baseUrl":{},"timeoutMs":{},"maxRetries":{}}}"#,
@@ -161,7 +210,11 @@ pub fn check_options(opts: &Json<'_>) -> Result<String, Vec<FieldError>> {
 /// Every problem with the call (its body included), as for validation.
 pub fn plan(call: &Json<'_>) -> Result<Plan, Vec<FieldError>> {
     let Json::Obj(entries) = call else {
-        return Err(vec![FieldError::new("", Code::InvalidType, "the call must be an object")]);
+        return Err(vec![FieldError::new(
+            "",
+            Code::InvalidType,
+            "the call must be an object",
+        )]);
     };
     let mut p = Vec::new();
     let op = match get(entries, "op") {
@@ -169,14 +222,28 @@ pub fn plan(call: &Json<'_>) -> Result<Plan, Vec<FieldError>> {
         _ => None,
     };
     let Some(op) = op else {
-        return Err(vec![FieldError::new("op", Code::InvalidFormat, "unknown operation")]);
+        return Err(vec![FieldError::new(
+            "op",
+            Code::InvalidFormat,
+            "unknown operation",
+        )]);
     };
     let target = parse_target(call).map_err(|e| p.extend(e)).ok();
     if op.idempotent() && target.as_ref().is_some_and(|t| t.idempotency_key.is_none()) {
-        p.push(FieldError::new("idempotencyKey", Code::Required, "idempotencyKey is required"));
+        p.push(FieldError::new(
+            "idempotencyKey",
+            Code::Required,
+            "idempotencyKey is required",
+        ));
     }
-    let max_retries = option_int(&mut p, "maxRetries", get(entries, "maxRetries"), 0, u64::from(MAX_RETRIES_LIMIT))
-        .map_or(DEFAULT_MAX_RETRIES, |n| n as u32);
+    let max_retries = option_int(
+        &mut p,
+        "maxRetries",
+        get(entries, "maxRetries"),
+        0,
+        u64::from(MAX_RETRIES_LIMIT),
+    )
+    .map_or(DEFAULT_MAX_RETRIES, |n| n as u32);
     let deadline_ms = match get(entries, "deadlineMs") {
         Some(Json::Num(n)) if n.is_finite() => *n,
         _ => f64::INFINITY,
@@ -188,17 +255,23 @@ pub fn plan(call: &Json<'_>) -> Result<Plan, Vec<FieldError>> {
     let mut body = None;
     let mut suffix = String::new();
     match op {
-        Op::Create => match validate::validate_create_payment(get(entries, "body").unwrap_or(&Json::Null)) {
-            Ok(b) => body = Some(b.to_json()),
-            Err(e) => p.extend(e),
-        },
+        Op::Create => {
+            match validate::validate_create_payment(get(entries, "body").unwrap_or(&Json::Null)) {
+                Ok(b) => body = Some(b.to_json()),
+                Err(e) => p.extend(e),
+            }
+        }
         Op::List => {
             if let Some(Json::Obj(q)) = get(entries, "query") {
                 let limit = option_int(&mut p, "limit", get(q, "limit"), 1, u64::from(u32::MAX));
                 let before = cursor(&mut p, "before", get(q, "before"));
                 let after = cursor(&mut p, "after", get(q, "after"));
                 if before.is_some() && after.is_some() {
-                    p.push(FieldError::new("before", Code::InvalidFormat, "give before or after, not both (PaySG refuses both)"));
+                    p.push(FieldError::new(
+                        "before",
+                        Code::InvalidFormat,
+                        "give before or after, not both (PaySG refuses both)",
+                    ));
                 }
                 let mut params = Vec::new();
                 if let Some(l) = limit {
@@ -236,7 +309,11 @@ pub fn plan(call: &Json<'_>) -> Result<Plan, Vec<FieldError>> {
     let Some(target) = target.filter(|_| p.is_empty()) else {
         return Err(p);
     };
-    let method = if matches!(op, Op::Get | Op::List) { "GET" } else { "POST" };
+    let method = if matches!(op, Op::Get | Op::List) {
+        "GET"
+    } else {
+        "POST"
+    };
     let mut headers = vec![
         ("x-api-key", target.api_key.expose().to_owned()),
         ("accept", "application/json".to_owned()),
@@ -269,7 +346,11 @@ fn cursor<'j>(p: &mut Vec<FieldError>, name: &str, v: Option<&'j Json<'_>>) -> O
         None | Some(Json::Null) => None,
         Some(Json::Str(s)) if !s.is_empty() => Some(s),
         Some(_) => {
-            p.push(FieldError::new(name, Code::InvalidType, format!("{name} must be a cursor string from page_info")));
+            p.push(FieldError::new(
+                name,
+                Code::InvalidType,
+                format!("{name} must be a cursor string from page_info"),
+            ));
             None
         }
     }
@@ -320,14 +401,23 @@ pub fn retry_after_ms(value: &str) -> Option<u64> {
 /// Exponential backoff from [`BASE_DELAY_MS`], doubling, capped at [`MAX_DELAY_MS`], with
 /// "equal jitter" (half fixed, half random from `random` in `0..1`); a `Retry-After` replaces it
 /// (up to [`MAX_RETRY_AFTER_MS`]). Never past the deadline.
-pub fn retry_delay(plan: &Plan, retries_done: u32, attempt: Attempt<'_>, now_ms: f64, random: f64) -> Option<u64> {
+pub fn retry_delay(
+    plan: &Plan,
+    retries_done: u32,
+    attempt: Attempt<'_>,
+    now_ms: f64,
+    random: f64,
+) -> Option<u64> {
     if retries_done >= plan.max_retries || !retryable(plan.op, attempt) {
         return None;
     }
     let backoff = (BASE_DELAY_MS << retries_done.min(16)).min(MAX_DELAY_MS);
     let jittered = backoff / 2 + ((backoff / 2) as f64 * random.clamp(0.0, 1.0)) as u64;
     let delay = match attempt {
-        Attempt::Status { retry_after: Some(v), .. } => match retry_after_ms(v) {
+        Attempt::Status {
+            retry_after: Some(v),
+            ..
+        } => match retry_after_ms(v) {
             Some(ms) if ms > MAX_RETRY_AFTER_MS => return None,
             Some(ms) => ms,
             None => jittered,
@@ -366,26 +456,53 @@ fn member<'j, 'a>(v: &'j Json<'a>, key: &str) -> Option<&'j Json<'a>> {
 
 /// Decodes a non-2xx answer. The API key is scrubbed from every text.
 pub fn decode_error(plan: &Plan, status: u16, body: &str) -> ApiError {
-    let retryable = retryable(plan.op, Attempt::Status { status, retry_after: None });
+    let retryable = retryable(
+        plan.op,
+        Attempt::Status {
+            status,
+            retry_after: None,
+        },
+    );
     let parsed = Json::parse(body).ok();
-    let err = parsed.as_ref().and_then(|v| member(v, "error")).filter(|e| matches!(e, Json::Obj(_)));
+    let err = parsed
+        .as_ref()
+        .and_then(|v| member(v, "error"))
+        .filter(|e| matches!(e, Json::Obj(_)));
     let text = |k: &str| match err.and_then(|e| member(e, k)) {
         Some(Json::Str(s)) => Some(scrub(plan, s)),
         _ => None,
     };
     let (r#type, code, message) = match (text("type"), text("code"), text("message")) {
-        (Some(t), Some(c), m) => (t, c, m.unwrap_or_else(|| format!("PaySG answered {status}"))),
+        (Some(t), Some(c), m) => (
+            t,
+            c,
+            m.unwrap_or_else(|| format!("PaySG answered {status}")),
+        ),
         _ => (
             "api_error".to_owned(),
             format!("http_{status}"),
             format!(
                 "PaySG answered {status}{}",
-                if body.trim().is_empty() { " with an empty body" } else { " with a body that is not PaySG's error format" }
+                if body.trim().is_empty() {
+                    " with an empty body"
+                } else {
+                    " with a body that is not PaySG's error format"
+                }
             ),
         ),
     };
-    let has_data = err.and_then(|e| member(e, "data")).is_some_and(|d| *d != Json::Null);
-    ApiError { kind: "api", status, r#type, code, message, has_data, retryable }
+    let has_data = err
+        .and_then(|e| member(e, "data"))
+        .is_some_and(|d| *d != Json::Null);
+    ApiError {
+        kind: "api",
+        status,
+        r#type,
+        code,
+        message,
+        has_data,
+        retryable,
+    }
 }
 
 /// Removes the API key from a text that came from elsewhere (it should never be there).
@@ -407,10 +524,12 @@ pub fn check_success(op: Op, status: u16, body: &str) -> Result<Option<String>, 
     if op == Op::SendEmail {
         return Ok(None);
     }
-    let v = Json::parse(body).map_err(|_| format!("PaySG answered {status} with a body that is not JSON"))?;
+    let v = Json::parse(body)
+        .map_err(|_| format!("PaySG answered {status} with a body that is not JSON"))?;
     let ok = match op {
         Op::List => {
-            matches!(member(&v, "data"), Some(Json::Arr(_))) && matches!(member(&v, "page_info"), Some(Json::Obj(_)))
+            matches!(member(&v, "data"), Some(Json::Arr(_)))
+                && matches!(member(&v, "page_info"), Some(Json::Obj(_)))
         }
         _ => matches!(member(&v, "id"), Some(Json::Str(_))),
     };
@@ -419,7 +538,11 @@ pub fn check_success(op: Op, status: u16, body: &str) -> Result<Option<String>, 
     } else {
         Err(format!(
             "PaySG answered {status} with JSON that is not {}",
-            if op == Op::List { "a list of payments" } else { "a payment" }
+            if op == Op::List {
+                "a list of payments"
+            } else {
+                "a payment"
+            }
         ))
     }
 }
@@ -431,7 +554,12 @@ pub fn check_success(op: Op, status: u16, body: &str) -> Result<Option<String>, 
 ///
 /// A problem for each parameter that is missing or malformed.
 pub fn parse_return_url(url: &str) -> Result<(String, String), Vec<FieldError>> {
-    let query = url.split('#').next().unwrap_or("").split_once('?').map_or("", |(_, q)| q);
+    let query = url
+        .split('#')
+        .next()
+        .unwrap_or("")
+        .split_once('?')
+        .map_or("", |(_, q)| q);
     let mut id = None;
     let mut service = None;
     for pair in query.split('&') {
@@ -449,14 +577,28 @@ pub fn parse_return_url(url: &str) -> Result<(String, String), Vec<FieldError>> 
             p.push(FieldError::new(name, Code::Required, format!("the return URL has no {name} query parameter (is this the URL PaySG redirected to?)")));
             None
         }
-        Some(s) if s.is_empty() || !s.starts_with(prefix) || s.len() > 255 || s.chars().any(|c| c.is_whitespace() || c.is_control()) => {
-            p.push(FieldError::new(name, Code::InvalidFormat, format!("{name} in the return URL is not a PaySG id")));
+        Some(s)
+            if s.is_empty()
+                || !s.starts_with(prefix)
+                || s.len() > 255
+                || s.chars().any(|c| c.is_whitespace() || c.is_control()) =>
+        {
+            p.push(FieldError::new(
+                name,
+                Code::InvalidFormat,
+                format!("{name} in the return URL is not a PaySG id"),
+            ));
             None
         }
         Some(s) => Some(s),
     };
     let id = check(&mut p, "paysg_payment_id", id, "");
-    let service = check(&mut p, "paysg_payment_service_id", service, crate::request::PAYMENT_SERVICE_PREFIX);
+    let service = check(
+        &mut p,
+        "paysg_payment_service_id",
+        service,
+        crate::request::PAYMENT_SERVICE_PREFIX,
+    );
     match (id, service) {
         (Some(i), Some(s)) if p.is_empty() => Ok((i, s)),
         _ => Err(p),

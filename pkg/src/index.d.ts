@@ -112,6 +112,106 @@ export interface HttpRequest {
 /** Builds the request that creates a payment. Throws {@link PaySGValidationError}. */
 export declare function buildCreatePaymentRequest(input: CreatePaymentInput | unknown, options: BuildRequestOptions): HttpRequest;
 
+/** PaySG's payment object (snake_case, as on the wire). Timestamps are ISO-8601 strings. */
+export interface Payment {
+  id: string;
+  payment_service_id: string;
+  reference_id: string;
+  payer_name: string;
+  payer_address: string | null;
+  payer_identifier: string | null;
+  payer_email: string | null;
+  description: string;
+  /** Integer cents. */
+  amount_in_cents: number;
+  /** `dd-MMM-yyyy`. */
+  due_date: string | null;
+  metadata: Record<string, string>;
+  line_items?: LineItem[];
+  return_url?: string | null;
+  /** The hosted payment page: send the payer here. */
+  payment_url: string;
+  payment_qr_code_url?: string;
+  payment_status: "unpaid" | "paid" | (string & {});
+  latest_status: "unpaid" | "paid" | "cancelled" | (string & {});
+  refund_status: "not_refunded" | "partially_refunded" | "fully_refunded" | (string & {});
+  email_delivery_status: "unsent" | "sent" | (string & {});
+  stripe_payment_intent_id: string | null;
+  payout_id: string | null;
+  creator_id: string;
+  created_at: string;
+  updated_at: string;
+  payment_sent_timestamp: string | null;
+  payment_succeeded_timestamp: string | null;
+  payment_cancelled_timestamp: string | null;
+  payment_fully_refunded_timestamp: string | null;
+  paid_out_timestamp: string | null;
+}
+
+/** Cursors of a page of payments. */
+export interface PageInfo {
+  has_next_page: boolean;
+  has_previous_page: boolean;
+  start_cursor: string | null;
+  end_cursor: string | null;
+}
+
+/** A page of payments, newest first. */
+export interface PaymentList {
+  data: Payment[];
+  page_info: PageInfo;
+}
+
+/** Options of {@link PaySG}. */
+export interface PaySGOptions {
+  /** `paysg_stag_…` (staging) or `paysg_live_…` (live); any other key needs `baseUrl`. */
+  apiKey: string;
+  /** The default `payment_service_…` of every call. */
+  paymentServiceId?: string;
+  /** Overrides the base URL chosen from the key prefix (paysg-sim, a proxy). */
+  baseUrl?: string;
+  /** Deadline of a whole call, retries included, in ms (default 30,000; at most 600,000). */
+  timeoutMs?: number;
+  /** Retries after the first attempt (default 2; at most 10). */
+  maxRetries?: number;
+  /** A fetch to use instead of the global one. */
+  fetch?: (request: Request) => Promise<Response>;
+  /** Allow a client in a browser page (the API key is then visible): for test keys only. */
+  dangerouslyAllowBrowser?: boolean;
+}
+
+/** Options of one call. */
+export interface CallOptions {
+  /** Another payment service than the client's. */
+  paymentServiceId?: string;
+  /** `Idempotency-Key` of a create or refund (default: a random V4 UUID, the same on every retry). */
+  idempotencyKey?: string;
+  timeoutMs?: number;
+  maxRetries?: number;
+  /** Aborting rejects the call at once with the signal's reason. */
+  signal?: AbortSignal;
+}
+
+/** The PaySG client: every endpoint, with validation, retries, idempotency and deadlines. */
+export declare class PaySG {
+  constructor(options: PaySGOptions);
+  readonly paymentServiceId: string | null;
+  readonly baseUrl: string;
+  readonly timeoutMs: number;
+  readonly maxRetries: number;
+  createPayment(params: CreatePaymentInput, opts?: CallOptions): Promise<Payment>;
+  getPayment(paymentId: string, opts?: CallOptions): Promise<Payment>;
+  listPayments(params?: { limit?: number; before?: string; after?: string }, opts?: CallOptions): Promise<PaymentList>;
+  /** Follows `after` cursors; throws `PaySGError` `list_cap_reached` past `maxItems` (default 10,000). */
+  listAllPayments(params?: { limit?: number; after?: string; maxItems?: number }, opts?: CallOptions): AsyncIterableIterator<Payment>;
+  cancelPayment(paymentId: string, opts?: CallOptions): Promise<Payment>;
+  refundPayment(paymentId: string, params: RefundInput, opts?: CallOptions): Promise<Payment>;
+  sendPaymentEmail(paymentId: string, opts?: CallOptions): Promise<void>;
+  /** Reads the return URL's ids, refuses another service's, and fetches the payment from PaySG. */
+  confirmReturn(returnUrl: string | URL | Request, opts?: CallOptions): Promise<Payment>;
+  toJSON(): { paymentServiceId: string | null; baseUrl: string; timeoutMs: number; maxRetries: number };
+}
+
 /** Base class of every error paysg throws. */
 export declare class PaySGError extends Error {
   constructor(message: string, opts?: { code?: string; cause?: unknown });
@@ -136,17 +236,25 @@ export declare class PaySGApiError extends PaySGError {
   requestId: string | null;
   /** Whether retrying the same request may succeed (429, 5xx, idempotency conflicts). */
   retryable: boolean;
+  /** Attempts made (set by the client). */
+  attempts?: number;
+  /** The `Idempotency-Key` sent (creates and refunds): call again with it to finish the same operation. */
+  idempotencyKey?: string;
 }
 
 /** The request could not be completed (network failure). */
 export declare class PaySGConnectionError extends PaySGError {
   constructor(message: string, cause: unknown);
+  attempts?: number;
+  idempotencyKey?: string;
 }
 
 /** The deadline passed. */
 export declare class PaySGTimeoutError extends PaySGError {
   constructor(timeoutMs: number);
   timeoutMs: number;
+  attempts?: number;
+  idempotencyKey?: string;
 }
 
 /** Why a webhook signature did not verify. */

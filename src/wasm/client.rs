@@ -59,10 +59,20 @@ async fn sleep(ms: u64) {
 }
 
 /// Sends the request once. `Err` carries what `fetch` rejected with.
-async fn send(plan: &Plan, fetch: &JsValue, signal: Option<&web_sys::AbortSignal>) -> Result<Answer, JsValue> {
+async fn send(
+    plan: &Plan,
+    fetch: &JsValue,
+    signal: Option<&web_sys::AbortSignal>,
+) -> Result<Answer, JsValue> {
     let req = &plan.request;
-    let method = if req.method == "GET" { Method::GET } else { Method::POST };
-    let mut builder = RequestBuilder::new(&req.url).method(method).abort_signal(signal);
+    let method = if req.method == "GET" {
+        Method::GET
+    } else {
+        Method::POST
+    };
+    let mut builder = RequestBuilder::new(&req.url)
+        .method(method)
+        .abort_signal(signal);
     for (name, value) in &req.headers {
         builder = builder.header(name, value);
     }
@@ -82,7 +92,11 @@ async fn send(plan: &Plan, fetch: &JsValue, signal: Option<&web_sys::AbortSignal
     let response = JsFuture::from(promise).await?;
     let response: Response = response
         .dyn_into::<web_sys::Response>()
-        .map_err(|_| JsValue::from(js_sys::Error::new("fetch resolved to something that is not a Response")))?
+        .map_err(|_| {
+            JsValue::from(js_sys::Error::new(
+                "fetch resolved to something that is not a Response",
+            ))
+        })?
         .into();
     let headers = response.headers();
     let status = response.status();
@@ -93,7 +107,9 @@ async fn send(plan: &Plan, fetch: &JsValue, signal: Option<&web_sys::AbortSignal
     Ok(Answer {
         status,
         retry_after: headers.get("retry-after"),
-        request_id: headers.get("x-request-id").or_else(|| headers.get("request-id")),
+        request_id: headers
+            .get("x-request-id")
+            .or_else(|| headers.get("request-id")),
         body,
     })
 }
@@ -113,14 +129,23 @@ pub async fn run(call: &str, fetch: &JsValue, signal: &JsValue) -> (String, JsVa
     loop {
         let attempts = retries + 1;
         if aborted(signal.as_ref()) {
-            return (kind_outcome("aborted", retries, "the call was aborted"), JsValue::UNDEFINED);
+            return (
+                kind_outcome("aborted", retries, "the call was aborted"),
+                JsValue::UNDEFINED,
+            );
         }
         let result = send(&plan, fetch, signal.as_ref()).await;
         if aborted(signal.as_ref()) {
-            return (kind_outcome("aborted", attempts, "the call was aborted"), JsValue::UNDEFINED);
+            return (
+                kind_outcome("aborted", attempts, "the call was aborted"),
+                JsValue::UNDEFINED,
+            );
         }
         let attempt = match &result {
-            Ok(a) => Attempt::Status { status: a.status, retry_after: a.retry_after.as_deref() },
+            Ok(a) => Attempt::Status {
+                status: a.status,
+                retry_after: a.retry_after.as_deref(),
+            },
             Err(_) => Attempt::Network,
         };
         if let Ok(a) = &result {
@@ -134,11 +159,20 @@ pub async fn run(call: &str, fetch: &JsValue, signal: &JsValue) -> (String, JsVa
                         ),
                         JsValue::UNDEFINED,
                     ),
-                    Err(message) => (kind_outcome("invalid_response", attempts, &message), JsValue::UNDEFINED),
+                    Err(message) => (
+                        kind_outcome("invalid_response", attempts, &message),
+                        JsValue::UNDEFINED,
+                    ),
                 };
             }
         }
-        if let Some(delay) = client::retry_delay(&plan, retries, attempt, js_sys::Date::now(), js_sys::Math::random()) {
+        if let Some(delay) = client::retry_delay(
+            &plan,
+            retries,
+            attempt,
+            js_sys::Date::now(),
+            js_sys::Math::random(),
+        ) {
             sleep(delay).await;
             retries += 1;
             continue;

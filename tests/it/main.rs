@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code
 #![cfg(not(target_arch = "wasm32"))] // native tests; the wasm ones are wasm_node and wasm_browser
 
+mod client;
 mod request;
 mod text_api;
 mod validate;

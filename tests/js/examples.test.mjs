@@ -3,15 +3,32 @@
 import assert from "node:assert/strict";
 import { copyFileSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { before, test } from "node:test";
-import { bundleWorker, root, runNode, startMiniflare, testProject } from "./helpers.mjs";
+import { after, before, test } from "node:test";
+import { bundleWorker, root, startMiniflare, startSim, testProject } from "./helpers.mjs";
+import { spawn } from "node:child_process";
 
 const readme = readFileSync(join(root, "README.md"), "utf8");
 const version = JSON.parse(readFileSync(join(root, "pkg", "package.json"), "utf8")).version;
-let project;
-before(() => {
+let project, sim;
+before(async () => {
   project = testProject();
+  sim = await startSim();
 });
+after(() => sim?.stop());
+
+const KEY = "paysg_stag_examples";
+const SERVICE = "payment_service_examples";
+
+/** Runs node with extra environment variables; resolves to { code, stdout, stderr }. */
+function runNodeEnv(args, cwd, env) {
+  return new Promise((resolve) => {
+    const p = spawn(process.execPath, args, { cwd, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "", stderr = "";
+    p.stdout.on("data", (d) => (stdout += d));
+    p.stderr.on("data", (d) => (stderr += d));
+    p.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
 
 /** The fenced code block that follows `<!-- example: path -->` in the README. */
 function readmeExample(path) {
@@ -26,19 +43,33 @@ for (const path of ["examples/worker.js", "examples/node.mjs"]) {
   });
 }
 
-test("examples/node.mjs runs", async () => {
+test("examples/node.mjs runs against paysg-sim", async () => {
   copyFileSync(join(root, "examples", "node.mjs"), join(project, "example-node.mjs"));
-  const r = await runNode(["example-node.mjs"], project);
+  const r = await runNodeEnv(["example-node.mjs"], project, { PAYSG_API_KEY: KEY, PAYSG_PAYMENT_SERVICE_ID: SERVICE, PAYSG_BASE_URL: sim.url });
   assert.equal(r.stderr, "");
-  assert.equal(r.stdout.trim(), `paysg ${version} loaded in Node ${process.version}`);
+  assert.equal(r.code, 0);
+  assert.match(r.stdout, new RegExp(`^created [A-Za-z0-9_-]{21} \\(due 31-MAR-2024\\): pay at ${sim.url}/payments/`));
+  assert.match(r.stdout, /refund refused: 402 payment_not_paid\n$/);
 });
 
-test("examples/worker.js runs in workerd", async () => {
+test("examples/worker.js runs in workerd: create, pay on the simulator, come back, confirmed", async () => {
   const out = bundleWorker(project, "example", readFileSync(join(root, "examples", "worker.js"), "utf8"));
-  const mf = await startMiniflare(out);
+  const mf = await startMiniflare(out, { PAYSG_API_KEY: KEY, PAYSG_PAYMENT_SERVICE_ID: SERVICE, PAYSG_BASE_URL: sim.url, PUBLIC_URL: "https://eservice.example.gov.sg" });
   try {
-    const res = await mf.dispatchFetch("http://localhost/hello");
-    assert.deepEqual(await res.json(), { sdk: "paysg", version, url: "http://localhost/hello" });
+    const res = await mf.dispatchFetch("http://localhost/pay", { method: "POST", redirect: "manual" });
+    assert.equal(res.status, 303);
+    const location = res.headers.get("location");
+    assert.ok(location.startsWith(`${sim.url}/payments/`), location);
+    const id = location.split("/").pop();
+    let back = await mf.dispatchFetch(`http://localhost/paid?paysg_payment_id=${id}&paysg_payment_service_id=${SERVICE}`);
+    assert.equal(await back.text(), "Not paid yet.", "a redirect before paying proves nothing");
+    const { redirect_url } = await sim.pay(id);
+    assert.ok(redirect_url.startsWith("https://eservice.example.gov.sg/paid?"), redirect_url);
+    back = await mf.dispatchFetch(redirect_url.replace("https://eservice.example.gov.sg", "http://localhost"));
+    assert.equal(await back.text(), "Paid, thank you.");
+    const forged = await mf.dispatchFetch(`http://localhost/paid?paysg_payment_id=${id}&paysg_payment_service_id=payment_service_evil`);
+    assert.equal(forged.status, 502);
+    assert.equal((await forged.json()).error, "payment_service_mismatch");
   } finally {
     await mf.dispose();
   }

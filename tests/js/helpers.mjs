@@ -114,3 +114,45 @@ export async function launchChromium() {
       "--disable-sync", "--no-first-run", "--disable-quic"],
   });
 }
+
+/** The paysg-sim binary, built (debug) if missing: `cargo test --workspace` builds it first in CI. */
+export function simBinary() {
+  const path = join(root, "target", "debug", "paysg-sim");
+  if (!existsSync(path)) {
+    execFileSync("cargo", ["build", "--quiet", "-p", "paysg-sim"], { cwd: root, stdio: "inherit" });
+  }
+  return path;
+}
+
+/**
+ * Starts paysg-sim on a free port with extra flags; resolves to
+ * `{ url, state(), pay(id), stop() }` once it prints its `listening on` line.
+ */
+export function startSim(args = []) {
+  const p = spawn(simBinary(), ["--port", "0", "--quiet", ...args], { stdio: ["ignore", "pipe", "pipe"] });
+  let stderr = "";
+  p.stderr.on("data", (d) => (stderr += d));
+  return new Promise((resolve, reject) => {
+    let out = "";
+    const timer = setTimeout(() => reject(new Error(`paysg-sim did not start: ${stderr}`)), 10_000);
+    p.on("exit", (code) => reject(new Error(`paysg-sim exited (${code}): ${stderr}`)));
+    p.stdout.on("data", (d) => {
+      out += d;
+      const m = /listening on (http:\/\/\S+)/.exec(out);
+      if (!m) return;
+      clearTimeout(timer);
+      const url = m[1];
+      resolve({
+        url,
+        state: () => fetch(`${url}/sim/state`).then((r) => r.json()),
+        pay: (id) => fetch(`${url}/sim/payments/${encodeURIComponent(id)}/pay`, { method: "POST" }).then((r) => r.json()),
+        stop: () => new Promise((r) => {
+          if (p.exitCode !== null) return r();
+          p.removeAllListeners("exit");
+          p.on("exit", () => r());
+          p.kill("SIGTERM");
+        }),
+      });
+    });
+  });
+}

@@ -105,7 +105,17 @@ describe("packed package", () => {
         "const errors: FieldError[] = r.ok ? [] : r.errors;",
         "const amount: number | undefined = r.ok ? r.value.amount_in_cents : undefined;",
         'try { buildCreatePaymentRequest(input, { apiKey: "k", paymentServiceId: "s" }).body.length; } catch (e) { if (e instanceof PaySGValidationError) errors.push(...e.errors); }',
-        "export { v, errors, amount };",
+        'import { PaySG, PaySGApiError, type Payment, type PaymentList } from "paysg";',
+        'const client = new PaySG({ apiKey: "paysg_stag_x", paymentServiceId: "payment_service_x", timeoutMs: 5000 });',
+        "async function use(): Promise<string> {",
+        "  const p: Payment = await client.createPayment(input, { idempotencyKey: \"k\" });",
+        "  const page: PaymentList = await client.listPayments({ limit: 5 });",
+        "  for await (const q of client.listAllPayments()) q.payment_status satisfies string;",
+        "  await client.sendPaymentEmail(p.id);",
+        "  try { await client.refundPayment(p.id, { refund_amount_in_cents: 1 }); } catch (e) { if (e instanceof PaySGApiError) return e.code + e.status; }",
+        "  return (await client.confirmReturn(new URL(p.payment_url))).id + page.data.length;",
+        "}",
+        "export { v, errors, amount, use };",
       ].join("\n"));
       writeFileSync(join(dir, "tsconfig.json"), JSON.stringify({
         compilerOptions: {
