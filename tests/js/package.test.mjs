@@ -74,8 +74,12 @@ describe("packed package", () => {
     writeFileSync(join(project, "index.html"), `<!doctype html><meta charset="utf-8">
 <script type="importmap">{ "imports": { "paysg": "${entry}" } }</script>
 <script type="module">
-  import { version } from "paysg";
-  window.__result = version();
+  import { version, PaySG, PaySGError, validateCreatePayment } from "paysg";
+  let guard = "constructed";
+  try { new PaySG({ apiKey: "paysg_stag_x", paymentServiceId: "payment_service_x" }); } catch (e) { guard = e instanceof PaySGError ? e.code : String(e); }
+  const allowed = new PaySG({ apiKey: "paysg_stag_x", paymentServiceId: "payment_service_x", dangerouslyAllowBrowser: true }).baseUrl;
+  const valid = validateCreatePayment({ reference_id: "r", payer_name: "p", description: "d", amount_in_cents: 1 }).ok;
+  window.__result = [version(), guard, allowed, valid].join(" ");
 </script>`);
     const server = await serveStatic(project);
     const browser = await launchChromium();
@@ -85,7 +89,8 @@ describe("packed package", () => {
       page.on("pageerror", (e) => errors.push(String(e)));
       await page.goto(`${server.url}/index.html`);
       const got = await page.waitForFunction(() => window.__result, null, { timeout: 15_000 });
-      assert.equal(await got.jsonValue(), expectedVersion);
+      assert.equal(await got.jsonValue(), `${expectedVersion} browser_not_allowed https://api-staging.pay.gov.sg true`,
+        "a client refuses a browser page unless dangerouslyAllowBrowser; validation works");
       assert.deepEqual(errors, []);
     } finally {
       await browser.close();
