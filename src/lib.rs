@@ -18,6 +18,7 @@ pub mod json;
 pub mod request;
 pub mod text_api;
 pub mod validate;
+pub mod webhook;
 
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;

@@ -7,6 +7,7 @@ import { encode, encodePayment } from "./encode.js";
 
 export * from "./errors.js";
 export { PaySG } from "./client.js";
+export { verifyWebhook, verifyWebhookRequest, signWebhook, parseReturnUrl } from "./webhooks.js";
 
 /** The SDK version. */
 export function version() {

@@ -26,6 +26,66 @@ pub async fn client_request(call: String, fetch: JsValue, signal: JsValue) -> Js
     out.into()
 }
 
+fn webhook_outcome(r: Result<Option<String>, crate::webhook::Failure>) -> String {
+    match r {
+        Ok(None) => r#"{"ok":true}"#.to_owned(),
+        Ok(Some(event)) => format!(r#"{{"ok":true,"event":{event}}}"#),
+        Err(f) => format!(
+            r#"{{"ok":false,"reason":"{}","message":{}}}"#,
+            f.reason.as_str(),
+            serde_json::to_string(&f.message).unwrap_or_default()
+        ),
+    }
+}
+
+/// Verifies a webhook whose raw body is text (see [`crate::webhook::verify`]).
+#[wasm_bindgen(js_name = verifyWebhookText)]
+pub fn verify_webhook_text(
+    body: &str,
+    header: &str,
+    secret: &str,
+    tolerance_s: f64,
+    now_ms: f64,
+) -> String {
+    webhook_outcome(crate::webhook::verify(
+        body.as_bytes(),
+        header,
+        secret,
+        tolerance_s,
+        now_ms,
+    ))
+}
+
+/// Verifies a webhook whose raw body is bytes.
+#[wasm_bindgen(js_name = verifyWebhookBytes)]
+pub fn verify_webhook_bytes(
+    body: &[u8],
+    header: &str,
+    secret: &str,
+    tolerance_s: f64,
+    now_ms: f64,
+) -> String {
+    webhook_outcome(crate::webhook::verify(
+        body,
+        header,
+        secret,
+        tolerance_s,
+        now_ms,
+    ))
+}
+
+/// A `PaySG-Signature` header for a text body (see [`crate::webhook::sign`]).
+#[wasm_bindgen(js_name = signWebhookText)]
+pub fn sign_webhook_text(body: &str, secret: &str, timestamp: &str) -> String {
+    crate::webhook::sign(body.as_bytes(), secret, timestamp)
+}
+
+/// A `PaySG-Signature` header for a bytes body.
+#[wasm_bindgen(js_name = signWebhookBytes)]
+pub fn sign_webhook_bytes(body: &[u8], secret: &str, timestamp: &str) -> String {
+    crate::webhook::sign(body, secret, timestamp)
+}
+
 /// `parseReturnUrl`: `{"ok":true,"value":{ paymentId, paymentServiceId }}` or the problems.
 #[wasm_bindgen(js_name = parseReturnUrlText)]
 pub fn parse_return_url_text(url: &str) -> String {

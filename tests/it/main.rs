@@ -6,6 +6,7 @@ mod client;
 mod request;
 mod text_api;
 mod validate;
+mod webhook;
 
 #[test]
 fn version_matches_the_npm_package() {

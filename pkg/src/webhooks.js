@@ -1,0 +1,102 @@
+// Webhooks and the return flow: verify PaySG-Signature synchronously (HMAC-SHA256 in the wasm
+// module, identical in Workers, Node and browsers), sign for tests, and read the return URL.
+import * as raw from "../gen/paysg.js";
+import { PaySGSignatureError, PaySGValidationError } from "./errors.js";
+
+const invalid = (field, message) => new PaySGValidationError([{ field, code: "invalid_type", message }], "webhook arguments");
+
+function checkSecret(secret) {
+  if (typeof secret !== "string" || secret.length === 0) {
+    throw invalid("secret", "the webhook secret must be a non-empty string (the secret PaySG gave for this endpoint)");
+  }
+}
+
+/** The header value from a string, a `Headers` object or a plain headers object. */
+function headerValue(header) {
+  if (header == null) return "";
+  if (typeof header === "string") return header;
+  if (typeof header.get === "function") return header.get("paysg-signature") ?? "";
+  if (typeof header === "object") {
+    for (const [k, v] of Object.entries(header)) if (k.toLowerCase() === "paysg-signature") return Array.isArray(v) ? v.join(",") : String(v ?? "");
+    return "";
+  }
+  return null;
+}
+
+/**
+ * Verifies a webhook and returns its event. Synchronous.
+ * @param {string | Uint8Array | ArrayBuffer} rawBody the body exactly as received
+ * @param {string | Headers | Record<string, string> | null | undefined} signatureHeader
+ * @param {string} secret
+ * @param {{ toleranceSeconds?: number, now?: number | Date }} [options]
+ */
+export function verifyWebhook(rawBody, signatureHeader, secret, options = {}) {
+  checkSecret(secret);
+  const { toleranceSeconds = 300, now } = options ?? {};
+  if (typeof toleranceSeconds !== "number" || !(toleranceSeconds >= 0)) {
+    throw new PaySGValidationError([{ field: "toleranceSeconds", code: "out_of_range", message: "toleranceSeconds must be a number of seconds, 0 or more (Infinity turns the check off)" }], "webhook options");
+  }
+  const nowMs = now === undefined ? Date.now() : now instanceof Date ? now.getTime() : now;
+  if (typeof nowMs !== "number" || !Number.isFinite(nowMs)) {
+    throw new PaySGValidationError([{ field: "now", code: "invalid_type", message: "now must be milliseconds since the epoch (Date.now()) or a Date" }], "webhook options");
+  }
+  const header = headerValue(signatureHeader);
+  if (header === null) throw invalid("signatureHeader", "the signature header must be the PaySG-Signature value (a string) or the request's headers");
+  let outcome;
+  if (typeof rawBody === "string") {
+    outcome = raw.verifyWebhookText(rawBody, header, secret, toleranceSeconds, nowMs);
+  } else if (rawBody instanceof Uint8Array || rawBody instanceof ArrayBuffer) {
+    outcome = raw.verifyWebhookBytes(rawBody instanceof Uint8Array ? rawBody : new Uint8Array(rawBody), header, secret, toleranceSeconds, nowMs);
+  } else {
+    const what = rawBody === null ? "null" : typeof rawBody === "object" ? "an object (a parsed body)" : typeof rawBody;
+    throw new PaySGSignatureError("invalid_payload",
+      `the body is ${what}: verify the raw body exactly as received (a string from await request.text(), or bytes), never a parsed or re-serialised one`);
+  }
+  const r = JSON.parse(outcome);
+  if (!r.ok) throw new PaySGSignatureError(r.reason, r.message);
+  if (r.event) return r.event;
+  return JSON.parse(typeof rawBody === "string" ? rawBody : new TextDecoder().decode(rawBody));
+}
+
+/**
+ * A `PaySG-Signature` header value for a body, so handlers can be tested.
+ * @param {string | Uint8Array} rawBody
+ * @param {string} secret
+ * @param {{ timestamp?: number | string }} [options] written into `t=` exactly as given;
+ *   default `Date.now()` (milliseconds, as paysg-sim signs)
+ */
+export function signWebhook(rawBody, secret, options = {}) {
+  checkSecret(secret);
+  const ts = String(options?.timestamp ?? Date.now());
+  if (!/^\d{1,16}$/.test(ts)) {
+    throw new PaySGValidationError([{ field: "timestamp", code: "invalid_format", message: "timestamp must be a whole number (seconds or milliseconds since the epoch)" }], "webhook options");
+  }
+  if (typeof rawBody === "string") return raw.signWebhookText(rawBody, secret, ts);
+  if (rawBody instanceof Uint8Array) return raw.signWebhookBytes(rawBody, secret, ts);
+  throw invalid("rawBody", "the body to sign must be a string or a Uint8Array");
+}
+
+/**
+ * Reads a webhook request's body once, verifies it, and returns `{ event, rawBody }`.
+ * @param {Request} request a Fetch API Request (Workers, Node 18+, Deno)
+ * @param {string} secret
+ * @param {{ toleranceSeconds?: number, now?: number | Date }} [options]
+ */
+export async function verifyWebhookRequest(request, secret, options) {
+  if (request === null || typeof request !== "object" || typeof request.text !== "function" || request.headers == null) {
+    throw invalid("request", "verifyWebhookRequest needs a Fetch API Request");
+  }
+  checkSecret(secret);
+  const rawBody = await request.text();
+  const event = verifyWebhook(rawBody, request.headers.get("paysg-signature"), secret, options);
+  return { event, rawBody };
+}
+
+/** `{ paymentId, paymentServiceId }` from the URL PaySG sent the payer back on. */
+export function parseReturnUrl(url) {
+  const text = typeof url === "string" ? url : url instanceof URL ? url.href : url?.url;
+  if (typeof text !== "string") throw invalid("url", "parseReturnUrl needs the return URL (a string, a URL or a Request)");
+  const r = JSON.parse(raw.parseReturnUrlText(text));
+  if (!r.ok) throw new PaySGValidationError(r.errors, "return URL");
+  return r.value;
+}

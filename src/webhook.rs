@@ -1,0 +1,431 @@
+//! Webhooks: PaySG's `PaySG-Signature` (paysg-api.md §15.5), verified and produced, with
+//! diagnostics that name the usual mistake, and the event normalised to snake_case.
+//!
+//! * Header: `t=<timestamp>, v1=<signature>`, parts split on `,` and trimmed, in any order;
+//!   several `v1` (secret rotation) — any one matching is enough; other schemes ignored.
+//! * Signature: HMAC-SHA256 keyed with the endpoint secret over `"<t>.<raw body>"`, with `t`
+//!   exactly as sent; lowercase or uppercase hex (PaySG does not document the encoding; base64 is
+//!   accepted as well). Compared in constant time.
+//! * Timestamp: PaySG does not say whether `t` is in seconds or milliseconds. A value of
+//!   100,000,000,000 or more is read as milliseconds (that many seconds is the year 5138; that
+//!   many milliseconds is 1973), anything smaller as seconds. It must be within the tolerance of
+//!   `now` in both directions.
+
+use crate::json::Json;
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+use std::borrow::Cow;
+use std::fmt::Write as _;
+
+/// `t` values from this on are milliseconds; below it, seconds.
+pub const MILLISECONDS_FROM: u64 = 100_000_000_000;
+
+/// Why a webhook did not verify (the `reason` of `PaySGSignatureError`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reason {
+    /// No `PaySG-Signature` header, or an empty one.
+    MissingHeader,
+    /// The header is not `t=…, v1=…`.
+    MalformedHeader,
+    /// No `v1` matches the body and secret.
+    NoMatchingSignature,
+    /// The timestamp is older than the tolerance.
+    TimestampTooOld,
+    /// The timestamp is further in the future than the tolerance.
+    TimestampInFuture,
+    /// The body is not a PaySG event (or not a body at all).
+    InvalidPayload,
+}
+
+impl Reason {
+    /// The stable string of the reason.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Reason::MissingHeader => "missing_header",
+            Reason::MalformedHeader => "malformed_header",
+            Reason::NoMatchingSignature => "no_matching_signature",
+            Reason::TimestampTooOld => "timestamp_too_old",
+            Reason::TimestampInFuture => "timestamp_in_future",
+            Reason::InvalidPayload => "invalid_payload",
+        }
+    }
+}
+
+/// A verification failure: the reason and a message that names the likely mistake (never the
+/// secret).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    /// Why.
+    pub reason: Reason,
+    /// What to do about it.
+    pub message: String,
+}
+
+fn fail(reason: Reason, message: impl Into<String>) -> Failure {
+    Failure {
+        reason,
+        message: message.into(),
+    }
+}
+
+/// A parsed `PaySG-Signature` header.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Header<'a> {
+    /// `t` exactly as sent (it is part of what was signed).
+    pub t: &'a str,
+    /// `t` in milliseconds since the epoch.
+    pub t_ms: u64,
+    /// The `v1` signatures, decoded.
+    pub v1: Vec<[u8; 32]>,
+}
+
+fn hex_digit(c: u8) -> Option<u8> {
+    match c {
+        b'0'..=b'9' => Some(c - b'0'),
+        b'a'..=b'f' => Some(c - b'a' + 10),
+        b'A'..=b'F' => Some(c - b'A' + 10),
+        _ => None,
+    }
+}
+
+fn base64_digit(c: u8) -> Option<u8> {
+    match c {
+        b'A'..=b'Z' => Some(c - b'A'),
+        b'a'..=b'z' => Some(c - b'a' + 26),
+        b'0'..=b'9' => Some(c - b'0' + 52),
+        b'+' | b'-' => Some(62),
+        b'/' | b'_' => Some(63),
+        _ => None,
+    }
+}
+
+/// A 32-byte signature from 64 hex digits or 43/44 base64 characters.
+fn decode_signature(s: &str) -> Option<[u8; 32]> {
+    let b = s.as_bytes();
+    let mut out = [0u8; 32];
+    if b.len() == 64 {
+        for (i, pair) in b.chunks_exact(2).enumerate() {
+            out[i] = hex_digit(pair[0])? << 4 | hex_digit(pair[1])?;
+        }
+        return Some(out);
+    }
+    let b = s.trim_end_matches('=').as_bytes();
+    if b.len() != 43 {
+        return None;
+    }
+    let mut bits: u32 = 0;
+    let mut n = 0;
+    let mut i = 0;
+    for &c in b {
+        bits = bits << 6 | u32::from(base64_digit(c)?);
+        n += 6;
+        if n >= 8 {
+            n -= 8;
+            *out.get_mut(i)? = (bits >> n) as u8;
+            i += 1;
+        }
+    }
+    (i == 32).then_some(out)
+}
+
+/// Reads a `PaySG-Signature` header.
+///
+/// # Errors
+///
+/// [`Reason::MissingHeader`] or [`Reason::MalformedHeader`].
+pub fn parse_header(value: &str) -> Result<Header<'_>, Failure> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Err(fail(
+            Reason::MissingHeader,
+            "the PaySG-Signature header is missing or empty: pass the value of the request's PaySG-Signature header",
+        ));
+    }
+    let mut t = None;
+    let mut v1 = Vec::new();
+    let mut bad_v1 = 0;
+    for part in value.split(',') {
+        let part = part.trim();
+        if part.is_empty() {
+            continue;
+        }
+        let Some((k, v)) = part.split_once('=') else {
+            return Err(fail(
+                Reason::MalformedHeader,
+                "the PaySG-Signature header is not t=<timestamp>, v1=<signature> (a part has no '='): is this the right header?",
+            ));
+        };
+        match k.trim() {
+            "t" => {
+                let v = v.trim();
+                if t.is_some() {
+                    return Err(fail(
+                        Reason::MalformedHeader,
+                        "the PaySG-Signature header has two t= timestamps",
+                    ));
+                }
+                if v.is_empty() || v.len() > 16 || !v.bytes().all(|c| c.is_ascii_digit()) {
+                    return Err(fail(
+                        Reason::MalformedHeader,
+                        "the PaySG-Signature header's t= is not a whole-number timestamp",
+                    ));
+                }
+                t = Some(v);
+            }
+            "v1" => match decode_signature(v.trim()) {
+                Some(s) => v1.push(s),
+                None => bad_v1 += 1,
+            },
+            _ => {} // other schemes: ignored, as the format allows new ones
+        }
+    }
+    let Some(t) = t else {
+        return Err(fail(
+            Reason::MalformedHeader,
+            "the PaySG-Signature header has no t= timestamp",
+        ));
+    };
+    if v1.is_empty() {
+        return Err(fail(
+            Reason::MalformedHeader,
+            if bad_v1 > 0 {
+                "the PaySG-Signature header's v1= is not a hex (or base64) SHA-256 signature"
+            } else {
+                "the PaySG-Signature header has no v1= signature"
+            },
+        ));
+    }
+    let n: u64 = t.parse().unwrap_or(0);
+    let t_ms = if n >= MILLISECONDS_FROM {
+        n
+    } else {
+        n.saturating_mul(1000)
+    };
+    Ok(Header { t, t_ms, v1 })
+}
+
+fn mac(secret: &[u8], t: &str, body: &[u8]) -> Option<Hmac<Sha256>> {
+    let mut m = Hmac::<Sha256>::new_from_slice(secret).ok()?;
+    m.update(t.as_bytes());
+    m.update(b".");
+    m.update(body);
+    Some(m)
+}
+
+fn matches(secret: &[u8], header: &Header<'_>, body: &[u8]) -> bool {
+    let Some(m) = mac(secret, header.t, body) else {
+        return false;
+    };
+    // Check every candidate (no early exit on the first match), each in constant time.
+    header.v1.iter().fold(false, |found, sig| {
+        m.clone().verify_slice(sig).is_ok() | found
+    })
+}
+
+/// `t=<timestamp>, v1=<hex HMAC-SHA256 of "<timestamp>.<body>">`: a header that verifies, for
+/// tests. `timestamp` is written exactly as given.
+pub fn sign(body: &[u8], secret: &str, timestamp: &str) -> String {
+    let hex = mac(secret.as_bytes(), timestamp, body).map_or_else(String::new, |m| {
+        m.finalize()
+            .into_bytes()
+            .iter()
+            .fold(String::with_capacity(64), |mut s, b| {
+                let _ = write!(s, "{b:02x}");
+                s
+            })
+    });
+    format!("t={timestamp}, v1={hex}")
+}
+
+fn duration(ms: u64) -> String {
+    let s = ms / 1000;
+    match s {
+        0..=119 => format!("{s} s"),
+        120..=7199 => format!("{} min", s / 60),
+        7200..=172_799 => format!("{} h", s / 3600),
+        _ => format!("{} days", s / 86_400),
+    }
+}
+
+/// Why no signature matched: the likeliest mistake first.
+fn diagnose(body: &[u8], secret: &str, header: &Header<'_>) -> String {
+    if body == b"[object Object]" {
+        return "the body is \"[object Object]\": it was parsed into an object before verifying; pass the raw body exactly as received (await request.text())".to_owned();
+    }
+    if secret.trim() != secret && matches(secret.trim().as_bytes(), header, body) {
+        return "the secret has whitespace around it (often a trailing newline from an environment file); trim it".to_owned();
+    }
+    if secret.starts_with("paysg_stag_") || secret.starts_with("paysg_live_") {
+        return "the secret looks like a PaySG API key: use the webhook secret PaySG gave for this endpoint, not the API key".to_owned();
+    }
+    let text = String::from_utf8_lossy(body);
+    let pretty =
+        text.trim_start().starts_with('{') && (text.contains("\n ") || text.contains("\": "));
+    if pretty {
+        return "no v1 signature matches, and the body looks re-serialised (indented JSON): verify the raw body exactly as received, not JSON.stringify of a parsed body".to_owned();
+    }
+    "no v1 signature matches this body and secret: the body is not the one PaySG signed (changed or re-serialised), the header belongs to another request, or the secret is not this endpoint's".to_owned()
+}
+
+/// Verifies a webhook and reads its event.
+///
+/// Returns the event as JSON text when it had to be normalised (a camelCase payment, as in older
+/// PaySG docs), or `None` when the body is already the event as documented (snake_case).
+///
+/// # Errors
+///
+/// A [`Failure`] with the reason and a message naming the likely mistake.
+pub fn verify(
+    body: &[u8],
+    header: &str,
+    secret: &str,
+    tolerance_s: f64,
+    now_ms: f64,
+) -> Result<Option<String>, Failure> {
+    let h = parse_header(header)?;
+    if secret.is_empty() {
+        return Err(fail(
+            Reason::NoMatchingSignature,
+            "the webhook secret is empty",
+        ));
+    }
+    if !matches(secret.as_bytes(), &h, body) {
+        return Err(fail(
+            Reason::NoMatchingSignature,
+            diagnose(body, secret, &h),
+        ));
+    }
+    let tolerance_ms = tolerance_s * 1000.0;
+    let age = now_ms - h.t_ms as f64;
+    if age > tolerance_ms {
+        return Err(fail(
+            Reason::TimestampTooOld,
+            format!(
+                "the signature's timestamp is {} old, more than the tolerance of {tolerance_s} s: a replayed webhook, or this server's clock is off",
+                duration(age as u64)
+            ),
+        ));
+    }
+    if -age > tolerance_ms {
+        return Err(fail(
+            Reason::TimestampInFuture,
+            format!(
+                "the signature's timestamp is {} in the future, more than the tolerance of {tolerance_s} s: this server's clock is behind",
+                duration((-age) as u64)
+            ),
+        ));
+    }
+    event(body)
+}
+
+/// Checks that a verified body is a PaySG event and normalises its payment to snake_case.
+fn event(body: &[u8]) -> Result<Option<String>, Failure> {
+    let invalid = |why: &str| {
+        fail(
+            Reason::InvalidPayload,
+            format!("the webhook verified, but its body is not a PaySG event: {why}"),
+        )
+    };
+    let text = std::str::from_utf8(body).map_err(|_| invalid("it is not UTF-8"))?;
+    let json = Json::parse(text).map_err(|_| invalid("it is not JSON"))?;
+    let Json::Obj(entries) = &json else {
+        return Err(invalid("it is not a JSON object"));
+    };
+    let get = |k: &str| {
+        entries
+            .iter()
+            .rev()
+            .find(|(key, _)| key == k)
+            .map(|(_, v)| v)
+    };
+    if !matches!(get("id"), Some(Json::Str(_))) || !matches!(get("type"), Some(Json::Str(_))) {
+        return Err(invalid("it has no string id and type"));
+    }
+    let Some(Json::Obj(data)) = get("data") else {
+        return Err(invalid("it has no data object"));
+    };
+    let Some((_, Json::Obj(object))) = data.iter().rev().find(|(k, _)| k == "object") else {
+        return Err(invalid("it has no data.object"));
+    };
+    if !object
+        .iter()
+        .any(|(k, _)| k.bytes().any(|c| c.is_ascii_uppercase()))
+    {
+        return Ok(None);
+    }
+    let mut out = String::with_capacity(text.len() + 32);
+    write_json(&json, &mut out, 0);
+    Ok(Some(out))
+}
+
+/// `dueDate` → `due_date`; `stripe_payment_intentId` → `stripe_payment_intent_id`.
+pub fn snake_case(key: &str) -> Cow<'_, str> {
+    if !key.bytes().any(|c| c.is_ascii_uppercase()) {
+        return Cow::Borrowed(key);
+    }
+    let mut out = String::with_capacity(key.len() + 4);
+    for c in key.chars() {
+        if c.is_ascii_uppercase() {
+            if !out.is_empty() && !out.ends_with('_') {
+                out.push('_');
+            }
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+fn write_str(s: &str, out: &mut String) {
+    out.push_str(&serde_json::to_string(s).unwrap_or_default());
+}
+
+/// Writes JSON; at depth 2 under `data.object` (the payment), keys become snake_case, except
+/// inside `metadata` (the agency's own keys).
+fn write_json(v: &Json<'_>, out: &mut String, path: u8) {
+    // path: 0 = event, 1 = data, 2 = payment, 3 = below (keys kept)
+    match v {
+        Json::Null => out.push_str("null"),
+        Json::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Json::Num(n) if n.fract() == 0.0 && n.abs() < 1e15 => {
+            let _ = write!(out, "{}", *n as i64);
+        }
+        Json::Num(n) => {
+            out.push_str(&serde_json::to_string(n).unwrap_or_else(|_| "null".to_owned()))
+        }
+        Json::Str(s) => write_str(s, out),
+        Json::Arr(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_json(item, out, 3);
+            }
+            out.push(']');
+        }
+        Json::Obj(entries) => {
+            out.push('{');
+            for (i, (k, val)) in entries.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                let key = if path == 2 {
+                    snake_case(k)
+                } else {
+                    Cow::Borrowed(k.as_ref())
+                };
+                write_str(&key, out);
+                out.push(':');
+                let next = match (path, key.as_ref()) {
+                    (0, "data") => 1,
+                    (1, "object") => 2,
+                    _ => 3,
+                };
+                write_json(val, out, next);
+            }
+            out.push('}');
+        }
+    }
+}
