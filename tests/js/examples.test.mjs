@@ -1,5 +1,6 @@
 // The README's examples are exactly the files in examples/, and those files run against the
-// packed package: the Node one in Node, the Worker one in workerd.
+// packed package: the Node ones in Node, the Worker ones in workerd (the webhook handlers in
+// webhook.test.mjs, receiving paysg-sim's deliveries).
 import assert from "node:assert/strict";
 import { copyFileSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -37,7 +38,7 @@ function readmeExample(path) {
   return m[1];
 }
 
-for (const path of ["examples/worker.js", "examples/node.mjs"]) {
+for (const path of ["examples/worker.js", "examples/node.mjs", "examples/webhook-worker.js", "examples/webhook-node.mjs"]) {
   test(`README shows ${path} verbatim`, () => {
     assert.equal(readmeExample(path), readFileSync(join(root, path), "utf8"));
   });

@@ -60,7 +60,7 @@ export function bundleWorker(projectDir, name, source) {
 }
 
 /** Starts a Miniflare instance for a bundle made by bundleWorker. Call `dispose()` when done. */
-export async function startMiniflare(outDir, bindings = {}) {
+export async function startMiniflare(outDir, bindings = {}, options = {}) {
   const { Miniflare } = await import(join(root, "node_modules", "miniflare", "dist", "src", "index.js"));
   const mf = new Miniflare({
     modules: true,
@@ -73,6 +73,7 @@ export async function startMiniflare(outDir, bindings = {}) {
     compatibilityDate: "2026-04-01",
     bindings,
     cf: false,
+    ...options,
   });
   try {
     await mf.ready;
