@@ -52,6 +52,9 @@ pub struct Config {
     pub stall: Duration,
     /// Where state is kept, if anywhere.
     pub data: Option<PathBuf>,
+    /// `(from, to)` prefixes: a payer whose `return_url` starts with `from` is sent to `to`
+    /// instead (local development without TLS).
+    pub return_url_map: Vec<(String, String)>,
     /// Log requests and webhook attempts on stderr.
     pub log: bool,
 }
@@ -70,6 +73,7 @@ impl Default for Config {
             retry_after_secs: 1,
             stall: Duration::from_secs(30),
             data: None,
+            return_url_map: Vec::new(),
             log: true,
         }
     }

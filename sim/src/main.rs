@@ -56,6 +56,10 @@ struct Args {
     /// Keep state in this JSON file: loaded at start, rewritten atomically after each change.
     #[arg(long, value_name = "FILE")]
     data: Option<PathBuf>,
+    /// Send payers whose return_url starts with FROM to TO instead (repeatable), e.g.
+    /// https://eservice.example=http://127.0.0.1:8787 for local development without TLS.
+    #[arg(long = "return-url-map", value_name = "FROM=TO")]
+    return_url_map: Vec<String>,
     /// No request log on stderr.
     #[arg(long)]
     quiet: bool,
@@ -74,6 +78,16 @@ fn config(args: &Args, port: u16) -> Result<Config, String> {
         IpAddr::V6(h) => format!("[{h}]"),
         IpAddr::V4(h) => h.to_string(),
     };
+    let return_url_map = args
+        .return_url_map
+        .iter()
+        .map(|m| match m.split_once('=') {
+            Some((from, to)) if !from.is_empty() && !to.is_empty() => {
+                Ok((from.to_owned(), to.to_owned()))
+            }
+            _ => Err(format!("--return-url-map expects FROM=TO, got {m:?}")),
+        })
+        .collect::<Result<Vec<_>, _>>()?;
     Ok(Config {
         public_url: args
             .public_url
@@ -91,6 +105,7 @@ fn config(args: &Args, port: u16) -> Result<Config, String> {
         retry_after_secs: args.retry_after,
         stall: Duration::from_millis(args.stall_ms),
         data: args.data.clone(),
+        return_url_map,
         log: !args.quiet,
     })
 }

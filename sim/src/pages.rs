@@ -109,9 +109,16 @@ fn pay(app: &Shared, id: &str) -> Result<Payment, PayError> {
     Ok(paid)
 }
 
-/// `return_url` with `paysg_payment_id` and `paysg_payment_service_id` added to its query.
-pub fn redirect_url(p: &Payment) -> Option<String> {
-    let url = p.return_url.as_deref()?;
+/// `return_url` (after `--return-url-map`) with `paysg_payment_id` and
+/// `paysg_payment_service_id` added to its query.
+pub fn redirect_url(app: &Shared, p: &Payment) -> Option<String> {
+    let given = p.return_url.as_deref()?;
+    let mapped = app.config.return_url_map.iter().find_map(|(from, to)| {
+        given
+            .strip_prefix(from.as_str())
+            .map(|rest| format!("{to}{rest}"))
+    });
+    let url = mapped.as_deref().unwrap_or(given);
     let (base, fragment) = match url.split_once('#') {
         Some((b, f)) => (b, Some(f)),
         None => (url, None),
@@ -140,7 +147,7 @@ pub fn redirect_url(p: &Payment) -> Option<String> {
 /// `POST /payments/{id}/pay` (the page's Pay button): redirect to `return_url`, or a receipt.
 pub async fn pay_form(State(app): State<Shared>, Path(id): Path<String>) -> Response {
     match pay(&app, &id) {
-        Ok(p) => match redirect_url(&p) {
+        Ok(p) => match redirect_url(&app, &p) {
             Some(url) => Redirect::to(&url).into_response(),
             None => Html(page(
                 "Receipt",
@@ -182,7 +189,7 @@ fn json_response(a: Answer) -> Response {
 /// `POST /sim/payments/{id}/pay`: pay from a script; `{ "redirect_url": … }`.
 pub async fn pay_json(State(app): State<Shared>, Path(id): Path<String>) -> Response {
     json_response(match pay(&app, &id) {
-        Ok(p) => Answer::of(200, &json!({ "redirect_url": redirect_url(&p) })),
+        Ok(p) => Answer::of(200, &json!({ "redirect_url": redirect_url(&app, &p) })),
         Err(PayError::NotFound) => {
             Answer::error(404, "not_found", "payment_not_found", "no such payment")
         }

@@ -2233,3 +2233,29 @@ async fn retries_with_one_idempotency_key_create_exactly_once_under_faults() {
         );
     }
 }
+
+#[tokio::test]
+async fn return_url_map_sends_payers_to_a_local_server() {
+    let sim = Sim::start(&[
+        "--return-url-map",
+        "https://eservice.example=http://127.0.0.1:9999",
+    ]);
+    let api = sim.api();
+    let p = api
+        .create_ok(&with(
+            &minimal("map", 100),
+            "return_url",
+            json!("https://eservice.example/back?x=1"),
+        ))
+        .await;
+    let paid = api.pay_ok(p["id"].as_str().unwrap()).await;
+    assert_eq!(
+        paid["redirect_url"],
+        format!(
+            "http://127.0.0.1:9999/back?x=1&paysg_payment_id={}&paysg_payment_service_id={SERVICE}",
+            p["id"].as_str().unwrap()
+        )
+    );
+    let bad = Sim::launch(&["--return-url-map", "nothing"]);
+    assert!(matches!(bad, Launch::Exited { .. }));
+}
