@@ -752,7 +752,9 @@ fn check_url_general(s: &str, schemes: &[&str]) -> Result<(), UrlError> {
         // Split at ASCII bytes, so still UTF-8.
         std::str::from_utf8(host).is_ok_and(|h| {
             h.chars()
-                .all(|c| c.is_alphanumeric() || matches!(c, '-' | '.' | ':'))
+                // Internationalised host names: any non-ASCII character (whitespace and control
+                // characters were refused above); ASCII must be a letter, digit, '-', '.' or ':'.
+                .all(|c| !c.is_ascii() || c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | ':'))
         })
     };
     let host_ok = !host.is_empty()

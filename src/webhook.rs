@@ -296,12 +296,18 @@ pub fn verify(
         ));
     }
     let tolerance_ms = tolerance_s * 1000.0;
+    // Whole seconds for the message, without pulling float formatting into the module.
+    let tolerance_shown = if tolerance_s < 1e15 {
+        (tolerance_s.max(0.0) as u64).to_string()
+    } else {
+        "∞".to_owned()
+    };
     let age = now_ms - h.t_ms as f64;
     if age > tolerance_ms {
         return Err(fail(
             Reason::TimestampTooOld,
             format!(
-                "the signature's timestamp is {} old, more than the tolerance of {tolerance_s} s: a replayed webhook, or this server's clock is off",
+                "the signature's timestamp is {} old, more than the tolerance of {tolerance_shown} s: a replayed webhook, or this server's clock is off",
                 duration(age as u64)
             ),
         ));
@@ -310,7 +316,7 @@ pub fn verify(
         return Err(fail(
             Reason::TimestampInFuture,
             format!(
-                "the signature's timestamp is {} in the future, more than the tolerance of {tolerance_s} s: this server's clock is behind",
+                "the signature's timestamp is {} in the future, more than the tolerance of {tolerance_shown} s: this server's clock is behind",
                 duration((-age) as u64)
             ),
         ));

@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { gzipSync } from "node:zlib";
 import { after, before, describe, test } from "node:test";
 import { bin, bundleWorker, launchChromium, root, runNode, serveStatic, startMiniflare, testProject } from "./helpers.mjs";
 
@@ -132,4 +133,11 @@ describe("packed package", () => {
       execFileSync(bin("tsc"), ["-p", dir], { stdio: "pipe" });
     });
   }
+});
+
+test("the wasm module stays within its size budget (bench/size-budget.json)", () => {
+  const { wasmGzipMax } = JSON.parse(readFileSync(join(root, "bench", "size-budget.json"), "utf8"));
+  const wasm = readFileSync(join(project, "node_modules", "paysg", "dist", "paysg_bg.wasm"));
+  const gzip = gzipSync(wasm, { level: 9 }).length;
+  assert.ok(gzip <= wasmGzipMax, `paysg_bg.wasm is ${gzip} B gzip, over the budget of ${wasmGzipMax} B: find what grew (twiggy top) or raise the budget on purpose`);
 });
