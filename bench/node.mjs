@@ -90,8 +90,6 @@ const clients = {
   "in-process": new paysg.PaySG({ apiKey: KEY, paymentServiceId: SERVICE, baseUrl: "http://127.0.0.1:9", fetch: fakeFetch }),
   http: new paysg.PaySG({ apiKey: KEY, paymentServiceId: SERVICE, baseUrl: serverUrl }),
 };
-// In-process, the hand-written call builds the Request that a real fetch(url, init) builds.
-const viaRequest = (f) => (url, init) => f(new Request(url, init));
 const handWritten = (fetchImpl, base) => async () => {
   const res = await fetchImpl(`${base}/v1/payment-services/${SERVICE}/payments`, {
     method: "POST",
@@ -102,7 +100,7 @@ const handWritten = (fetchImpl, base) => async () => {
   return res.json();
 };
 const perCall = {
-  "in-process": { paysg: () => clients["in-process"].createPayment(payloads.typical), "hand-written fetch": handWritten(viaRequest(fakeFetch), "http://127.0.0.1:9") },
+  "in-process": { paysg: () => clients["in-process"].createPayment(payloads.typical), "hand-written fetch": handWritten(fakeFetch, "http://127.0.0.1:9") },
   http: { paysg: () => clients.http.createPayment(payloads.typical), "hand-written fetch": handWritten(fetch, serverUrl) },
 };
 for (const m of Object.values(perCall)) for (const f of Object.values(m)) if ((await f()).id !== "ZbzTvadjmP0wd7RRxhWtj") throw new Error("per-call wrong");

@@ -19,8 +19,7 @@ export default {
     const http = u.searchParams.get("mode") === "http";
     canned ??= await (await fetch(`${env.SERVER}/v1/payment-services/${SERVICE}/payments`)).text();
     const fake = async () => new Response(canned, { status: 201, headers: { "content-type": "application/json" } });
-    // in-process, the hand-written call builds the Request that a real fetch(url, init) builds
-    const fetchImpl = http ? fetch : (url, init) => fake(new Request(url, init));
+    const fetchImpl = http ? fetch : fake;
     const base = http ? env.SERVER : "http://127.0.0.1:9";
     const client = new PaySG({ apiKey: KEY, paymentServiceId: SERVICE, baseUrl: base, fetch: http ? undefined : fake });
     const one = u.searchParams.get("impl") === "paysg"

@@ -174,8 +174,8 @@ export interface PaySGOptions {
   timeoutMs?: number;
   /** Retries after the first attempt (default 2; at most 10). */
   maxRetries?: number;
-  /** A fetch to use instead of the global one. */
-  fetch?: (request: Request) => Promise<Response>;
+  /** A fetch to use instead of the global one; called as `fetch(url, init)`. */
+  fetch?: (url: string, init: RequestInit) => Promise<Response>;
   /** Allow a client in a browser page (the API key is then visible): for test keys only. */
   dangerouslyAllowBrowser?: boolean;
 }

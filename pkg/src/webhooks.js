@@ -3,6 +3,7 @@
 import * as raw from "../gen/paysg.js";
 import { PaySGSignatureError, PaySGValidationError } from "./errors.js";
 
+const encoder = new TextEncoder();
 const invalid = (field, message) => new PaySGValidationError([{ field, code: "invalid_type", message }], "webhook arguments");
 
 function checkSecret(secret) {
@@ -44,7 +45,9 @@ export function verifyWebhook(rawBody, signatureHeader, secret, options = {}) {
   if (header === null) throw invalid("signatureHeader", "the signature header must be the PaySG-Signature value (a string) or the request's headers");
   let outcome;
   if (typeof rawBody === "string") {
-    outcome = raw.verifyWebhookText(rawBody, header, secret, toleranceSeconds, nowMs);
+    // TextEncoder is native; wasm-bindgen's own string passing copies ASCII a character at a
+    // time in JS, which costs more than the HMAC for a 1 KB body.
+    outcome = raw.verifyWebhookBytes(encoder.encode(rawBody), header, secret, toleranceSeconds, nowMs);
   } else if (rawBody instanceof Uint8Array || rawBody instanceof ArrayBuffer) {
     outcome = raw.verifyWebhookBytes(rawBody instanceof Uint8Array ? rawBody : new Uint8Array(rawBody), header, secret, toleranceSeconds, nowMs);
   } else {
@@ -71,7 +74,7 @@ export function signWebhook(rawBody, secret, options = {}) {
   if (!/^\d{1,16}$/.test(ts)) {
     throw new PaySGValidationError([{ field: "timestamp", code: "invalid_format", message: "timestamp must be a whole number (seconds or milliseconds since the epoch)" }], "webhook options");
   }
-  if (typeof rawBody === "string") return raw.signWebhookText(rawBody, secret, ts);
+  if (typeof rawBody === "string") return raw.signWebhookBytes(encoder.encode(rawBody), secret, ts);
   if (rawBody instanceof Uint8Array) return raw.signWebhookBytes(rawBody, secret, ts);
   throw invalid("rawBody", "the body to sign must be a string or a Uint8Array");
 }

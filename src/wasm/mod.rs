@@ -38,24 +38,6 @@ fn webhook_outcome(r: Result<Option<String>, crate::webhook::Failure>) -> String
     }
 }
 
-/// Verifies a webhook whose raw body is text (see [`crate::webhook::verify`]).
-#[wasm_bindgen(js_name = verifyWebhookText)]
-pub fn verify_webhook_text(
-    body: &str,
-    header: &str,
-    secret: &str,
-    tolerance_s: f64,
-    now_ms: f64,
-) -> String {
-    webhook_outcome(crate::webhook::verify(
-        body.as_bytes(),
-        header,
-        secret,
-        tolerance_s,
-        now_ms,
-    ))
-}
-
 /// Verifies a webhook whose raw body is bytes.
 #[wasm_bindgen(js_name = verifyWebhookBytes)]
 pub fn verify_webhook_bytes(
@@ -72,12 +54,6 @@ pub fn verify_webhook_bytes(
         tolerance_s,
         now_ms,
     ))
-}
-
-/// A `PaySG-Signature` header for a text body (see [`crate::webhook::sign`]).
-#[wasm_bindgen(js_name = signWebhookText)]
-pub fn sign_webhook_text(body: &str, secret: &str, timestamp: &str) -> String {
-    crate::webhook::sign(body.as_bytes(), secret, timestamp)
 }
 
 /// A `PaySG-Signature` header for a bytes body.

@@ -23,7 +23,8 @@ const client = (extra = {}) => new paysg.PaySG({ apiKey: KEY, paymentServiceId: 
 /** A fetch that adds headers to every request and records what was sent. */
 function recordingFetch(headers = {}) {
   const sent = [];
-  const f = async (req) => {
+  const f = async (url, init) => {
+    const req = new Request(url, init);
     for (const [k, v] of Object.entries(headers)) req.headers.set(k, v);
     sent.push({ at: Date.now(), url: req.url, method: req.method, key: req.headers.get("idempotency-key"), client: req.headers.get("x-paysg-client") });
     return fetch(req);
@@ -177,7 +178,7 @@ describe("errors", () => {
     // `data`: PaySG's 400 carries details. The SDK never sends a body PaySG would refuse, so a
     // fetch that empties the body stands in for a PaySG rule the SDK does not know.
     let sent = 0;
-    const c3 = client({ fetch: async (req) => { sent++; return fetch(new Request(req, { body: "{}" })); } });
+    const c3 = client({ fetch: async (url, init) => { sent++; return fetch(url, { ...init, body: "{}" }); } });
     await assert.rejects(c3.createPayment(payment("D")), (e) => e instanceof paysg.PaySGApiError && e.code === "validation_failed" && Array.isArray(e.data.errors) && e.data.errors.length === 4 && !e.retryable);
     assert.equal(sent, 1, "a 400 is not retried");
   });
@@ -370,7 +371,8 @@ import { PaySG, PaySGApiError, PaySGValidationError, PaySGTimeoutError, PaySGCon
 
 const payment = (ref) => ({ reference_id: ref, payer_name: "Tan Ah Kow", description: "Parking", amount_in_cents: 500, payer_email: "a@b.sg" });
 function faulty(fault, seen) {
-  return async (req) => {
+  return async (url, init) => {
+    const req = new Request(url, init);
     req.headers.set("x-paysg-sim-fault", fault);
     seen.push(req.headers.get("idempotency-key"));
     return fetch(req);
@@ -382,7 +384,7 @@ export default {
   async fetch(request, env) {
     let client;
     const c = new PaySG({ apiKey: env.KEY, paymentServiceId: env.SERVICE, baseUrl: env.SIM_URL,
-      fetch: async (req) => { client = req.headers.get("x-paysg-client"); return fetch(req); } });
+      fetch: async (url, init) => { client = init.headers["x-paysg-client"]; return fetch(url, init); } });
     const out = { errors: {} };
     const created = await c.createPayment({ ...payment("W1"), return_url: "https://agency.gov.sg/back" });
     out.created = created;
