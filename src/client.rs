@@ -515,35 +515,15 @@ pub fn scrub(plan: &Plan, text: &str) -> String {
     }
 }
 
-/// Checks a 2xx body: the JSON the JS layer will read, or why it cannot be used.
-///
-/// # Errors
-///
-/// A sentence for a `PaySGError` with code `invalid_response`.
-pub fn check_success(op: Op, status: u16, body: &str) -> Result<Option<String>, String> {
-    if op == Op::SendEmail {
-        return Ok(None);
-    }
-    let v = Json::parse(body)
-        .map_err(|_| format!("PaySG answered {status} with a body that is not JSON"))?;
-    let ok = match op {
-        Op::List => {
-            matches!(member(&v, "data"), Some(Json::Arr(_)))
-                && matches!(member(&v, "page_info"), Some(Json::Obj(_)))
-        }
-        _ => matches!(member(&v, "id"), Some(Json::Str(_))),
-    };
-    if ok {
-        Ok(Some(body.trim().to_owned()))
-    } else {
-        Err(format!(
-            "PaySG answered {status} with JSON that is not {}",
-            if op == Op::List {
-                "a list of payments"
-            } else {
-                "a payment"
-            }
-        ))
+/// The operation's name as the JS layer calls it.
+pub fn op_name(op: Op) -> &'static str {
+    match op {
+        Op::Create => "create",
+        Op::Get => "get",
+        Op::List => "list",
+        Op::Cancel => "cancel",
+        Op::Refund => "refund",
+        Op::SendEmail => "sendEmail",
     }
 }
 

@@ -220,7 +220,8 @@ export class PaySG {
     signal?.addEventListener("abort", onAbort, { once: true });
     let result;
     try {
-      result = await Promise.race([raw.clientRequest(text, this.#fetch, controller.signal), aborted]);
+      const work = raw.clientRequest(text, this.#fetch, controller.signal).then(readSuccess);
+      result = await Promise.race([work, aborted]);
     } catch (reason) {
       if (reason instanceof Deadline) throw withKey(new PaySGTimeoutError(timeoutMs), idempotencyKey);
       throw reason;
@@ -228,9 +229,8 @@ export class PaySG {
       clearTimeout(timer);
       signal?.removeEventListener("abort", onAbort);
     }
-    const [outcomeText, cause] = result;
-    const outcome = JSON.parse(outcomeText);
-    if (outcome.ok) return outcome.value ?? undefined;
+    const [outcome, cause] = result;
+    if (outcome.ok) return outcome.value;
     const e = outcome.error;
     switch (e.kind) {
       case "validation":
@@ -257,6 +257,30 @@ export class PaySG {
         throw new PaySGError(e.message ?? "paysg could not make this call", { code: e.kind ?? "paysg_error" });
     }
   }
+}
+
+/**
+ * A 2xx answer comes back from wasm with its `Response` unread: the body is parsed here (natively)
+ * and checked to be what the operation returns. `[outcome, cause]` with the parsed outcome.
+ */
+async function readSuccess([outcomeText, cause]) {
+  const outcome = JSON.parse(outcomeText);
+  if (!outcome.ok) return [outcome, cause];
+  if (outcome.op === "sendEmail") {
+    await cause.body?.cancel?.().catch(() => {});
+    return [{ ok: true, value: undefined }, undefined];
+  }
+  const invalid = (why) => [{ ok: false, error: { kind: "invalid_response", attempts: outcome.attempts, message: `PaySG answered ${outcome.status} with ${why}` } }, undefined];
+  let value;
+  try {
+    value = JSON.parse(await cause.text());
+  } catch {
+    return invalid("a body that is not JSON");
+  }
+  const ok = outcome.op === "list"
+    ? Array.isArray(value?.data) && value.page_info !== null && typeof value.page_info === "object"
+    : typeof value?.id === "string";
+  return ok ? [{ ok: true, value }, undefined] : invalid(`JSON that is not ${outcome.op === "list" ? "a list of payments" : "a payment"}`);
 }
 
 /** Records the idempotency key and attempt count on an error, so the caller can retry safely. */

@@ -37,8 +37,10 @@ fn kind_outcome(kind: &str, attempts: u32, message: &str) -> String {
     )
 }
 
-/// What one attempt brought back.
+/// What one attempt brought back. A 2xx keeps its `Response` unread: the JS layer reads the
+/// body (`response.json()` is native) and checks its shape; only error answers are read here.
 struct Answer {
+    response: Option<Response>,
     status: u16,
     retry_after: Option<String>,
     request_id: Option<String>,
@@ -104,13 +106,23 @@ async fn send(
             ))
         })?
         .into();
-    let headers = response.headers();
     let status = response.status();
+    if (200..300).contains(&status) {
+        return Ok(Answer {
+            response: Some(response),
+            status,
+            retry_after: None,
+            request_id: None,
+            body: String::new(),
+        });
+    }
+    let headers = response.headers();
     let body = response
         .text()
         .await
         .map_err(|e| JsValue::from(js_sys::Error::new(&format!("reading the body failed: {e}"))))?;
     Ok(Answer {
+        response: None,
         status,
         retry_after: headers.get("retry-after"),
         request_id: headers
@@ -147,6 +159,23 @@ pub async fn run(call: &str, fetch: &JsValue, signal: &JsValue) -> (String, JsVa
                 JsValue::UNDEFINED,
             );
         }
+        let result = match result {
+            Ok(Answer {
+                response: Some(response),
+                status,
+                ..
+            }) => {
+                let raw: web_sys::Response = response.into();
+                return (
+                    format!(
+                        r#"{{"ok":true,"op":"{}","status":{status},"attempts":{attempts}}}"#,
+                        client::op_name(plan.op)
+                    ),
+                    raw.into(),
+                );
+            }
+            other => other,
+        };
         let attempt = match &result {
             Ok(a) => Attempt::Status {
                 status: a.status,
@@ -154,24 +183,6 @@ pub async fn run(call: &str, fetch: &JsValue, signal: &JsValue) -> (String, JsVa
             },
             Err(_) => Attempt::Network,
         };
-        if let Ok(a) = &result {
-            if (200..300).contains(&a.status) {
-                return match client::check_success(plan.op, a.status, &a.body) {
-                    Ok(value) => (
-                        format!(
-                            r#"{{"ok":true,"status":{},"attempts":{attempts},"value":{}}}"#,
-                            a.status,
-                            value.as_deref().unwrap_or("null")
-                        ),
-                        JsValue::UNDEFINED,
-                    ),
-                    Err(message) => (
-                        kind_outcome("invalid_response", attempts, &message),
-                        JsValue::UNDEFINED,
-                    ),
-                };
-            }
-        }
         if let Some(delay) = client::retry_delay(
             &plan,
             retries,
