@@ -44,7 +44,7 @@ export function targets(r) {
   return t;
 }
 
-export function report(r) {
+export function report(r, analysis = "") {
   const tg = targets(r);
   const sz = Object.entries(r.sizes).map(([k, s]) => `| ${k} | ${s.raw.toLocaleString("en-US")} B | ${s.gzip.toLocaleString("en-US")} B (${kb(s.gzip)}) |`).join("\n");
   return `# Benchmarks
@@ -63,6 +63,7 @@ machines. Raw samples: [bench/results.json](bench/results.json).
 |---|---|---|
 ${tg.map(([name, value, need, shown]) => `| ${name} | ${shown ?? `${f(value)}×`} | ${value >= need ? "yes" : "**no**"} |`).join("\n")}
 
+${analysis}
 ## Validation of a create-payment body (Node)
 
 Peers implement the same rules (\`bench/peers.mjs\`): zod 4 and valibot 1 schemas, an ajv 8
