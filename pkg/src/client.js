@@ -8,8 +8,12 @@ import {
   PaySGError, PaySGValidationError, PaySGApiError, PaySGConnectionError, PaySGTimeoutError,
 } from "./errors.js";
 
-/** What this code runs in, for the `x-paysg-client` header. */
+/** What this code runs in, for the `x-paysg-client` header (worked out once). */
+let runtimeName;
 function runtime() {
+  return (runtimeName ??= detectRuntime());
+}
+function detectRuntime() {
   const g = globalThis;
   if (g.navigator?.userAgent === "Cloudflare-Workers") return "workerd";
   if (g.process?.versions?.node) return `node ${g.process.version}`;

@@ -142,7 +142,10 @@ pub async fn run(call: &str, fetch: &JsValue, signal: &JsValue) -> (String, JsVa
         },
         Err(reason) => return (kind_outcome("invalid_call", 0, &reason), JsValue::UNDEFINED),
     };
-    let signal = signal.dyn_ref::<web_sys::AbortSignal>().cloned();
+    // The JS layer always passes its own AbortController's signal (or undefined); skipping the
+    // `instanceof` check saves a measurable share of a call in Node.
+    let signal = (!signal.is_undefined() && !signal.is_null())
+        .then(|| signal.clone().unchecked_into::<web_sys::AbortSignal>());
     let mut retries = 0;
     loop {
         let attempts = retries + 1;
