@@ -222,14 +222,19 @@ fn run(header: &[u32], bytes: &[u8], amount: f64) -> Outcome {
         };
         return Outcome::Valid(checked.kept, rewritten);
     }
-    if lean || p.missing_text() {
-        // The messages name metadata keys: ask for every text.
+    if p.missing_text() {
         return Outcome::Unreadable;
     }
-    // Invalid: run the rules again, this time building the messages.
+    // Invalid: run the rules again, this time building the messages. Messages never show values,
+    // so lengths suffice, except for metadata problems, whose field names the key: then the JS
+    // layer is asked for every text.
     let mut p = Problems::collecting();
     let _ = check_payment(&mut p, &fields, |_| false);
-    Outcome::Invalid(p.into_list())
+    let problems = p.into_list();
+    if lean && problems.iter().any(|e| e.field.starts_with("metadata.")) {
+        return Outcome::Unreadable;
+    }
+    Outcome::Invalid(problems)
 }
 
 /// Writes the problems into the header and buffer; `None` when they do not fit.
@@ -317,40 +322,63 @@ mod tests {
 
     #[test]
     fn lean_encoding_passes_lengths_only() {
-        // reference_id "R1" and payer_name by length only; the rest as text.
-        let mut h = vec![ABSENT; HEADER_WORDS];
-        h[AMOUNT_PRESENT] = 1;
-        h[0] = 2;
-        h[1] = 300;
-        h[5] = 1;
-        h[7] = 19;
-        h[TEXT_MASK] = 1 << 5 | 1 << 7;
+        // reference_id (2 units) and payer_name by length only; description and return_url as
+        // text. (A problem list overwrites the header, so each case builds its own.)
+        let header = |name_units: u32, mask: u32| {
+            let mut h = vec![ABSENT; HEADER_WORDS];
+            h[AMOUNT_PRESENT] = 1;
+            h[0] = 2;
+            h[1] = name_units;
+            h[5] = 1;
+            h[7] = 19;
+            h[TEXT_MASK] = mask;
+            h
+        };
         let mut b = b"dhttps://open.gov.sg".to_vec();
         b.resize(8192, 0);
         let n = 20;
+        let text = 1 << 5 | 1 << 7;
+        let mut h = header(300, text);
+        let m = validate(&mut h, &mut b, n, 5.0);
         assert_eq!(
-            validate(&mut h, &mut b, n, 5.0),
-            INVALID,
-            "too long: details need the texts"
+            m & (INVALID | DETAILS),
+            INVALID | DETAILS,
+            "lengths suffice for the message"
         );
-        h[1] = 255;
+        assert_eq!(h[0], 1, "one problem");
         assert_eq!(
-            validate(&mut h, &mut b, n, 5.0),
+            &b[..(m & !(INVALID | DETAILS)) as usize],
+            b"payer_namepayer_name is 300 characters long; PaySG allows at most 255".as_slice()
+        );
+        let mut b = b"dhttps://open.gov.sg".to_vec();
+        b.resize(8192, 0);
+        assert_eq!(
+            validate(&mut header(255, text), &mut b, n, 5.0),
             1 | 2 | 1 << 5 | 1 << 6 | 1 << 8 | 1 << 10
         );
-        h[1] = 0;
         assert_eq!(
-            validate(&mut h, &mut b, n, 5.0),
+            validate(&mut header(0, text), &mut b, n, 5.0),
             INVALID,
             "a length-only string is never empty"
         );
-        h[1] = 3;
-        h[TEXT_MASK] = 1 << 5;
         assert_eq!(
-            validate(&mut h, &mut b, n, 5.0),
+            validate(&mut header(3, 1 << 5), &mut b, n, 5.0),
             INVALID,
             "return_url's rule reads its text"
         );
+        // a metadata problem names its key: every text is asked for
+        let mut hm = vec![ABSENT; HEADER_WORDS];
+        hm[AMOUNT_PRESENT] = 1;
+        hm[0] = 2;
+        hm[1] = 3;
+        hm[5] = 1;
+        hm[METADATA_COUNT] = 1;
+        hm[METADATA_LENGTHS] = 41;
+        hm[METADATA_LENGTHS + 1] = 1;
+        hm[TEXT_MASK] = 1 << 5;
+        let mut bm = b"d".to_vec();
+        bm.resize(8192, 0);
+        assert_eq!(validate(&mut hm, &mut bm, 1, 5.0), INVALID);
     }
 
     #[test]
