@@ -174,7 +174,10 @@ export interface PaySGOptions {
   timeoutMs?: number;
   /** Retries after the first attempt (default 2; at most 10). */
   maxRetries?: number;
-  /** A fetch to use instead of the global one; called as `fetch(url, init)`. */
+  /**
+   * A fetch to use instead of the global one; called as `fetch(url, init)` and must resolve to a
+   * Fetch API `Response` (the runtime's global class; anything else is a connection error).
+   */
   fetch?: (url: string, init: RequestInit) => Promise<Response>;
   /** Allow a client in a browser page (the API key is then visible): for test keys only. */
   dangerouslyAllowBrowser?: boolean;
