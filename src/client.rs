@@ -3,7 +3,10 @@
 //! `fetch` and sleeps; every decision is made here, in plain Rust tested natively.
 
 use crate::json::Json;
-use crate::request::{encode_path_segment, parse_target, HttpRequest, Target};
+use crate::request::{
+    check_optional_payment_service_id, encode_path_segment, key_and_base_url, parse_target,
+    HttpRequest, Target,
+};
 use crate::validate::{self, Code, FieldError};
 use serde::Serialize;
 
@@ -23,8 +26,7 @@ pub const MAX_DELAY_MS: u64 = 8_000;
 pub const MAX_RETRY_AFTER_MS: u64 = 60_000;
 
 /// What a call does.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Op {
     /// `POST …/payments`.
     Create,
@@ -41,16 +43,29 @@ pub enum Op {
 }
 
 impl Op {
+    const ALL: [Op; 6] = [
+        Op::Create,
+        Op::Get,
+        Op::List,
+        Op::Cancel,
+        Op::Refund,
+        Op::SendEmail,
+    ];
+
+    /// The operation's name as the JS layer calls it (`"sendEmail"`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Op::Create => "create",
+            Op::Get => "get",
+            Op::List => "list",
+            Op::Cancel => "cancel",
+            Op::Refund => "refund",
+            Op::SendEmail => "sendEmail",
+        }
+    }
+
     fn parse(s: &str) -> Option<Op> {
-        Some(match s {
-            "create" => Op::Create,
-            "get" => Op::Get,
-            "list" => Op::List,
-            "cancel" => Op::Cancel,
-            "refund" => Op::Refund,
-            "sendEmail" => Op::SendEmail,
-            _ => return None,
-        })
+        Op::ALL.into_iter().find(|op| op.as_str() == s)
     }
 
     /// Whether the call carries an `Idempotency-Key` (PaySG supports one on these two).
@@ -72,17 +87,6 @@ pub struct Plan {
     pub max_retries: u32,
     /// When the call must be over (ms since the epoch).
     pub deadline_ms: f64,
-}
-
-fn get<'j, 'a>(
-    entries: &'j [(std::borrow::Cow<'a, str>, Json<'a>)],
-    k: &str,
-) -> Option<&'j Json<'a>> {
-    entries
-        .iter()
-        .rev()
-        .find(|(key, _)| key == k)
-        .map(|(_, v)| v)
 }
 
 /// A whole number in `min..=max` from an option, or a problem.
@@ -154,7 +158,7 @@ fn id_segment(p: &mut Vec<FieldError>, v: Option<&Json<'_>>) -> Option<String> {
 ///
 /// Every problem found (the API key is never shown).
 pub fn check_options(opts: &Json<'_>) -> Result<String, Vec<FieldError>> {
-    let Json::Obj(entries) = opts else {
+    if !matches!(opts, Json::Obj(_)) {
         return Err(vec![FieldError::new(
             "",
             Code::InvalidType,
@@ -164,37 +168,28 @@ pub fn check_options(opts: &Json<'_>) -> Result<String, Vec<FieldError>> {
             ),
         )]);
     };
-    // parse_target needs a payment service id; a client may leave it to each call.
-    let mut with_service = entries.clone();
-    if get(entries, "paymentServiceId").is_none_or(|v| *v == Json::Null) {
-        with_service.push((
-            "paymentServiceId".into(),
-            Json::Str("payment_service_placeholder".into()),
-        ));
-    }
-    with_service.retain(|(k, _)| k != "idempotencyKey");
     let mut p = Vec::new();
-    let target = parse_target(&Json::Obj(with_service))
-        .map_err(|e| p.extend(e))
-        .ok();
+    // The payment service may be left to each call; the key and base URL are checked now.
+    check_optional_payment_service_id(&mut p, opts);
+    let key_and_base = key_and_base_url(&mut p, opts);
     let timeout = option_int(
         &mut p,
         "timeoutMs",
-        get(entries, "timeoutMs"),
+        opts.get("timeoutMs"),
         1,
         MAX_TIMEOUT_MS,
     );
     let retries = option_int(
         &mut p,
         "maxRetries",
-        get(entries, "maxRetries"),
+        opts.get("maxRetries"),
         0,
         u64::from(MAX_RETRIES_LIMIT),
     );
-    match target {
-        Some(t) if p.is_empty() => Ok(format!(
+    match key_and_base {
+        Some((_, base_url)) if p.is_empty() => Ok(format!(
             r#"{{"baseUrl":{},"timeoutMs":{},"maxRetries":{}}}"#,
-            serde_json::to_string(&t.base_url).unwrap_or_default(),
+            serde_json::to_string(&base_url).unwrap_or_default(),
             timeout.unwrap_or(DEFAULT_TIMEOUT_MS),
             retries.unwrap_or(u64::from(DEFAULT_MAX_RETRIES)),
         )),
@@ -209,7 +204,7 @@ pub fn check_options(opts: &Json<'_>) -> Result<String, Vec<FieldError>> {
 ///
 /// Every problem with the call (its body included), as for validation.
 pub fn plan(call: &Json<'_>) -> Result<Plan, Vec<FieldError>> {
-    let Json::Obj(entries) = call else {
+    if !matches!(call, Json::Obj(_)) {
         return Err(vec![FieldError::new(
             "",
             Code::InvalidType,
@@ -217,7 +212,7 @@ pub fn plan(call: &Json<'_>) -> Result<Plan, Vec<FieldError>> {
         )]);
     };
     let mut p = Vec::new();
-    let op = match get(entries, "op") {
+    let op = match call.get("op") {
         Some(Json::Str(s)) => Op::parse(s),
         _ => None,
     };
@@ -239,16 +234,16 @@ pub fn plan(call: &Json<'_>) -> Result<Plan, Vec<FieldError>> {
     let max_retries = option_int(
         &mut p,
         "maxRetries",
-        get(entries, "maxRetries"),
+        call.get("maxRetries"),
         0,
         u64::from(MAX_RETRIES_LIMIT),
     )
     .map_or(DEFAULT_MAX_RETRIES, |n| n as u32);
-    let deadline_ms = match get(entries, "deadlineMs") {
+    let deadline_ms = match call.get("deadlineMs") {
         Some(Json::Num(n)) if n.is_finite() => *n,
         _ => f64::INFINITY,
     };
-    let client = match get(entries, "client") {
+    let client = match call.get("client") {
         Some(Json::Str(s)) => format!("paysg-js/{} ({s})", crate::VERSION),
         _ => format!("paysg-js/{}", crate::VERSION),
     };
@@ -256,16 +251,16 @@ pub fn plan(call: &Json<'_>) -> Result<Plan, Vec<FieldError>> {
     let mut suffix = String::new();
     match op {
         Op::Create => {
-            match validate::validate_create_payment(get(entries, "body").unwrap_or(&Json::Null)) {
+            match validate::validate_create_payment(call.get("body").unwrap_or(&Json::Null)) {
                 Ok(b) => body = Some(b.to_json()),
                 Err(e) => p.extend(e),
             }
         }
         Op::List => {
-            if let Some(Json::Obj(q)) = get(entries, "query") {
-                let limit = option_int(&mut p, "limit", get(q, "limit"), 1, u64::from(u32::MAX));
-                let before = cursor(&mut p, "before", get(q, "before"));
-                let after = cursor(&mut p, "after", get(q, "after"));
+            if let Some(q @ Json::Obj(_)) = call.get("query") {
+                let limit = option_int(&mut p, "limit", q.get("limit"), 1, u64::from(u32::MAX));
+                let before = cursor(&mut p, "before", q.get("before"));
+                let after = cursor(&mut p, "after", q.get("after"));
                 if before.is_some() && after.is_some() {
                     p.push(FieldError::new(
                         "before",
@@ -289,7 +284,7 @@ pub fn plan(call: &Json<'_>) -> Result<Plan, Vec<FieldError>> {
             }
         }
         Op::Get | Op::Cancel | Op::SendEmail | Op::Refund => {
-            if let Some(id) = id_segment(&mut p, get(entries, "paymentId")) {
+            if let Some(id) = id_segment(&mut p, call.get("paymentId")) {
                 suffix = format!("/{id}");
                 match op {
                     Op::Cancel => suffix.push_str("/cancel"),
@@ -299,7 +294,7 @@ pub fn plan(call: &Json<'_>) -> Result<Plan, Vec<FieldError>> {
                 }
             }
             if op == Op::Refund {
-                match validate::validate_refund(get(entries, "body").unwrap_or(&Json::Null)) {
+                match validate::validate_refund(call.get("body").unwrap_or(&Json::Null)) {
                     Ok(r) => body = Some(serde_json::to_string(&r).unwrap_or_default()),
                     Err(e) => p.extend(e),
                 }
@@ -445,13 +440,11 @@ pub struct ApiError {
     pub has_data: bool,
     /// Whether the same call could succeed later.
     pub retryable: bool,
-}
-
-fn member<'j, 'a>(v: &'j Json<'a>, key: &str) -> Option<&'j Json<'a>> {
-    match v {
-        Json::Obj(entries) => get(entries, key),
-        _ => None,
-    }
+    /// Attempts made (1 here; the transport layer that retried sets it).
+    pub attempts: u32,
+    /// The request id PaySG's answer carried, if any (set by the transport layer).
+    #[serde(rename = "requestId")]
+    pub request_id: Option<String>,
 }
 
 /// Decodes a non-2xx answer. The API key is scrubbed from every text.
@@ -466,9 +459,9 @@ pub fn decode_error(plan: &Plan, status: u16, body: &str) -> ApiError {
     let parsed = Json::parse(body).ok();
     let err = parsed
         .as_ref()
-        .and_then(|v| member(v, "error"))
+        .and_then(|v| v.get("error"))
         .filter(|e| matches!(e, Json::Obj(_)));
-    let text = |k: &str| match err.and_then(|e| member(e, k)) {
+    let text = |k: &str| match err.and_then(|e| e.get(k)) {
         Some(Json::Str(s)) => Some(scrub(plan, s)),
         _ => None,
     };
@@ -492,7 +485,7 @@ pub fn decode_error(plan: &Plan, status: u16, body: &str) -> ApiError {
         ),
     };
     let has_data = err
-        .and_then(|e| member(e, "data"))
+        .and_then(|e| e.get("data"))
         .is_some_and(|d| *d != Json::Null);
     ApiError {
         kind: "api",
@@ -502,6 +495,8 @@ pub fn decode_error(plan: &Plan, status: u16, body: &str) -> ApiError {
         message,
         has_data,
         retryable,
+        attempts: 1,
+        request_id: None,
     }
 }
 
@@ -512,18 +507,6 @@ pub fn scrub(plan: &Plan, text: &str) -> String {
         text.replace(key, "<api key>")
     } else {
         text.to_owned()
-    }
-}
-
-/// The operation's name as the JS layer calls it.
-pub fn op_name(op: Op) -> &'static str {
-    match op {
-        Op::Create => "create",
-        Op::Get => "get",
-        Op::List => "list",
-        Op::Cancel => "cancel",
-        Op::Refund => "refund",
-        Op::SendEmail => "sendEmail",
     }
 }
 

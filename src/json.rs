@@ -37,6 +37,14 @@ impl<'a> Json<'a> {
         serde_json::from_str(text)
     }
 
+    /// The value of `key` when this is an object (the last one, as `JSON.parse` keeps it).
+    pub fn get(&self, key: &str) -> Option<&Json<'a>> {
+        match self {
+            Json::Obj(entries) => entries.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v),
+            _ => None,
+        }
+    }
+
     /// The JavaScript-style name of this value's type, for messages (`"string"`, `"number"`,
     /// `"boolean"`, `"null"`, `"array"`, `"object"`).
     pub fn type_name(&self) -> &'static str {

@@ -153,7 +153,7 @@ fn required_str<'j>(
 /// Every problem found (the API key is never shown).
 pub fn parse_target(opts: &Json<'_>) -> Result<Target, Vec<FieldError>> {
     let mut p = Vec::new();
-    let Json::Obj(entries) = opts else {
+    if !matches!(opts, Json::Obj(_)) {
         return Err(vec![FieldError::new(
             "",
             Code::InvalidType,
@@ -162,20 +162,31 @@ pub fn parse_target(opts: &Json<'_>) -> Result<Target, Vec<FieldError>> {
                 opts.type_name()
             ),
         )]);
-    };
-    let get = |k: &str| {
-        entries
-            .iter()
-            .rev()
-            .find(|(key, _)| key == k)
-            .map(|(_, v)| v)
-    };
-    let payment_service_id = required_str(&mut p, "paymentServiceId", get("paymentServiceId"))
+    }
+    let payment_service_id = required_str(&mut p, "paymentServiceId", opts.get("paymentServiceId"))
         .and_then(|id| check_payment_service_id(&mut p, id));
-    let api_key = required_str(&mut p, "apiKey", get("apiKey"))
+    let key_and_base = key_and_base_url(&mut p, opts);
+    let idempotency_key = option_str(&mut p, "idempotencyKey", opts.get("idempotencyKey"))
+        .and_then(|k| check_idempotency_key(&mut p, k));
+    match (key_and_base, payment_service_id) {
+        (Some((api_key, base_url)), Some(payment_service_id)) if p.is_empty() => Ok(Target {
+            api_key,
+            payment_service_id,
+            base_url,
+            idempotency_key,
+        }),
+        _ => Err(p),
+    }
+}
+
+/// Reads `apiKey` and `baseUrl` from options: the base URL as given, or from the key's prefix.
+pub(crate) fn key_and_base_url(
+    p: &mut Vec<FieldError>,
+    opts: &Json<'_>,
+) -> Option<(ApiKey, String)> {
+    let api_key = required_str(p, "apiKey", opts.get("apiKey"))
         .and_then(|k| ApiKey::new(k).map_err(|e| p.push(e)).ok());
-    let base = option_str(&mut p, "baseUrl", get("baseUrl"));
-    let idem = option_str(&mut p, "idempotencyKey", get("idempotencyKey"));
+    let base = option_str(p, "baseUrl", opts.get("baseUrl"));
     let base_url = match (base, &api_key) {
         (Some(b), _) => match check_url(b, &["https", "http"]) {
             Ok(()) => Some(b.trim_end_matches('/').to_owned()),
@@ -204,15 +215,13 @@ pub fn parse_target(opts: &Json<'_>) -> Result<Target, Vec<FieldError>> {
         },
         (None, None) => None,
     };
-    let idempotency_key = idem.and_then(|k| check_idempotency_key(&mut p, k));
-    match (api_key, payment_service_id, base_url) {
-        (Some(api_key), Some(payment_service_id), Some(base_url)) if p.is_empty() => Ok(Target {
-            api_key,
-            payment_service_id,
-            base_url,
-            idempotency_key,
-        }),
-        _ => Err(p),
+    api_key.zip(base_url)
+}
+
+/// Checks `paymentServiceId` when it is given (absent or `null` is not a problem).
+pub(crate) fn check_optional_payment_service_id(p: &mut Vec<FieldError>, opts: &Json<'_>) {
+    if let Some(id) = option_str(p, "paymentServiceId", opts.get("paymentServiceId")) {
+        check_payment_service_id(p, id);
     }
 }
 

@@ -334,23 +334,18 @@ fn event(body: &[u8]) -> Result<Option<String>, Failure> {
     };
     let text = std::str::from_utf8(body).map_err(|_| invalid("it is not UTF-8"))?;
     let json = Json::parse(text).map_err(|_| invalid("it is not JSON"))?;
-    let Json::Obj(entries) = &json else {
+    if !matches!(json, Json::Obj(_)) {
         return Err(invalid("it is not a JSON object"));
-    };
-    let get = |k: &str| {
-        entries
-            .iter()
-            .rev()
-            .find(|(key, _)| key == k)
-            .map(|(_, v)| v)
-    };
-    if !matches!(get("id"), Some(Json::Str(_))) || !matches!(get("type"), Some(Json::Str(_))) {
+    }
+    if !matches!(json.get("id"), Some(Json::Str(_)))
+        || !matches!(json.get("type"), Some(Json::Str(_)))
+    {
         return Err(invalid("it has no string id and type"));
     }
-    let Some(Json::Obj(data)) = get("data") else {
+    let Some(data @ Json::Obj(_)) = json.get("data") else {
         return Err(invalid("it has no data object"));
     };
-    let Some((_, Json::Obj(object))) = data.iter().rev().find(|(k, _)| k == "object") else {
+    let Some(Json::Obj(object)) = data.get("object") else {
         return Err(invalid("it has no data.object"));
     };
     if !object

@@ -51,7 +51,8 @@ class Deadline {
   }
 }
 
-/** Everything paysg checks before a call runs, for the error classes. */
+/** Where a client keeps its API key: a non-enumerable symbol property, so that neither
+ * JSON.stringify nor util.inspect shows it. */
 const API_KEY = Symbol("apiKey");
 
 export class PaySG {

@@ -117,7 +117,8 @@ impl Answer {
         Answer::error(402, "invalid_state_error", code, message)
     }
 
-    fn into_response(self, replayed: bool) -> Response {
+    /// The HTTP response (`replayed`: an idempotent replay, marked with `Idempotent-Replayed`).
+    pub(crate) fn into_response(self, replayed: bool) -> Response {
         let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let mut res = match self.body {
             Some(body) => (
@@ -384,7 +385,7 @@ async fn respond(app: &Shared, parts: axum::http::request::Parts, body: Body) ->
         }
     };
 
-    let (answer, replayed) = match route {
+    let (answer, replayed) = match &route {
         Route::List => (
             match query {
                 Ok(q) => list(app, &service, &q),
@@ -397,19 +398,26 @@ async fn respond(app: &Shared, parts: axum::http::request::Parts, body: Body) ->
             },
             false,
         ),
-        Route::Retrieve(id) => (retrieve(app, &service, &id), false),
+        Route::Retrieve(id) => (retrieve(app, &service, id), false),
         Route::Cancel(id) => {
             sleep(delay).await;
-            (cancel(app, &service, &id), false)
+            (cancel(app, &service, id), false)
         }
         Route::SendEmail(id) => {
             sleep(delay).await;
-            (send_email(app, &service, &id), false)
+            (send_email(app, &service, id), false)
         }
-        Route::Create => match json_body() {
+        Route::Create | Route::Refund(_) => match json_body() {
             Err(a) => (a, false),
             Ok(()) => {
-                let endpoint = format!("create {service}");
+                let refund_of = match &route {
+                    Route::Refund(id) => Some(id.as_str()),
+                    _ => None,
+                };
+                let endpoint = match refund_of {
+                    Some(id) => format!("refund {service} {id}"),
+                    None => format!("create {service}"),
+                };
                 idempotent(
                     app,
                     &api_key,
@@ -417,23 +425,10 @@ async fn respond(app: &Shared, parts: axum::http::request::Parts, body: Body) ->
                     idempotency_key.as_deref(),
                     &body,
                     delay,
-                    || create(app, &service, &api_key, &body),
-                )
-                .await
-            }
-        },
-        Route::Refund(id) => match json_body() {
-            Err(a) => (a, false),
-            Ok(()) => {
-                let endpoint = format!("refund {service} {id}");
-                idempotent(
-                    app,
-                    &api_key,
-                    &endpoint,
-                    idempotency_key.as_deref(),
-                    &body,
-                    delay,
-                    || refund(app, &service, &id, &body),
+                    || match refund_of {
+                        Some(id) => refund(app, &service, id, &body),
+                        None => create(app, &service, &api_key, &body),
+                    },
                 )
                 .await
             }

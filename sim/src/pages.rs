@@ -176,19 +176,9 @@ pub async fn pay_form(State(app): State<Shared>, Path(id): Path<String>) -> Resp
     }
 }
 
-fn json_response(a: Answer) -> Response {
-    let status = StatusCode::from_u16(a.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    (
-        status,
-        [(header::CONTENT_TYPE, "application/json")],
-        a.body.unwrap_or_default(),
-    )
-        .into_response()
-}
-
 /// `POST /sim/payments/{id}/pay`: pay from a script; `{ "redirect_url": … }`.
 pub async fn pay_json(State(app): State<Shared>, Path(id): Path<String>) -> Response {
-    json_response(match pay(&app, &id) {
+    (match pay(&app, &id) {
         Ok(p) => Answer::of(200, &json!({ "redirect_url": redirect_url(&app, &p) })),
         Err(PayError::NotFound) => {
             Answer::error(404, "not_found", "payment_not_found", "no such payment")
@@ -206,6 +196,7 @@ pub async fn pay_json(State(app): State<Shared>, Path(id): Path<String>) -> Resp
             "the payment was cancelled",
         ),
     })
+    .into_response(false)
 }
 
 /// `GET /v1/public/payments/{id}-qr.png`.
@@ -265,7 +256,7 @@ pub async fn emails_page(State(app): State<Shared>) -> Html<String> {
 /// `GET /sim/emails.json`.
 pub async fn emails_json(State(app): State<Shared>) -> Response {
     let store = app.store();
-    json_response(Answer::of(200, &json!({ "emails": store.emails })))
+    Answer::of(200, &json!({ "emails": store.emails })).into_response(false)
 }
 
 /// `GET /sim/webhooks`.
@@ -294,10 +285,11 @@ pub async fn webhooks_page(State(app): State<Shared>) -> Html<String> {
 /// `GET /sim/webhooks.json`.
 pub async fn webhooks_json(State(app): State<Shared>) -> Response {
     let store = app.store();
-    json_response(Answer::of(
+    Answer::of(
         200,
         &json!({ "attempts": store.webhook_attempts, "pending": store.webhooks_pending }),
-    ))
+    )
+    .into_response(false)
 }
 
 /// `GET /sim/state`: counts for tests.
@@ -310,7 +302,7 @@ pub async fn state_json(State(app): State<Shared>) -> Response {
             .or_insert(json!(0));
         *n = json!(n.as_u64().unwrap_or(0) + 1);
     }
-    json_response(Answer::of(
+    Answer::of(
         200,
         &json!({
             "payments": store.payments.len(),
@@ -321,7 +313,8 @@ pub async fn state_json(State(app): State<Shared>) -> Response {
             "webhooks_pending": store.webhooks_pending,
             "faults": store.faults,
         }),
-    ))
+    )
+    .into_response(false)
 }
 
 /// `POST /sim/reset`: forget everything.

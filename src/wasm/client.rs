@@ -37,10 +37,17 @@ fn kind_outcome(kind: &str, attempts: u32, message: &str) -> String {
     )
 }
 
-/// What one attempt brought back. A 2xx keeps its `Response` unread: the JS layer reads the
-/// body (`response.json()` is native) and checks its shape; only error answers are read here.
-struct Answer {
-    response: Option<Response>,
+/// What one attempt brought back.
+enum Answer {
+    /// A 2xx, its body unread: the JS layer reads it (`response.text()` is native) and checks
+    /// its shape.
+    Success(web_sys::Response, u16),
+    /// Any other status, read here to decide on a retry and to decode the error.
+    Failure(Failed),
+}
+
+/// A non-2xx answer, read.
+struct Failed {
     status: u16,
     retry_after: Option<String>,
     request_id: Option<String>,
@@ -108,28 +115,21 @@ async fn send(
         .into();
     let status = response.status();
     if (200..300).contains(&status) {
-        return Ok(Answer {
-            response: Some(response),
-            status,
-            retry_after: None,
-            request_id: None,
-            body: String::new(),
-        });
+        return Ok(Answer::Success(response.into(), status));
     }
     let headers = response.headers();
     let body = response
         .text()
         .await
         .map_err(|e| JsValue::from(js_sys::Error::new(&format!("reading the body failed: {e}"))))?;
-    Ok(Answer {
-        response: None,
+    Ok(Answer::Failure(Failed {
         status,
         retry_after: headers.get("retry-after"),
         request_id: headers
             .get("x-request-id")
             .or_else(|| headers.get("request-id")),
         body,
-    })
+    }))
 }
 
 /// Runs a call to the end: `(outcome JSON, cause)` where cause is what `fetch` rejected with
@@ -163,26 +163,22 @@ pub async fn run(call: &str, fetch: &JsValue, signal: &JsValue) -> (String, JsVa
             );
         }
         let result = match result {
-            Ok(Answer {
-                response: Some(response),
-                status,
-                ..
-            }) => {
-                let raw: web_sys::Response = response.into();
+            Ok(Answer::Success(response, status)) => {
                 return (
                     format!(
                         r#"{{"ok":true,"op":"{}","status":{status},"attempts":{attempts}}}"#,
-                        client::op_name(plan.op)
+                        plan.op.as_str()
                     ),
-                    raw.into(),
+                    response.into(),
                 );
             }
-            other => other,
+            Ok(Answer::Failure(failed)) => Ok(failed),
+            Err(cause) => Err(cause),
         };
         let attempt = match &result {
-            Ok(a) => Attempt::Status {
-                status: a.status,
-                retry_after: a.retry_after.as_deref(),
+            Ok(f) => Attempt::Status {
+                status: f.status,
+                retry_after: f.retry_after.as_deref(),
             },
             Err(_) => Attempt::Network,
         };
@@ -198,15 +194,20 @@ pub async fn run(call: &str, fetch: &JsValue, signal: &JsValue) -> (String, JsVa
             continue;
         }
         return match result {
-            Ok(a) => {
-                let e = client::decode_error(&plan, a.status, &a.body);
-                let e = serde_json::to_string(&e).unwrap_or_default();
-                let request_id = serde_json::to_string(&a.request_id).unwrap_or_default();
-                let body = if e.contains(r#""hasData":true"#) { JsValue::from_str(&a.body) } else { JsValue::UNDEFINED };
+            Ok(f) => {
+                let mut e = client::decode_error(&plan, f.status, &f.body);
+                e.attempts = attempts;
+                e.request_id = f.request_id;
+                // PaySG's `error.data` is read by the JS layer from the body.
+                let body = if e.has_data {
+                    JsValue::from_str(&f.body)
+                } else {
+                    JsValue::UNDEFINED
+                };
                 (
                     format!(
-                        r#"{{"ok":false,"error":{},"attempts":{attempts},"requestId":{request_id}}}}}"#,
-                        e.trim_end_matches('}')
+                        r#"{{"ok":false,"error":{}}}"#,
+                        serde_json::to_string(&e).unwrap_or_default()
                     ),
                     body,
                 )
