@@ -45,11 +45,7 @@ pub struct Answer {
 
 impl Answer {
     /// A JSON answer.
-    pub fn of(status: u16, value: &impl serde::Serialize) -> Answer {
-        Answer::json(status, value)
-    }
-
-    fn json(status: u16, value: &impl serde::Serialize) -> Answer {
+    pub fn json(status: u16, value: &impl serde::Serialize) -> Answer {
         Answer {
             status,
             body: Some(serde_json::to_string(value).unwrap_or_else(|_| "{}".to_owned())),

@@ -179,7 +179,7 @@ pub async fn pay_form(State(app): State<Shared>, Path(id): Path<String>) -> Resp
 /// `POST /sim/payments/{id}/pay`: pay from a script; `{ "redirect_url": … }`.
 pub async fn pay_json(State(app): State<Shared>, Path(id): Path<String>) -> Response {
     (match pay(&app, &id) {
-        Ok(p) => Answer::of(200, &json!({ "redirect_url": redirect_url(&app, &p) })),
+        Ok(p) => Answer::json(200, &json!({ "redirect_url": redirect_url(&app, &p) })),
         Err(PayError::NotFound) => {
             Answer::error(404, "not_found", "payment_not_found", "no such payment")
         }
@@ -256,7 +256,7 @@ pub async fn emails_page(State(app): State<Shared>) -> Html<String> {
 /// `GET /sim/emails.json`.
 pub async fn emails_json(State(app): State<Shared>) -> Response {
     let store = app.store();
-    Answer::of(200, &json!({ "emails": store.emails })).into_response(false)
+    Answer::json(200, &json!({ "emails": store.emails })).into_response(false)
 }
 
 /// `GET /sim/webhooks`.
@@ -285,7 +285,7 @@ pub async fn webhooks_page(State(app): State<Shared>) -> Html<String> {
 /// `GET /sim/webhooks.json`.
 pub async fn webhooks_json(State(app): State<Shared>) -> Response {
     let store = app.store();
-    Answer::of(
+    Answer::json(
         200,
         &json!({ "attempts": store.webhook_attempts, "pending": store.webhooks_pending }),
     )
@@ -302,7 +302,7 @@ pub async fn state_json(State(app): State<Shared>) -> Response {
             .or_insert(json!(0));
         *n = json!(n.as_u64().unwrap_or(0) + 1);
     }
-    Answer::of(
+    Answer::json(
         200,
         &json!({
             "payments": store.payments.len(),
