@@ -4,6 +4,7 @@
 import * as raw from "../gen/paysg.js";
 import { PaySGValidationError } from "./errors.js";
 import { encode, encodePayment } from "./encode.js";
+import { bytes, header, scratch } from "./scratch.js";
 
 export * from "./errors.js";
 export { PaySG } from "./client.js";
@@ -56,25 +57,8 @@ const DETAILS = 0x40000000;
 const DUE_DATE_REWRITTEN = 0x40000000;
 /** Problem codes in the order of Rust's `Code::ALL`. */
 const CODES = ["required", "invalid_type", "empty", "too_long", "not_integer", "out_of_range", "invalid_email", "invalid_format", "invalid_date", "invalid_url", "not_https", "too_many_entries", "unknown_field"];
-const MIN_BYTES = 16384;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
-let memory, header, bytes, bytesPtr = 0, bytesCap = 0;
-
-function fastViews(need) {
-  if (memory === undefined) memory = raw.fastMemory();
-  if (need > bytesCap) {
-    bytesCap = Math.max(need, MIN_BYTES);
-    bytesPtr = raw.fastBytes(bytesCap);
-    bytes = undefined;
-  }
-  // Growing wasm memory detaches the old buffer, and a detached view has length 0 (cheaper to
-  // test than comparing buffers, which goes through C++ getters).
-  if (bytes === undefined || bytes.byteLength === 0) {
-    header = new Uint32Array(memory.buffer, raw.fastHeader(), 128);
-    bytes = new Uint8Array(memory.buffer, bytesPtr, bytesCap);
-  }
-}
 
 /** Marks a value the fast path does not take. */
 const NO = Symbol("json path");
@@ -195,7 +179,7 @@ function fastCall(vals, md, amount, full) {
     }
   }
   if (s.length > MAX_INPUT_CHARS) return INVALID;
-  fastViews(s.length * 3);
+  scratch(s.length * 3);
   const h = header;
   for (let i = 0; i < 8; i++) h[i] = vals[i] === undefined ? ABSENT : vals[i].length;
   if (md === undefined) h[8] = ABSENT;

@@ -140,3 +140,50 @@ pub fn fast_validate(amount: f64, len: usize) -> u32 {
         })
     })
 }
+
+/// The first `len` bytes of the buffer (all of it when `len` is past its end), to `f`.
+fn with_scratch<R>(len: usize, f: impl FnOnce(&[u8]) -> R) -> Option<R> {
+    BYTES.with(|b| {
+        let b = b.try_borrow().ok()?;
+        Some(f(b.get(..len).unwrap_or(&b)))
+    })
+}
+
+/// [`verify_webhook_bytes`] for a body written into the fast path's buffer (first `len` bytes),
+/// which spares JS an allocation and wasm-bindgen a copy.
+#[wasm_bindgen(js_name = verifyWebhookScratch)]
+pub fn verify_webhook_scratch(
+    len: usize,
+    header: &str,
+    secret: &str,
+    tolerance_s: f64,
+    now_ms: f64,
+) -> String {
+    with_scratch(len, |body| {
+        webhook_outcome(crate::webhook::verify(
+            body,
+            header,
+            secret,
+            tolerance_s,
+            now_ms,
+        ))
+    })
+    .unwrap_or_else(|| r#"{"ok":false,"reason":"invalid_payload","message":"busy"}"#.to_owned())
+}
+
+/// [`crate::webhook::verified_with_mac`] for a body in the fast path's buffer (first `len`
+/// bytes) and a MAC computed by the host.
+#[wasm_bindgen(js_name = webhookVerifiedWithMac)]
+pub fn webhook_verified_with_mac(
+    len: usize,
+    header: &str,
+    t: &str,
+    mac: &[u8],
+    tolerance_s: f64,
+    now_ms: f64,
+) -> bool {
+    with_scratch(len, |body| {
+        crate::webhook::verified_with_mac(body, header, t, mac, tolerance_s, now_ms)
+    })
+    .unwrap_or(false)
+}

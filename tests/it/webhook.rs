@@ -229,6 +229,80 @@ fn camel_case_payments_become_snake_case() {
     assert_eq!(webhook::snake_case("already_snake"), "already_snake");
 }
 
+/// The raw HMAC bytes, computed independently.
+fn hmac_bytes(secret: &str, t: &str, body: &[u8]) -> Vec<u8> {
+    let mut m = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).unwrap();
+    m.update(t.as_bytes());
+    m.update(b".");
+    m.update(body);
+    m.finalize().into_bytes().to_vec()
+}
+
+#[test]
+fn a_host_mac_verifies_only_what_verify_accepts_unchanged() {
+    let header = format!("t={T}, v1={SIG}");
+    let t = T.to_string();
+    let mac = hmac_bytes(SECRET, &t, BODY.as_bytes());
+    let now = T as f64;
+    let ok = |body: &str, header: &str, t: &str, mac: &[u8], now: f64| {
+        webhook::verified_with_mac(body.as_bytes(), header, t, mac, 300.0, now)
+    };
+    assert!(ok(BODY, &header, &t, &mac, now));
+    assert!(ok(BODY, &format!("v1={SIG},t={T}"), &t, &mac, now));
+    // rotation: the matching signature second
+    let other = "0".repeat(64);
+    assert!(ok(
+        BODY,
+        &format!("t={T}, v1={other}, v1={SIG}"),
+        &t,
+        &mac,
+        now
+    ));
+    // a timestamp other than the header's own (even one that reads as the same time)
+    assert!(!ok(
+        BODY,
+        &header,
+        &format!("0{t}"),
+        &hmac_bytes(SECRET, &format!("0{t}"), BODY.as_bytes()),
+        now
+    ));
+    // a wrong or short MAC
+    let mut wrong = mac.clone();
+    wrong[31] ^= 1;
+    assert!(!ok(BODY, &header, &t, &wrong, now));
+    assert!(!ok(BODY, &header, &t, &mac[..31], now));
+    assert!(!ok(BODY, &header, &t, &[], now));
+    // stale, or from the future, by one millisecond past the tolerance
+    assert!(ok(BODY, &header, &t, &mac, now + 300_000.0));
+    assert!(!ok(BODY, &header, &t, &mac, now + 300_001.0));
+    assert!(ok(BODY, &header, &t, &mac, now - 300_000.0));
+    assert!(!ok(BODY, &header, &t, &mac, now - 300_001.0));
+    // malformed or missing header
+    assert!(!ok(BODY, "", &t, &mac, now));
+    assert!(!ok(BODY, &format!("t={T}"), &t, &mac, now));
+    // verified, but not an event, or an event verify would rewrite (camelCase payment)
+    for body in [
+        "[]",
+        "{}",
+        r#"{"id":"e","type":"x","data":{"object":{"paymentStatus":"paid"}}}"#,
+    ] {
+        let mac = hmac_bytes(SECRET, &t, body.as_bytes());
+        assert!(!ok(body, &header_for(body), &t, &mac, now), "{body}");
+    }
+    let snake = r#"{"id":"e","type":"x","data":{"object":{"payment_status":"paid"}}}"#;
+    assert!(ok(
+        snake,
+        &header_for(snake),
+        &t,
+        &hmac_bytes(SECRET, &t, snake.as_bytes()),
+        now
+    ));
+}
+
+fn header_for(body: &str) -> String {
+    format!("t={T}, v1={}", hmac_hex(SECRET, &T.to_string(), body))
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(3000))]
 
@@ -243,5 +317,29 @@ proptest! {
         let r = webhook::verify(body.as_bytes(), &h, &secret, 300.0, t as f64 * 1000.0);
         // it verifies; only the payload check can still refuse it
         prop_assert!(r.is_ok() || r.unwrap_err().reason == Reason::InvalidPayload);
+    }
+
+    #[test]
+    fn a_host_mac_agrees_with_verify(body in "\\PC{0,200}", secret in "[!-~]{1,40}", t in 1_600_000_000u64..1_800_000_000_000, skew in -400_000i64..400_000, event in any::<bool>(), camel in any::<bool>(), tamper in any::<bool>()) {
+        let body = if event {
+            let key = if camel { "payerName" } else { "payer_name" };
+            format!(r#"{{"id":"e","type":"payment.succeeded","data":{{"object":{{"{key}":{}}}}}}}"#, serde_json::to_string(&body).unwrap())
+        } else {
+            body
+        };
+        let ts = t.to_string();
+        let header = webhook::sign(body.as_bytes(), &secret, &ts);
+        let mut mac = hmac_bytes(&secret, &ts, body.as_bytes());
+        if tamper {
+            mac[0] ^= 0x80;
+        }
+        let t_ms = if t >= webhook::MILLISECONDS_FROM { t } else { t * 1000 };
+        let now = t_ms as f64 + skew as f64;
+        let fast = webhook::verified_with_mac(body.as_bytes(), &header, &ts, &mac, 300.0, now);
+        let full = webhook::verify(body.as_bytes(), &header, &secret, 300.0, now);
+        prop_assert_eq!(fast, !tamper && matches!(full, Ok(None)));
+        if event && !camel && !tamper && skew.abs() <= 300_000 {
+            prop_assert!(fast);
+        }
     }
 }

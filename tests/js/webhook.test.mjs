@@ -47,13 +47,25 @@ function vectors() {
   v.push({ name: "changed body", body: SNAKE.replace("1100", "1"), header: `t=${ts}, v1=${hmac(s, ts, SNAKE)}`, secret: s, now: NOW, expect: "no_matching_signature" });
   v.push({ name: "header of another request", body: SNAKE, header: `t=${ts}, v1=${hmac(s, ts, CAMEL)}`, secret: s, now: NOW, expect: "no_matching_signature" });
   v.push({ name: "signed non-event", body: "[]", header: `t=${ts}, v1=${hmac(s, ts, "[]")}`, secret: s, now: NOW, expect: "invalid_payload" });
+  const LONE = SNAKE.replace("Tan Ah Kow", "Tan \ud800 Kow");
+  v.push({ name: "lone surrogate in a text body (hashed as U+FFFD)", body: LONE, header: `t=${ts}, v1=${hmac(s, ts, LONE)}`, secret: s, now: NOW, expect: "ok" });
+  v.push({ name: "ArrayBuffer body", body: SNAKE, arraybuffer: true, header: `t=${ts}, v1=${hmac(s, ts, SNAKE)}`, secret: s, now: NOW, expect: "ok" });
+  v.push({ name: "spaces around = and ,", body: SNAKE, header: ` t = ${ts} ,  v1 = ${hmac(s, ts, SNAKE)} `, secret: s, now: NOW, expect: "ok" });
+  v.push({ name: "base64 v1", body: SNAKE, header: `t=${ts}, v1=${createHmac("sha256", s).update(`${ts}.${SNAKE}`).digest("base64")}`, secret: s, now: NOW, expect: "ok" });
+  v.push({ name: "leading zero in t (signed as sent)", body: SNAKE, header: `t=0${ts}, v1=${hmac(s, `0${ts}`, SNAKE)}`, secret: s, now: NOW, expect: "ok" });
+  v.push({ name: "signed with t without its leading zero", body: SNAKE, header: `t=0${ts}, v1=${hmac(s, ts, SNAKE)}`, secret: s, now: NOW, expect: "no_matching_signature" });
+  v.push({ name: "two timestamps", body: SNAKE, header: `t=${ts}, t=${ts}, v1=${hmac(s, ts, SNAKE)}`, secret: s, now: NOW, expect: "malformed_header" });
+  const DUP = SNAKE.replace('{"id":"evt_0f4c"', '{"id":7,"id":"evt_0f4c"');
+  v.push({ name: "duplicate id key (the last is read, as JSON.parse does)", body: DUP, header: `t=${ts}, v1=${hmac(s, ts, DUP)}`, secret: s, now: NOW, expect: "ok" });
+  const BIG = event({ id: "p1", payer_name: "big", metadata: { note: "x".repeat(400_000) } });
+  v.push({ name: "400 KB body (beyond the shared buffer as text)", body: BIG, header: `t=${ts}, v1=${hmac(s, ts, BIG)}`, secret: s, now: NOW, expect: "ok" });
   return v;
 }
 
 /** Runs the vectors with a given paysg module; returns [name, outcome, event id or payer_name]. Shared verbatim with workerd and Chromium. */
 const RUN = `(paysg, vectors) => vectors.map((v) => {
   try {
-    const body = v.bytes ? new TextEncoder().encode(v.body) : v.body;
+    const body = v.bytes ? new TextEncoder().encode(v.body) : v.arraybuffer ? new TextEncoder().encode(v.body).buffer : v.body;
     const e = paysg.verifyWebhook(body, v.header, v.secret, { now: v.now, toleranceSeconds: v.tolerance ?? 300 });
     return [v.name, "ok", e.data.object.payer_name ?? e.data.object.id, Object.keys(e.data.object).join(",")];
   } catch (e) {
