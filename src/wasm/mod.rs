@@ -141,12 +141,10 @@ pub fn fast_validate(amount: f64, len: usize) -> u32 {
     })
 }
 
-/// The first `len` bytes of the buffer (all of it when `len` is past its end), to `f`.
+/// The first `len` bytes of the buffer, to `f`; `None` when the buffer is shorter (JS never
+/// asks for more than it wrote) or in use.
 fn with_scratch<R>(len: usize, f: impl FnOnce(&[u8]) -> R) -> Option<R> {
-    BYTES.with(|b| {
-        let b = b.try_borrow().ok()?;
-        Some(f(b.get(..len).unwrap_or(&b)))
-    })
+    BYTES.with(|b| Some(f(b.try_borrow().ok()?.get(..len)?)))
 }
 
 /// [`verify_webhook_bytes`] for a body written into the fast path's buffer (first `len` bytes),
@@ -168,7 +166,9 @@ pub fn verify_webhook_scratch(
             now_ms,
         ))
     })
-    .unwrap_or_else(|| r#"{"ok":false,"reason":"invalid_payload","message":"busy"}"#.to_owned())
+    .unwrap_or_else(|| {
+        r#"{"ok":false,"reason":"invalid_payload","message":"the body could not be read from the module's buffer"}"#.to_owned()
+    })
 }
 
 /// [`crate::webhook::verified_with_mac`] for a body in the fast path's buffer (first `len`
