@@ -8,9 +8,9 @@ import { useHostHmac } from "./webhooks.js";
 // eslint-disable-next-line no-undef -- CommonJS output: __dirname is the bundle's folder
 initSync({ module: new WebAssembly.Module(readFileSync(join(__dirname, "paysg_bg.wasm"))) });
 
-// Webhook HMAC-SHA256 by OpenSSL (3–4× faster than SHA-256 in wasm); everything else about
-// verification — which timestamp, comparison, freshness, the event — stays in Rust. node:crypto
-// is loaded on the first verification (loading it costs ≈ 9 ms, which an import should not pay).
+// Webhook HMAC-SHA256 by OpenSSL (1.4× faster than wasm at 1 KB, 3.7× at 10 KB); everything
+// else about verification — which timestamp, comparison, freshness, the event — stays in Rust.
+// node:crypto is loaded on the first verification (≈ 9 ms, which an import should not pay).
 let createHmac;
 useHostHmac((secret, t, body) => {
   // eslint-disable-next-line no-undef -- CommonJS output
