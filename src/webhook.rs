@@ -214,13 +214,18 @@ fn mac(secret: &[u8], t: &str, body: &[u8]) -> Option<Hmac<Sha256>> {
 }
 
 fn matches(secret: &[u8], header: &Header<'_>, body: &[u8]) -> bool {
-    let Some(m) = mac(secret, header.t, body) else {
-        return false;
-    };
-    // Check every candidate (no early exit on the first match), each in constant time.
-    header.v1.iter().fold(false, |found, sig| {
-        m.clone().verify_slice(sig).is_ok() | found
-    })
+    mac(secret, header.t, body)
+        .is_some_and(|m| signed_by(header, &m.finalize().into_bytes().into()))
+}
+
+/// Whether `mac` is one of the header's `v1`: every candidate is checked (no early exit on the
+/// first match), each in constant time.
+fn signed_by(header: &Header<'_>, mac: &[u8; 32]) -> bool {
+    let found = header
+        .v1
+        .iter()
+        .fold(Choice::from(0), |found, sig| found | sig.ct_eq(mac));
+    found.into()
 }
 
 /// `t=<timestamp>, v1=<hex HMAC-SHA256 of "<timestamp>.<body>">`: a header that verifies, for
@@ -355,11 +360,8 @@ pub fn verified_with_mac(
     let Ok(mac) = <[u8; 32]>::try_from(mac) else {
         return false;
     };
-    let found =
-        h.v1.iter()
-            .fold(Choice::from(0), |found, sig| found | sig.ct_eq(&mac));
     h.t == t
-        && bool::from(found)
+        && signed_by(&h, &mac)
         && fresh(&h, tolerance_s, now_ms).is_ok()
         && matches!(event(body), Ok(None))
 }

@@ -1,10 +1,12 @@
-// Webhooks and the return flow: verify PaySG-Signature synchronously (HMAC-SHA256 in the wasm
-// module, identical in Workers, Node and browsers), sign for tests, and read the return URL.
+// Webhooks and the return flow: verify PaySG-Signature synchronously (the rules in the wasm
+// module everywhere; the HMAC there too, or the host's where the entry installs one: Node), sign
+// for tests, and read the return URL.
 import * as raw from "../gen/paysg.js";
 import { PaySGSignatureError, PaySGValidationError } from "./errors.js";
 import { bytes, scratch } from "./scratch.js";
 
 const encoder = new TextEncoder();
+const decoder = new TextDecoder();
 /** Bodies up to this many bytes go through the shared buffer; larger ones are copied in. */
 const MAX_SCRATCH = 1 << 20;
 /** Where the header's timestamp probably is (Rust checks it is the one it reads). */
@@ -86,7 +88,7 @@ export function verifyWebhook(rawBody, signatureHeader, secret, options = {}) {
         // the host refused: the wasm HMAC below decides
       }
       if (mac !== undefined && raw.webhookVerifiedWithMac(len, header, t, mac, toleranceSeconds, nowMs)) {
-        return JSON.parse(isString ? body : new TextDecoder().decode(body));
+        return JSON.parse(isString ? body : decoder.decode(body));
       }
     }
     outcome = raw.verifyWebhookScratch(len, header, secret, toleranceSeconds, nowMs);
@@ -96,7 +98,7 @@ export function verifyWebhook(rawBody, signatureHeader, secret, options = {}) {
   const r = JSON.parse(outcome);
   if (!r.ok) throw new PaySGSignatureError(r.reason, r.message);
   if (r.event) return r.event;
-  return JSON.parse(isString ? body : new TextDecoder().decode(body));
+  return JSON.parse(isString ? body : decoder.decode(body));
 }
 
 /**

@@ -158,13 +158,7 @@ pub fn verify_webhook_scratch(
     now_ms: f64,
 ) -> String {
     with_scratch(len, |body| {
-        webhook_outcome(crate::webhook::verify(
-            body,
-            header,
-            secret,
-            tolerance_s,
-            now_ms,
-        ))
+        verify_webhook_bytes(body, header, secret, tolerance_s, now_ms)
     })
     .unwrap_or_else(|| {
         r#"{"ok":false,"reason":"invalid_payload","message":"the body could not be read from the module's buffer"}"#.to_owned()
