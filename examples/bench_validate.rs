@@ -39,7 +39,7 @@ fn main() {
     });
     time("validate (JSON view)", || {
         paysg::validate::validate_create_payment(black_box(&j))
-            .map(|v| v.amount_in_cents as usize)
+            .map(|v| v.amount("amount_in_cents").unwrap_or(0) as usize)
             .unwrap_or(0)
     });
     let strs = [
@@ -49,23 +49,31 @@ fn main() {
         "Renewal of licence ABC-123 for 2024",
         "31-DEC-2024",
         "https://agency.gov.sg/payments/return",
-        "branch_code",
-        "B01",
-        "case_id",
-        "C-99812",
     ];
-    let mut header = vec![paysg::fast::ABSENT; paysg::fast::HEADER_WORDS];
-    for (i, w) in [0, 1, 4, 5, 6, 7].into_iter().enumerate() {
-        header[w] = strs[i].len() as u32;
-    }
-    header[paysg::fast::METADATA_COUNT] = 2;
-    for i in 0..4 {
-        header[paysg::fast::METADATA_LENGTHS + i] = strs[6 + i].len() as u32;
-    }
-    header[paysg::fast::AMOUNT_PRESENT] = 1;
-    let mut buf: Vec<u8> = strs.concat().into_bytes();
-    let len = buf.len();
-    buf.resize(16384, 0);
+    let input: paysg::fast::encode::PlainInput = {
+        let mut i = paysg::fast::encode::PlainInput::default();
+        for (name, s) in [
+            "reference_id",
+            "payer_name",
+            "payer_email",
+            "description",
+            "due_date",
+            "return_url",
+        ]
+        .into_iter()
+        .zip(strs)
+        {
+            i.strings[paysg::validate::fields::field_index(name).unwrap()] = Some(s.to_owned());
+        }
+        i.amount = Some(12550.0);
+        i.metadata = Some(vec![
+            ("branch_code".into(), "B01".into()),
+            ("case_id".into(), "C-99812".into()),
+        ]);
+        i
+    };
+    let encoded = paysg::fast::encode::encode(&input, false);
+    let (mut header, mut buf, len) = (encoded.header, encoded.bytes, encoded.len);
     let mut h = header.clone();
     assert_eq!(
         paysg::fast::validate(&mut h, &mut buf, len, 12550.0) & paysg::fast::INVALID,

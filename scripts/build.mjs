@@ -43,6 +43,9 @@ rmSync(dist, { recursive: true, force: true });
 run("wasm-bindgen", [rawWasm, "--target", "web", "--out-dir", gen, "--out-name", "paysg",
   "--remove-name-section", "--remove-producers-section", "--omit-default-module-path"]);
 
+// 2b. The contract generated from the Rust definitions: JS constants and TypeScript types
+run("cargo", ["run", "--quiet", "-p", "paysg", "--bin", "paysg-contract", "--", gen]);
+
 // 3. wasm-opt from npm binaryen (never Debian's binaryen 108: its output does not instantiate)
 mkdirSync(dist, { recursive: true });
 const level = process.env.PAYSG_WASM_OPT || "-O3";
@@ -75,10 +78,11 @@ const names = Object.keys(require(join(dist, "node.cjs"))).sort();
 // whole CommonJS bundle for export names (≈ 20 ms of a cold start); require shares the same
 // instance either way.
 writeFileSync(join(dist, "node.mjs"),
-  `import { createRequire } from "node:module";\nconst m = createRequire(import.meta.url)("./node.cjs");\nexport const { ${names.join(", ")} } = m;\nexport default m;\n`);
+  `import { createRequire } from "node:module";\nconst m = createRequire(import.meta.url)("./node.cjs");\nexport const { ${names.join(", ")} } = m;\n`);
 
-// 5. Types: hand-written declarations of the public surface, for import and for require.
-const dts = readFileSync(join(pkg, "src", "index.d.ts"), "utf8");
+// 5. Types, for import and for require: the data types generated from Rust, then the
+// declarations of the functions and classes.
+const dts = `${readFileSync(join(gen, "types.d.ts"), "utf8")}\n${readFileSync(join(pkg, "src", "index.d.ts"), "utf8")}`;
 writeFileSync(join(dist, "index.d.ts"), dts);
 writeFileSync(join(dist, "index.d.cts"), dts);
 for (const f of ["README.md", "LICENSE"]) if (existsSync(join(root, f))) copyFileSync(join(root, f), join(pkg, f));

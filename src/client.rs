@@ -7,6 +7,7 @@ use crate::request::{
     check_optional_payment_service_id, encode_path_segment, key_and_base_url, parse_target,
     HttpRequest, Target,
 };
+use crate::validate::money::shown_number;
 use crate::validate::{self, Code, FieldError};
 use serde::Serialize;
 
@@ -24,6 +25,61 @@ pub const BASE_DELAY_MS: u64 = 500;
 pub const MAX_DELAY_MS: u64 = 8_000;
 /// A `Retry-After` longer than this is not waited for: the error is returned instead.
 pub const MAX_RETRY_AFTER_MS: u64 = 60_000;
+
+/// How a call ended, as the JS layer is told (`kind` of an outcome). Each maps to one error
+/// class of the npm package ([`OutcomeKind::error_class`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum OutcomeKind {
+    /// The call or its input failed validation; nothing was sent.
+    Validation,
+    /// PaySG answered non-2xx.
+    Api,
+    /// No answer: the connection failed or was dropped.
+    Connection,
+    /// The caller's signal or the deadline aborted the call.
+    Aborted,
+    /// A 2xx answer that is not what the operation returns.
+    InvalidResponse,
+    /// The call could not be read at all (a value that cannot be described).
+    InvalidCall,
+}
+
+impl OutcomeKind {
+    /// Every kind.
+    pub const ALL: [OutcomeKind; 6] = [
+        OutcomeKind::Validation,
+        OutcomeKind::Api,
+        OutcomeKind::Connection,
+        OutcomeKind::Aborted,
+        OutcomeKind::InvalidResponse,
+        OutcomeKind::InvalidCall,
+    ];
+
+    /// The kind's name in outcomes.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OutcomeKind::Validation => "validation",
+            OutcomeKind::Api => "api",
+            OutcomeKind::Connection => "connection",
+            OutcomeKind::Aborted => "aborted",
+            OutcomeKind::InvalidResponse => "invalid_response",
+            OutcomeKind::InvalidCall => "invalid_call",
+        }
+    }
+
+    /// The npm package's error class for this kind (`Aborted` throws the signal's reason, or
+    /// `PaySGTimeoutError` when paysg's own deadline fired).
+    pub fn error_class(self) -> &'static str {
+        match self {
+            OutcomeKind::Validation | OutcomeKind::InvalidCall => "PaySGValidationError",
+            OutcomeKind::Api => "PaySGApiError",
+            OutcomeKind::Connection => "PaySGConnectionError",
+            OutcomeKind::Aborted => "PaySGTimeoutError",
+            OutcomeKind::InvalidResponse => "PaySGError",
+        }
+    }
+}
 
 /// What a call does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -102,15 +158,16 @@ fn option_int(
         Some(Json::Num(n)) if n.fract() == 0.0 && *n >= min as f64 && *n <= max as f64 => {
             Some(*n as u64)
         }
-        Some(_) => {
+        Some(other) => {
+            let (code, got) = match other {
+                Json::Num(n) if n.is_nan() => (Code::InvalidType, "NaN".to_owned()),
+                Json::Num(n) => (Code::OutOfRange, shown_number(*n)),
+                other => (Code::InvalidType, other.type_name().to_owned()),
+            };
             p.push(FieldError::new(
                 name,
-                if matches!(v, Some(Json::Num(_))) {
-                    Code::OutOfRange
-                } else {
-                    Code::InvalidType
-                },
-                format!("{name} must be a whole number from {min} to {max}"),
+                code,
+                format!("{name} must be a whole number from {min} to {max}, got {got}"),
             ));
             None
         }
@@ -425,7 +482,7 @@ pub fn retry_delay(
 /// PaySG's error, decoded for `PaySGApiError`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ApiError {
-    /// Always `"api"`.
+    /// Always [`OutcomeKind::Api`]'s name.
     pub kind: &'static str,
     /// HTTP status.
     pub status: u16,
@@ -488,7 +545,7 @@ pub fn decode_error(plan: &Plan, status: u16, body: &str) -> ApiError {
         .and_then(|e| e.get("data"))
         .is_some_and(|d| *d != Json::Null);
     ApiError {
-        kind: "api",
+        kind: OutcomeKind::Api.as_str(),
         status,
         r#type,
         code,
@@ -527,7 +584,7 @@ pub fn parse_return_url(url: &str) -> Result<(String, String), Vec<FieldError>> 
     let mut service = None;
     for pair in query.split('&') {
         let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-        let v = percent_decode(v);
+        let v = crate::text::percent_decode(v, true);
         match k {
             "paysg_payment_id" => id = v,
             "paysg_payment_service_id" => service = v,
@@ -566,29 +623,4 @@ pub fn parse_return_url(url: &str) -> Result<(String, String), Vec<FieldError>> 
         (Some(i), Some(s)) if p.is_empty() => Ok((i, s)),
         _ => Err(p),
     }
-}
-
-/// Decodes `%XX` and `+` of a query value; `None` when malformed.
-fn percent_decode(s: &str) -> Option<String> {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        match b[i] {
-            b'%' => {
-                let h = s.get(i + 1..i + 3)?;
-                out.push(u8::from_str_radix(h, 16).ok()?);
-                i += 3;
-            }
-            b'+' => {
-                out.push(b' ');
-                i += 1;
-            }
-            c => {
-                out.push(c);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8(out).ok()
 }

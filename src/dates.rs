@@ -177,6 +177,29 @@ pub fn parse_due_date(s: &str) -> Result<Date, DateError> {
     civil_from_days(days)
 }
 
+/// PaySG's timestamp form: ISO-8601 with milliseconds in Singapore time,
+/// `2023-08-03T17:36:52.634+08:00`, for `ms` milliseconds since the epoch (years 1 to 9999;
+/// the epoch itself outside them).
+pub fn iso_sgt(ms: i64) -> String {
+    let local = ms.saturating_add(SGT_OFFSET_MINUTES * 60_000);
+    let (days, rem) = (local.div_euclid(86_400_000), local.rem_euclid(86_400_000));
+    let d = civil_from_days(days).unwrap_or(Date {
+        year: 1970,
+        month: 1,
+        day: 1,
+    });
+    let (h, mi, s, milli) = (
+        rem / 3_600_000,
+        rem / 60_000 % 60,
+        rem / 1000 % 60,
+        rem % 1000,
+    );
+    format!(
+        "{:04}-{:02}-{:02}T{h:02}:{mi:02}:{s:02}.{milli:03}+08:00",
+        d.year, d.month, d.day
+    )
+}
+
 /// `bytes` as a decimal number when they are all ASCII digits (at most 4 of them).
 fn digits(bytes: &[u8]) -> Option<u32> {
     if bytes.is_empty() || bytes.len() > 4 {
@@ -289,6 +312,16 @@ mod tests {
         ] {
             assert_eq!(norm(s), Err(DateError::Format), "{s:?}");
         }
+    }
+
+    #[test]
+    fn timestamps_are_singapore_time_with_milliseconds() {
+        // 1696234628210 ms = 2023-10-02T08:17:08.210Z = 16:17:08.210 in Singapore
+        assert_eq!(iso_sgt(1_696_234_628_210), "2023-10-02T16:17:08.210+08:00");
+        assert_eq!(iso_sgt(0), "1970-01-01T08:00:00.000+08:00");
+        // across a leap day at Singapore midnight
+        assert_eq!(iso_sgt(1_709_136_000_000), "2024-02-29T00:00:00.000+08:00");
+        assert_eq!(iso_sgt(-1), "1970-01-01T07:59:59.999+08:00");
     }
 
     #[test]

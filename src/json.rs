@@ -46,10 +46,12 @@ impl<'a> Json<'a> {
     }
 
     /// The JavaScript-style name of this value's type, for messages (`"string"`, `"number"`,
-    /// `"boolean"`, `"null"`, `"array"`, `"object"`).
+    /// `"boolean"`, `"null"`, `"array"`, `"object"`, and `"bigint"` or `"Date"` for the JS
+    /// layer's markers).
     pub fn type_name(&self) -> &'static str {
         match self {
             Json::Obj(e) if e.len() == 1 && e[0].0 == BIGINT_MARKER => "bigint",
+            Json::Obj(e) if e.len() == 1 && e[0].0 == DATE_MARKER => "Date",
             Json::Null => "null",
             Json::Bool(_) => "boolean",
             Json::Num(_) => "number",
@@ -58,11 +60,31 @@ impl<'a> Json<'a> {
             Json::Obj(_) => "object",
         }
     }
+
+    /// A JS `Date` the JS layer marked: `Some(Some(iso))` for a valid one, `Some(None)` for an
+    /// invalid one (its time is `NaN`), `None` for any other value.
+    pub fn js_date(&self) -> Option<Option<&str>> {
+        match self {
+            Json::Obj(e) if e.len() == 1 && e[0].0 == DATE_MARKER => match &e[0].1 {
+                Json::Str(iso) => Some(Some(iso)),
+                _ => Some(None),
+            },
+            _ => None,
+        }
+    }
 }
 
 /// The key of the one-entry object the JS layer writes for a `BigInt` (which `JSON.stringify`
 /// cannot write), so that messages can name the type.
 pub const BIGINT_MARKER: &str = "\u{0}bigint";
+/// The key of the one-entry object the JS layer writes for a `Date`: `{"\0date": "<ISO>"}`, or
+/// `{"\0date": null}` for an invalid `Date` (which `JSON.stringify` would write as `null`, that
+/// is "absent").
+pub const DATE_MARKER: &str = "\u{0}date";
+/// The key of the one-entry object the JS layer writes for `NaN`, `Infinity` or `-Infinity`
+/// (which `JSON.stringify` would write as `null`): `{"\0number": "NaN"}`. It is read back as
+/// that number, so every number rule sees what the user passed.
+pub const NUMBER_MARKER: &str = "\u{0}number";
 
 /// What the JS layer hands over: JSON text from `JSON.stringify`; `""` when that gave
 /// `undefined` (for `undefined`, a function or a symbol); `"\0"` followed by the reason when the
@@ -130,6 +152,16 @@ impl<'de> Visitor<'de> for JsonVisitor {
         let mut entries = Vec::with_capacity(map.size_hint().unwrap_or(0).min(64));
         while let Some(key) = map.next_key::<Key<'de>>()? {
             entries.push((key.0, map.next_value()?));
+        }
+        if let [(k, Json::Str(n))] = entries.as_slice() {
+            if k == NUMBER_MARKER {
+                match n.as_ref() {
+                    "NaN" => return Ok(Json::Num(f64::NAN)),
+                    "Infinity" => return Ok(Json::Num(f64::INFINITY)),
+                    "-Infinity" => return Ok(Json::Num(f64::NEG_INFINITY)),
+                    _ => {}
+                }
+            }
         }
         Ok(Json::Obj(entries))
     }
@@ -202,6 +234,24 @@ mod tests {
             e.iter().map(|(k, _)| k.as_ref()).collect::<Vec<_>>(),
             ["b", "a", "b"]
         );
+    }
+
+    #[test]
+    fn reads_the_js_layers_markers() {
+        let j = Json::parse(r#"[{"\u0000number":"NaN"},{"\u0000number":"-Infinity"},{"\u0000number":"5"},{"\u0000date":"2023-12-31T00:00:00.000Z"},{"\u0000date":null},{"\u0000bigint":"1"}]"#).unwrap();
+        let Json::Arr(items) = j else { panic!() };
+        assert!(matches!(items[0], Json::Num(n) if n.is_nan()));
+        assert_eq!(items[1], Json::Num(f64::NEG_INFINITY));
+        assert_eq!(
+            items[2].type_name(),
+            "object",
+            "only the three non-finite numbers"
+        );
+        assert_eq!(items[3].js_date(), Some(Some("2023-12-31T00:00:00.000Z")));
+        assert_eq!(items[3].type_name(), "Date");
+        assert_eq!(items[4].js_date(), Some(None));
+        assert_eq!(items[5].type_name(), "bigint");
+        assert_eq!(items[5].js_date(), None);
     }
 
     #[test]

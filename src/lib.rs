@@ -12,10 +12,13 @@
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
 pub mod client;
+pub mod contract;
 pub mod dates;
 pub mod fast;
 pub mod json;
+pub mod model;
 pub mod request;
+pub mod text;
 pub mod text_api;
 pub mod validate;
 pub mod webhook;

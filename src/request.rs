@@ -274,17 +274,21 @@ fn check_idempotency_key(p: &mut Vec<FieldError>, key: &str) -> Option<String> {
     None
 }
 
-/// An HTTP request any client can send.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// An HTTP request any client can send: `fetch(request.url, request)` sends it.
+#[derive(Debug, Clone, PartialEq, Serialize, tsify::Tsify)]
 pub struct HttpRequest {
     /// `GET` or `POST`.
+    #[tsify(type = r#""GET" | "POST""#)]
     pub method: &'static str,
     /// The absolute URL.
     pub url: String,
-    /// Header names (lower case) and values. Includes the API key: do not log them.
+    /// Header names (lower case) and values. They include the API key: never log them.
     #[serde(serialize_with = "validate::serialize_pairs")]
+    #[tsify(type = "Record<string, string>")]
     pub headers: Vec<(&'static str, String)>,
     /// The JSON body, when the request has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
     pub body: Option<String>,
 }
 

@@ -6,6 +6,10 @@
 //! costs microseconds; these functions are plain Rust and are tested natively.
 
 use crate::json::{self, Json};
+
+/// The longest input text (JSON, in UTF-16 code units) the JS layer hands over; larger inputs
+/// are refused before they reach the module.
+pub const MAX_INPUT_CHARS: usize = 1 << 20;
 use crate::request;
 use crate::validate::{self, Code, FieldError};
 

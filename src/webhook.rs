@@ -12,6 +12,7 @@
 //!   `now` in both directions.
 
 use crate::json::Json;
+use crate::request::{LIVE_KEY_PREFIX, STAGING_KEY_PREFIX};
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 use std::borrow::Cow;
@@ -20,6 +21,9 @@ use subtle::{Choice, ConstantTimeEq};
 
 /// `t` values from this on are milliseconds; below it, seconds.
 pub const MILLISECONDS_FROM: u64 = 100_000_000_000;
+/// How far the signature's timestamp may be from now, in seconds, unless the caller says
+/// otherwise (`toleranceSeconds`).
+pub const DEFAULT_TOLERANCE_S: u32 = 300;
 
 /// Why a webhook did not verify (the `reason` of `PaySGSignatureError`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,6 +43,34 @@ pub enum Reason {
 }
 
 impl Reason {
+    /// Every reason, in documentation order.
+    pub const ALL: [Reason; 6] = [
+        Reason::MissingHeader,
+        Reason::MalformedHeader,
+        Reason::NoMatchingSignature,
+        Reason::TimestampTooOld,
+        Reason::TimestampInFuture,
+        Reason::InvalidPayload,
+    ];
+
+    /// What the reason means, for people (the TypeScript docs are generated from this).
+    pub fn meaning(self) -> &'static str {
+        match self {
+            Reason::MissingHeader => "no `PaySG-Signature` header, or an empty one",
+            Reason::MalformedHeader => "the header is not `t=<timestamp>, v1=<signature>`",
+            Reason::NoMatchingSignature => {
+                "no `v1` signature matches this body and secret (the message names the likely mistake)"
+            }
+            Reason::TimestampTooOld => "the signature's timestamp is older than the tolerance",
+            Reason::TimestampInFuture => {
+                "the signature's timestamp is further ahead than the tolerance"
+            }
+            Reason::InvalidPayload => {
+                "the body is not a PaySG event, or not a raw body at all (a parsed object)"
+            }
+        }
+    }
+
     /// The stable string of the reason.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -261,7 +293,7 @@ fn diagnose(body: &[u8], secret: &str, header: &Header<'_>) -> String {
     if secret.trim() != secret && matches(secret.trim().as_bytes(), header, body) {
         return "the secret has whitespace around it (often a trailing newline from an environment file); trim it".to_owned();
     }
-    if secret.starts_with("paysg_stag_") || secret.starts_with("paysg_live_") {
+    if secret.starts_with(STAGING_KEY_PREFIX) || secret.starts_with(LIVE_KEY_PREFIX) {
         return "the secret looks like a PaySG API key: use the webhook secret PaySG gave for this endpoint, not the API key".to_owned();
     }
     let text = String::from_utf8_lossy(body);

@@ -3,10 +3,11 @@
 // (src/client.rs, src/wasm/client.rs). This file owns what only JS can: the deadline timer, the
 // caller's AbortSignal, the idempotency key's randomness, and turning outcomes into errors.
 import * as raw from "../gen/paysg.js";
-import { encodePayment, encode } from "./encode.js";
+import { encode, urlText } from "./encode.js";
 import {
   PaySGError, PaySGValidationError, PaySGApiError, PaySGConnectionError, PaySGTimeoutError,
 } from "./errors.js";
+import { OUTCOMES } from "../gen/contract.js";
 
 /** What this code runs in, for the `x-paysg-client` header (worked out once). */
 let runtimeName;
@@ -167,7 +168,7 @@ export class PaySG {
    * the payment from PaySG (the redirect itself proves nothing).
    */
   async confirmReturn(returnUrl, opts = {}) {
-    const url = typeof returnUrl === "string" ? returnUrl : returnUrl instanceof URL ? returnUrl.href : returnUrl?.url;
+    const url = urlText(returnUrl);
     if (typeof url !== "string") {
       throw new PaySGValidationError([{ field: "returnUrl", code: "invalid_type", message: "confirmReturn needs the URL the payer came back on (a string, a URL or a Request)" }], "return URL");
     }
@@ -204,7 +205,7 @@ export class PaySG {
       client: runtime(),
     };
     // The body keeps the validation path's handling of Dates, BigInts and undefined.
-    const body = op === "create" ? encodePayment(parts.body) : op === "refund" ? encode(parts.body) : "";
+    const body = op === "create" || op === "refund" ? encode(parts.body) : "";
     if (body.startsWith("\u0000")) {
       throw new PaySGValidationError([{ field: "", code: "invalid_type", message: `the ${op === "create" ? "payment" : "refund"} cannot be read: ${body.slice(1)}` }], `${op} call`);
     }
@@ -237,10 +238,11 @@ export class PaySG {
     const [outcome, cause] = result;
     if (outcome.ok) return outcome.value;
     const e = outcome.error;
-    switch (e.kind) {
-      case "validation":
-        throw new PaySGValidationError(e.errors, `${op} call`);
-      case "api": {
+    // Which class each outcome kind throws is decided in Rust (OutcomeKind::error_class).
+    switch (OUTCOMES[e.kind]) {
+      case "PaySGValidationError":
+        throw new PaySGValidationError(e.errors ?? [{ field: "", code: "invalid_type", message: e.message }], `${op} call`);
+      case "PaySGApiError": {
         let data = null;
         if (e.hasData && typeof cause === "string") {
           try {
@@ -251,13 +253,14 @@ export class PaySG {
         }
         throw withKey(new PaySGApiError({ ...e, data }), idempotencyKey, e.attempts);
       }
-      case "connection":
+      case "PaySGConnectionError":
         throw withKey(new PaySGConnectionError(e.message, cause), idempotencyKey, e.attempts);
-      case "aborted":
+      case "PaySGTimeoutError":
+        // aborted: by paysg's own deadline, or by the caller's signal (its reason is thrown)
         if (controller.signal.reason instanceof Deadline) throw withKey(new PaySGTimeoutError(timeoutMs), idempotencyKey, e.attempts);
         throw signal?.reason ?? new PaySGError("the call was aborted", { code: "aborted" });
-      case "invalid_response":
-        throw withKey(new PaySGError(e.message, { code: "invalid_response" }), idempotencyKey, e.attempts);
+      case "PaySGError":
+        throw withKey(new PaySGError(e.message, { code: e.kind }), idempotencyKey, e.attempts);
       default:
         throw new PaySGError(e.message ?? "paysg could not make this call", { code: e.kind ?? "paysg_error" });
     }

@@ -2,10 +2,11 @@
 // allocation) for the fast validation path and for webhook bodies, plus the fast path's header
 // words. Its address is fixed until it grows; growing wasm memory detaches old views.
 import * as raw from "../gen/paysg.js";
+import { HEADER_WORDS } from "../gen/contract.js";
 
 const MIN_BYTES = 16384;
 let memory, bytesPtr = 0, bytesCap = 0;
-/** The header words (`crate::fast::HEADER_WORDS` u32) — valid after `scratch()`. */
+/** The fast path's header words — valid after `scratch()`. */
 export let header;
 /** The buffer's bytes — valid after `scratch()`. */
 export let bytes;
@@ -21,7 +22,7 @@ export function scratch(need) {
   // A detached view has length 0 (cheaper to test than comparing buffers, which goes through
   // C++ getters).
   if (bytes === undefined || bytes.byteLength === 0) {
-    header = new Uint32Array(memory.buffer, raw.fastHeader(), 128);
+    header = new Uint32Array(memory.buffer, raw.fastHeader(), HEADER_WORDS);
     bytes = new Uint8Array(memory.buffer, bytesPtr, bytesCap);
   }
 }

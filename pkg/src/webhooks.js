@@ -4,6 +4,8 @@
 import * as raw from "../gen/paysg.js";
 import { PaySGSignatureError, PaySGValidationError } from "./errors.js";
 import { bytes, scratch } from "./scratch.js";
+import { DEFAULT_TOLERANCE_S } from "../gen/contract.js";
+import { urlText } from "./encode.js";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -51,7 +53,7 @@ function headerValue(header) {
  */
 export function verifyWebhook(rawBody, signatureHeader, secret, options = {}) {
   checkSecret(secret);
-  const { toleranceSeconds = 300, now } = options ?? {};
+  const { toleranceSeconds = DEFAULT_TOLERANCE_S, now } = options ?? {};
   if (typeof toleranceSeconds !== "number" || !(toleranceSeconds >= 0)) {
     throw new PaySGValidationError([{ field: "toleranceSeconds", code: "out_of_range", message: "toleranceSeconds must be a number of seconds, 0 or more (Infinity turns the check off)" }], "webhook options");
   }
@@ -137,7 +139,7 @@ export async function verifyWebhookRequest(request, secret, options) {
 
 /** `{ paymentId, paymentServiceId }` from the URL PaySG sent the payer back on. */
 export function parseReturnUrl(url) {
-  const text = typeof url === "string" ? url : url instanceof URL ? url.href : url?.url;
+  const text = urlText(url);
   if (typeof text !== "string") throw invalid("url", "parseReturnUrl needs the return URL (a string, a URL or a Request)");
   const r = JSON.parse(raw.parseReturnUrlText(text));
   if (!r.ok) throw new PaySGValidationError(r.errors, "return URL");

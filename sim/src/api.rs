@@ -11,6 +11,7 @@ use axum::response::{IntoResponse, Response};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 use paysg::json::Json;
+use paysg::request::{PAYMENT_SERVICE_PREFIX, STAGING_KEY_PREFIX};
 use paysg::validate::{self, Code, FieldError};
 use serde_json::json;
 
@@ -219,7 +220,8 @@ fn route(method: &Method, path: &str) -> Result<(String, Route), Answer> {
             format!("this endpoint accepts {allowed}"),
         ));
     };
-    if !service.starts_with("payment_service_") || service.len() == "payment_service_".len() {
+    if !service.starts_with(PAYMENT_SERVICE_PREFIX) || service.len() == PAYMENT_SERVICE_PREFIX.len()
+    {
         return Err(Answer::not_found("payment_service"));
     }
     Ok(((*service).to_owned(), route))
@@ -228,7 +230,7 @@ fn route(method: &Method, path: &str) -> Result<(String, Route), Answer> {
 /// Whether the API key is accepted: any `paysg_stag_` key, or only the `--api-key` ones.
 fn accepted(app: &Shared, key: &str) -> bool {
     if app.config.api_keys.is_empty() {
-        key.starts_with("paysg_stag_") && key.len() > "paysg_stag_".len()
+        key.starts_with(STAGING_KEY_PREFIX) && key.len() > STAGING_KEY_PREFIX.len()
     } else {
         app.config.api_keys.iter().any(|k| k == key)
     }
@@ -610,35 +612,36 @@ fn create(app: &Shared, service: &str, api_key: &str, body: &[u8]) -> Answer {
         }
     };
     let public = &app.config.public_url;
+    let text = |name: &str| body.text(name).map(str::to_owned);
     let payment = Payment {
         payment_url: format!("{public}/payments/{id}"),
         payment_qr_code_url: format!("{public}/v1/public/payments/{id}-qr.png"),
         id,
         payment_service_id: service.to_owned(),
-        reference_id: body.reference_id.into_owned(),
-        payer_name: body.payer_name.into_owned(),
-        payer_address: body.payer_address.map(|s| s.into_owned()),
-        payer_identifier: body.payer_identifier.map(|s| s.into_owned()),
-        payer_email: body.payer_email.map(|s| s.into_owned()),
-        description: body.description.into_owned(),
-        amount_in_cents: body.amount_in_cents,
-        due_date: body.due_date,
+        reference_id: text("reference_id").unwrap_or_default(),
+        payer_name: text("payer_name").unwrap_or_default(),
+        payer_address: text("payer_address"),
+        payer_identifier: text("payer_identifier"),
+        payer_email: text("payer_email"),
+        description: text("description").unwrap_or_default(),
+        amount_in_cents: body.amount("amount_in_cents").unwrap_or_default(),
+        due_date: text("due_date"),
         metadata: Pairs(
-            body.metadata
-                .into_iter()
-                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            body.metadata()
+                .iter()
+                .map(|(k, v)| (k.clone().into_owned(), v.clone().into_owned()))
                 .collect(),
         ),
-        line_items: body.line_items.map(|items| {
+        line_items: body.line_items().map(|items| {
             items
-                .into_iter()
+                .iter()
                 .map(|i| LineItem {
-                    description: i.description.into_owned(),
+                    description: i.description.clone().into_owned(),
                     amount_in_cents: i.amount_in_cents,
                 })
                 .collect()
         }),
-        return_url: body.return_url.map(|s| s.into_owned()),
+        return_url: text("return_url"),
         payment_status: "unpaid".to_owned(),
         latest_status: "unpaid".to_owned(),
         refund_status: "not_refunded".to_owned(),

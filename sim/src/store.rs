@@ -1,120 +1,12 @@
 //! The simulator's state: payments, idempotency records, emails and webhook attempts, kept in
 //! memory and optionally in a JSON file that is rewritten atomically after every change.
 
-use serde::de::{MapAccess, Visitor};
-use serde::ser::SerializeMap;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
-use std::fmt;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
-/// String pairs kept in the order given, serialised as a JSON object.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Pairs(pub Vec<(String, String)>);
-
-impl Serialize for Pairs {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut map = s.serialize_map(Some(self.0.len()))?;
-        for (k, v) in &self.0 {
-            map.serialize_entry(k, v)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Pairs {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Pairs;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("an object of strings")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Pairs, A::Error> {
-                let mut out = Vec::new();
-                while let Some(entry) = map.next_entry::<String, String>()? {
-                    out.push(entry);
-                }
-                Ok(Pairs(out))
-            }
-        }
-        d.deserialize_map(V)
-    }
-}
-
-/// A line item as stored and returned.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct LineItem {
-    /// What the item is.
-    pub description: String,
-    /// Its amount in cents.
-    pub amount_in_cents: u32,
-}
-
-/// PaySG's payment object (paysg-api.md §5), fields in the documented order.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Payment {
-    /// Payment id (21 URL-safe characters).
-    pub id: String,
-    /// Owning payment service.
-    pub payment_service_id: String,
-    /// The agency's reference.
-    pub reference_id: String,
-    /// Payer's name.
-    pub payer_name: String,
-    /// Payer's address.
-    pub payer_address: Option<String>,
-    /// NRIC, UEN or similar.
-    pub payer_identifier: Option<String>,
-    /// Payer's email address.
-    pub payer_email: Option<String>,
-    /// Shown to the payer.
-    pub description: String,
-    /// Amount due, in cents.
-    pub amount_in_cents: u32,
-    /// `dd-MMM-yyyy`.
-    pub due_date: Option<String>,
-    /// String metadata, in the order given.
-    pub metadata: Pairs,
-    /// Line items, when given.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub line_items: Option<Vec<LineItem>>,
-    /// Where the payer goes after paying.
-    pub return_url: Option<String>,
-    /// The payment page.
-    pub payment_url: String,
-    /// A QR image of the payment page.
-    pub payment_qr_code_url: String,
-    /// `unpaid` or `paid`.
-    pub payment_status: String,
-    /// `unpaid`, `paid` or `cancelled`.
-    pub latest_status: String,
-    /// `not_refunded`, `partially_refunded` or `fully_refunded`.
-    pub refund_status: String,
-    /// `unsent` or `sent`.
-    pub email_delivery_status: String,
-    /// Set once paid.
-    pub stripe_payment_intent_id: Option<String>,
-    /// Never set by the simulator (no payouts).
-    pub payout_id: Option<String>,
-    /// `user_<uuid>`.
-    pub creator_id: String,
-    /// Creation time.
-    pub created_at: String,
-    /// Last change.
-    pub updated_at: String,
-    /// When the link email was sent.
-    pub payment_sent_timestamp: Option<String>,
-    /// When it was paid.
-    pub payment_succeeded_timestamp: Option<String>,
-    /// When it was cancelled.
-    pub payment_cancelled_timestamp: Option<String>,
-    /// When it became fully refunded.
-    pub payment_fully_refunded_timestamp: Option<String>,
-    /// Never set by the simulator.
-    pub paid_out_timestamp: Option<String>,
-}
+pub use paysg::model::{LineItem, Pairs, Payment};
 
 /// One refund.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -319,14 +211,6 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn pairs_keep_their_order_both_ways() {
-        let p = Pairs(vec![("z".into(), "1".into()), ("a".into(), "2".into())]);
-        let text = serde_json::to_string(&p).unwrap();
-        assert_eq!(text, r#"{"z":"1","a":"2"}"#);
-        assert_eq!(serde_json::from_str::<Pairs>(&text).unwrap(), p);
-    }
 
     #[test]
     fn save_and_load_round_trip_and_refuse_garbage() {

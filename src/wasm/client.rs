@@ -4,7 +4,7 @@
 //! retries with `setTimeout`. Every decision — what to send, whether and how long to wait, how
 //! to read the answer — is [`crate::client`]'s.
 
-use crate::client::{self, Attempt, Plan};
+use crate::client::{self, Attempt, OutcomeKind, Plan};
 use crate::json;
 use crate::validate::FieldError;
 use gloo_net::http::Response;
@@ -25,14 +25,16 @@ extern "C" {
 
 fn errors_outcome(errors: &[FieldError]) -> String {
     format!(
-        r#"{{"ok":false,"error":{{"kind":"validation","errors":{}}}}}"#,
+        r#"{{"ok":false,"error":{{"kind":"{}","errors":{}}}}}"#,
+        OutcomeKind::Validation.as_str(),
         serde_json::to_string(errors).unwrap_or_else(|_| "[]".to_owned())
     )
 }
 
-fn kind_outcome(kind: &str, attempts: u32, message: &str) -> String {
+fn kind_outcome(kind: OutcomeKind, attempts: u32, message: &str) -> String {
     format!(
-        r#"{{"ok":false,"error":{{"kind":"{kind}","attempts":{attempts},"message":{}}}}}"#,
+        r#"{{"ok":false,"error":{{"kind":"{}","attempts":{attempts},"message":{}}}}}"#,
+        kind.as_str(),
         serde_json::to_string(message).unwrap_or_else(|_| "\"\"".to_owned())
     )
 }
@@ -140,7 +142,12 @@ pub async fn run(call: &str, fetch: &JsValue, signal: &JsValue) -> (String, JsVa
             Ok(p) => p,
             Err(errors) => return (errors_outcome(&errors), JsValue::UNDEFINED),
         },
-        Err(reason) => return (kind_outcome("invalid_call", 0, &reason), JsValue::UNDEFINED),
+        Err(reason) => {
+            return (
+                kind_outcome(OutcomeKind::InvalidCall, 0, &reason),
+                JsValue::UNDEFINED,
+            )
+        }
     };
     // The JS layer always passes its own AbortController's signal (or undefined); skipping the
     // `instanceof` check saves a measurable share of a call in Node.
@@ -151,14 +158,14 @@ pub async fn run(call: &str, fetch: &JsValue, signal: &JsValue) -> (String, JsVa
         let attempts = retries + 1;
         if aborted(signal.as_ref()) {
             return (
-                kind_outcome("aborted", retries, "the call was aborted"),
+                kind_outcome(OutcomeKind::Aborted, retries, "the call was aborted"),
                 JsValue::UNDEFINED,
             );
         }
         let result = send(&plan, fetch, signal.as_ref()).await;
         if aborted(signal.as_ref()) {
             return (
-                kind_outcome("aborted", attempts, "the call was aborted"),
+                kind_outcome(OutcomeKind::Aborted, attempts, "the call was aborted"),
                 JsValue::UNDEFINED,
             );
         }
@@ -213,7 +220,7 @@ pub async fn run(call: &str, fetch: &JsValue, signal: &JsValue) -> (String, JsVa
                 )
             }
             Err(cause) => (
-                kind_outcome("connection", attempts, "the request could not be completed (network error, or the connection was closed before an answer)"),
+                kind_outcome(OutcomeKind::Connection, attempts, "the request could not be completed (network error, or the connection was closed before an answer)"),
                 cause,
             ),
         };

@@ -3,6 +3,8 @@
 #![cfg(not(target_arch = "wasm32"))] // native tests; the wasm ones are wasm_node and wasm_browser
 
 mod client;
+mod contract;
+mod fast;
 mod request;
 mod text_api;
 mod validate;

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { inspect } from "node:util";
 import { after, before, describe, test } from "node:test";
-import { bundleWorker, startMiniflare, startSim, testProject } from "./helpers.mjs";
+import { bundleWorker, root, startMiniflare, startSim, testProject } from "./helpers.mjs";
 
 const KEY = "paysg_stag_client_tests_secret_key_123";
 const SERVICE = "payment_service_0b5a2c1e-7d2f-4a55-9c0a-client-tests";
@@ -224,6 +224,32 @@ describe("errors", () => {
     // the module still works
     assert.equal((await client().createPayment(payment("after-malformed"))).reference_id, "after-malformed");
   });
+});
+
+test("every outcome kind Rust defines throws the error class Rust maps it to", async () => {
+  // The kinds and classes come from the contract generated from Rust (OutcomeKind); a kind with
+  // no scenario here fails the test, so a new kind cannot go untested.
+  const { OUTCOMES } = await import(join(root, "pkg", "gen", "contract.js"));
+  const hostile = { toJSON() { throw new Error("boo"); } };
+  const scenarios = {
+    validation: () => client().createPayment({ amount_in_cents: 0 }),
+    api: () => client().getPayment("no-such-payment"),
+    connection: () => new paysg.PaySG({ apiKey: KEY, paymentServiceId: SERVICE, baseUrl: "http://127.0.0.1:9", maxRetries: 0 }).getPayment("x"),
+    aborted: () => client({ fetch: () => new Promise(() => {}) }).getPayment("x", { timeoutMs: 20 }),
+    invalid_response: () => client({ fetch: async () => new Response("not json", { status: 200 }) }).getPayment("x"),
+    invalid_call: () => client().getPayment(hostile),
+  };
+  assert.deepEqual(Object.keys(scenarios).sort(), Object.keys(OUTCOMES).sort(), "a scenario for every kind");
+  for (const [kind, className] of Object.entries(OUTCOMES)) {
+    const Class = paysg[className];
+    assert.equal(typeof Class, "function", `${className} is exported`);
+    await assert.rejects(scenarios[kind](), (e) => {
+      assert.ok(e instanceof Class, `${kind} → ${className}, got ${e?.name}: ${e?.message}`);
+      assert.ok(e instanceof paysg.PaySGError);
+      assertNoKey(e);
+      return true;
+    });
+  }
 });
 
 describe("retries, deadlines and aborts", () => {

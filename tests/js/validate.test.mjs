@@ -52,13 +52,17 @@ describe("validateCreatePayment", () => {
     ["amount max+1", { amount_in_cents: 100_000_000 }, ["amount_in_cents:out_of_range"]],
     ["amount fraction", { amount_in_cents: 10.5 }, ["amount_in_cents:not_integer"]],
     ["amount string", { amount_in_cents: "1100" }, ["amount_in_cents:invalid_type"]],
-    ["amount NaN", { amount_in_cents: NaN }, ["amount_in_cents:required"]],
+    ["amount NaN", { amount_in_cents: NaN }, ["amount_in_cents:invalid_type"]],
+    ["amount Infinity", { amount_in_cents: Infinity }, ["amount_in_cents:out_of_range"]],
+    ["amount -Infinity", { amount_in_cents: -Infinity }, ["amount_in_cents:out_of_range"]],
+    ["line item amount NaN", { line_items: [{ description: "a", amount_in_cents: NaN }] }, ["line_items[0].amount_in_cents:invalid_type"]],
+    ["a Date where a string is needed", { reference_id: new Date(0) }, ["reference_id:invalid_type"]],
     ["amount bigint", { amount_in_cents: 1100n }, ["amount_in_cents:invalid_type"]],
     ["bad email", { payer_email: "andy@" }, ["payer_email:invalid_email"]],
     ["due date leap day", { due_date: "29-FEB-2024" }, []],
     ["due date not leap", { due_date: "29-FEB-2023" }, ["due_date:invalid_date"]],
     ["due date format", { due_date: "2023/12/31" }, ["due_date:invalid_format"]],
-    ["due date invalid Date", { due_date: new Date(NaN) }, ["due_date:invalid_format"]],
+    ["due date invalid Date", { due_date: new Date(NaN) }, ["due_date:invalid_type"]],
     ["http return_url", { return_url: "http://open.gov.sg" }, ["return_url:not_https"]],
     ["relative return_url", { return_url: "/paid" }, ["return_url:invalid_url"]],
     ["metadata 10", { metadata: Object.fromEntries([...Array(10).keys()].map((i) => [`k${i}`, "v"])) }, []],
@@ -85,6 +89,20 @@ describe("validateCreatePayment", () => {
     assert.equal(paysg.validateCreatePayment({ ...seed, due_date: "2024-02-29" }).value.due_date, "29-FEB-2024");
     assert.deepEqual(Object.keys(r.value), ["reference_id", "payer_name", "description", "amount_in_cents", "due_date", "metadata"]);
     assert.equal(JSON.stringify(r.value).includes("null"), false);
+  });
+
+  test("NaN, the infinities and an invalid Date are reported as what was given, never as missing", () => {
+    const message = (patch) => paysg.validateCreatePayment({ ...seed, ...patch }).errors.map((e) => e.message);
+    assert.deepEqual(message({ amount_in_cents: NaN }), ["amount_in_cents must be a number (whole cents), got NaN"]);
+    assert.match(message({ amount_in_cents: Infinity })[0], /got Infinity$/);
+    assert.match(message({ amount_in_cents: -Infinity })[0], /got -Infinity$/);
+    assert.match(message({ due_date: new Date("not a date") })[0], /got an invalid Date/);
+    // the same through the JSON path (an unknown key sends the input that way)
+    const slow = paysg.validateCreatePayment({ ...seed, amount_in_cents: NaN, extra: 1 }).errors.map((e) => `${e.field}:${e.code}`);
+    assert.deepEqual(slow, ["extra:unknown_field", "amount_in_cents:invalid_type"]);
+    assert.deepEqual(codes(paysg.validateRefund({ refund_amount_in_cents: NaN })), ["refund_amount_in_cents:invalid_type"]);
+    assert.deepEqual(codes(paysg.validateRefund({ refund_amount_in_cents: Infinity })), ["refund_amount_in_cents:out_of_range"]);
+    assert.throws(() => new paysg.PaySG({ apiKey: "paysg_stag_x", timeoutMs: NaN }), /timeoutMs must be a whole number from 1 to 600000, got NaN/);
   });
 
   test("messages name the rule and the limit", () => {

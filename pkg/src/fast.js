@@ -1,0 +1,131 @@
+// The fast path of validateCreatePayment (its Rust side and layout: src/fast/mod.rs). For a
+// plain input, the strings go into wasm memory with one encodeInto and the answer is a word: the
+// fields kept, or the problems (listed in the header, their text in the buffer). The rules run in
+// Rust, which also checks every invariant of the encoding; this module only routes and copies,
+// and everything it knows about fields and layout comes from gen/contract.js (generated from
+// Rust). Any other shape returns undefined: the caller takes the JSON path.
+import * as raw from "../gen/paysg.js";
+import {
+  ABSENT, AMOUNT, buildValue, CODES, DETAILS, DUE_DATE_REWRITTEN, FIELDS, INVALID,
+  LENGTH_ONLY_MAX, LENGTH_ONLY_MIN, LINE_ITEMS, MAX_FAST_METADATA, MAX_INPUT_CHARS, METADATA,
+  METADATA_LENGTHS, FIRST_CHARS, readFields, STRING_FIELDS, TEXT_FIELDS, TEXT_METADATA, TEXT_RULES,
+} from "../gen/contract.js";
+import { bytes, header, scratch } from "./scratch.js";
+
+const N = FIELDS.length;
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+/** The input's values by field index (of the fields present), reused from call to call. */
+const vals = new Array(N).fill(undefined);
+
+/**
+ * `{ ok, value }` or `{ ok: false, errors }` for a plain input; undefined to take the JSON path.
+ * Never throws.
+ */
+export function fastValidate(input) {
+  try {
+    if (input === null || typeof input !== "object" || Object.getPrototypeOf(input) !== Object.prototype) return undefined;
+    const present = readFields(input, vals);
+    if (present < 0) return undefined;
+    const amount = present & (1 << AMOUNT) ? vals[AMOUNT] : undefined;
+    let md;
+    if (present & (1 << METADATA)) {
+      // Our own copy: getters run once, and it is what `value` returns (symbol keys, which
+      // JSON and so PaySG never see, are copied along).
+      md = { ...vals[METADATA] };
+      let n = 0;
+      for (const k in md) if (typeof md[k] !== "string" || ++n > MAX_FAST_METADATA) return undefined;
+    }
+    const strings = present & STRING_FIELDS;
+    let answer = run(strings, md, amount, false);
+    if (answer & INVALID && !(answer & DETAILS)) answer = run(strings, md, amount, true);
+    if (answer & INVALID) return answer & DETAILS ? problems(answer & ~(INVALID | DETAILS)) : undefined;
+    const dueDate = answer & DUE_DATE_REWRITTEN ? decoder.decode(bytes.subarray(0, 11)) : undefined;
+    return { ok: true, value: buildValue(answer & ~DUE_DATE_REWRITTEN, vals, md, dueDate) };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The code of a string's first character when it may go by length only (printable non-space ASCII); -1 otherwise. */
+function firstChar(v) {
+  const c = v.charCodeAt(0);
+  return c >= LENGTH_ONLY_MIN && c <= LENGTH_ONLY_MAX ? c : -1;
+}
+
+/**
+ * Writes the strings into wasm memory and runs the rules. Lean (`full` false): a string whose
+ * rules need only its length goes by its length and first character (in the header) alone;
+ * full: every text, for the problems' messages.
+ */
+function run(strings, md, amount, full) {
+  // Current views (growing memory detaches them); the header stays where it is when the buffer
+  // grows below, so it can be written first.
+  scratch(0);
+  const h = header;
+  let s = "";
+  let fieldText = 0, metadataText = 0;
+  for (let i = 0; i < N; i++) {
+    if (!(strings & (1 << i))) {
+      h[i] = ABSENT;
+      continue;
+    }
+    const v = vals[i];
+    h[i] = v.length;
+    const c = full || TEXT_RULES & (1 << i) ? -1 : firstChar(v);
+    if (c < 0) {
+      s += v;
+      fieldText |= 1 << i;
+    } else {
+      h[FIRST_CHARS + i] = c;
+    }
+  }
+  h[AMOUNT] = amount === undefined ? ABSENT : 1;
+  h[LINE_ITEMS] = ABSENT;
+  let j = 0;
+  if (md !== undefined) {
+    for (const k in md) {
+      const v = md[k];
+      h[METADATA_LENGTHS + j] = k.length;
+      h[METADATA_LENGTHS + j + 1] = v.length;
+      const ck = full ? -1 : firstChar(k);
+      if (ck < 0) {
+        s += k;
+        metadataText |= 1 << j;
+      } else {
+        h[FIRST_CHARS + N + j] = ck;
+      }
+      const cv = full ? -1 : firstChar(v);
+      if (cv < 0) {
+        s += v;
+        metadataText |= 1 << (j + 1);
+      } else {
+        h[FIRST_CHARS + N + j + 1] = cv;
+      }
+      j += 2;
+    }
+  }
+  h[METADATA] = md === undefined ? ABSENT : j / 2;
+  h[TEXT_FIELDS] = fieldText;
+  h[TEXT_METADATA] = metadataText;
+  if (s.length > MAX_INPUT_CHARS) return INVALID;
+  scratch(s.length * 3);
+  const written = s.length === 0 ? 0 : encoder.encodeInto(s, bytes).written;
+  return raw.fastValidate(amount === undefined ? 0 : amount, written);
+}
+
+/** Reads the problems Rust wrote: `len` bytes of text, lengths in the header. */
+function problems(len) {
+  const text = decoder.decode(bytes.subarray(0, len));
+  const n = header[0];
+  const errors = new Array(n);
+  let pos = 0;
+  for (let i = 0; i < n; i++) {
+    const code = CODES[header[1 + 3 * i]];
+    const f = header[2 + 3 * i], m = header[3 + 3 * i];
+    if (code === undefined) return undefined;
+    errors[i] = { field: text.slice(pos, pos + f), code, message: text.slice(pos + f, pos + f + m) };
+    pos += f + m;
+  }
+  return { ok: false, errors };
+}

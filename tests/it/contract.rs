@@ -1,0 +1,89 @@
+//! The contract written for the npm package and the README says what the Rust definitions say.
+
+use paysg::contract;
+use paysg::validate::{Code, CREATE_PAYMENT_FIELDS};
+use paysg::webhook::Reason;
+
+fn readme() -> String {
+    std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap()
+}
+
+#[test]
+fn the_readme_tables_are_the_generated_ones() {
+    let readme = readme();
+    for (name, table) in [
+        ("rules", contract::rules_table()),
+        ("codes", contract::codes_table()),
+    ] {
+        assert!(
+            readme.contains(&table),
+            "README.md's {name} table differs from the Rust definitions; replace it with:\n{table}"
+        );
+    }
+}
+
+#[test]
+fn the_generated_javascript_lists_every_code_reason_and_field_in_order() {
+    let js = contract::javascript();
+    let list = |items: Vec<&str>| {
+        items
+            .iter()
+            .map(|s| format!("{s:?}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let codes = list(Code::ALL.iter().map(|c| c.as_str()).collect());
+    assert!(
+        js.contains(&format!("export const CODES = [{codes}];")),
+        "{js}"
+    );
+    let reasons = list(Reason::ALL.iter().map(|r| r.as_str()).collect());
+    assert!(js.contains(&format!("export const REASONS = [{reasons}];")));
+    let fields = list(CREATE_PAYMENT_FIELDS.iter().map(|f| f.name).collect());
+    assert!(js.contains(&format!("export const FIELDS = [{fields}];")));
+    for f in CREATE_PAYMENT_FIELDS {
+        assert!(
+            js.contains(&format!("case {:?}:", f.name)),
+            "readFields reads {}",
+            f.name
+        );
+        assert!(
+            js.contains(&format!("value.{} =", f.name)),
+            "buildValue writes {}",
+            f.name
+        );
+    }
+}
+
+#[test]
+fn the_generated_types_declare_every_field_code_and_reason() {
+    let ts = contract::typescript();
+    for f in CREATE_PAYMENT_FIELDS {
+        let optional = if f.required { ":" } else { "?:" };
+        assert!(
+            ts.contains(&format!("  {}{optional}", f.name)),
+            "{}",
+            f.name
+        );
+        assert!(
+            ts.contains(&contract::rule(f)),
+            "the docs carry {}'s rule",
+            f.name
+        );
+    }
+    for c in Code::ALL {
+        assert!(ts.contains(&format!("{:?}", c.as_str())));
+    }
+    for r in Reason::ALL {
+        assert!(ts.contains(&format!("{:?}", r.as_str())));
+    }
+    for name in [
+        "Payment",
+        "WebhookEvent",
+        "PaymentList",
+        "FieldError",
+        "CreatePaymentInput",
+    ] {
+        assert!(ts.contains(&format!("export interface {name} ")), "{name}");
+    }
+}
