@@ -2,7 +2,7 @@
 //!
 //! The crate is split in two layers:
 //!
-//! * domain code in plain Rust (this module and its children, apart from [`wasm`]): no
+//! * domain code in plain Rust (this module and its children, apart from `wasm`): no
 //!   `#[wasm_bindgen]`, compiled and tested natively with `cargo test`;
 //! * a thin binding layer, `wasm`, compiled only for `wasm32`, that converts JS values to Rust
 //!   types and results back to JS. The npm package `paysg` wraps those raw exports in its public

@@ -5,7 +5,7 @@
 //! object of strings — the JS layer instead writes the strings, back to back as UTF-8, into a
 //! scratch buffer in wasm memory (one `TextEncoder.encodeInto`), their UTF-16 lengths into a
 //! header, and passes the amount as an `f64`. This module reads borrowed `&str`s from that,
-//! without allocating, and runs **the same** rules as the JSON path ([`check_payment`], which
+//! without allocating, and runs **the same** rules as the JSON path (`check_payment`, which
 //! [`crate::validate::validate_create_payment`] also calls).
 //!
 //! **Layout** (every index is a constant here; `pkg/gen/contract.js` is generated from them):
@@ -28,7 +28,7 @@
 //! `i` for field `i`), plus [`DUE_DATE_REWRITTEN`] when a normalised `due_date` differs from the
 //! input (its 11 ASCII bytes are then at the start of the buffer). For an invalid one:
 //! [`INVALID`] | [`DETAILS`] | the byte length of the problems' text, with the problems listed in
-//! the header (count, then code index in [`Code::ALL`], field length and message length in UTF-16
+//! the header (count, then code index in [`Code::ALL`](crate::validate::Code::ALL), field length and message length in UTF-16
 //! units for each) and their text (field, then message, each problem in turn) at the start of
 //! the buffer; or [`INVALID`] alone when the JS layer must ask again (every text, or the JSON
 //! path).
@@ -281,7 +281,7 @@ fn write_problems(header: &mut [u32], buf: &mut [u8], problems: &[FieldError]) -
     Some(INVALID | DETAILS | len)
 }
 
-/// Whether a string may go by length only (what the JS layer decides, and [`Reader`] checks):
+/// Whether a string may go by length only (what the JS layer decides, and the reading checks):
 /// non-empty and first a printable non-space ASCII character. Used by the tests' encoder.
 pub fn may_go_by_length(s: &str) -> bool {
     s.as_bytes()

@@ -5,7 +5,8 @@
 //!
 //! | file | what |
 //! |---|---|
-//! | [`fields`] | the field table (names, kinds, limits, docs) and the rules run over it |
+//! | [`fields`] | the field table: names, kinds, limits, docs |
+//! | [`check`] | the rules, run over the table for what the input holds |
 //! | [`metadata`], [`line_items`] | the two nested fields |
 //! | [`money`] | amounts, and money in messages |
 //! | [`email`], [`url`] | the email and URL rules |
@@ -26,6 +27,7 @@
 //! * Messages name the field, the rule and the limit, never the value (values are often personal
 //!   data and messages end up in logs).
 
+pub mod check;
 pub mod email;
 pub mod fields;
 pub mod line_items;
@@ -34,9 +36,10 @@ pub mod money;
 pub mod problems;
 pub mod url;
 
+pub use self::check::Given;
 pub use self::email::is_email;
 pub use self::fields::{
-    Field, Given, Kind, CREATE_PAYMENT_FIELDS, DESCRIPTION_MAX, FIELD_COUNT, PAYER_ADDRESS_MAX,
+    Field, Kind, CREATE_PAYMENT_FIELDS, DESCRIPTION_MAX, FIELD_COUNT, PAYER_ADDRESS_MAX,
     PAYER_EMAIL_MAX, PAYER_IDENTIFIER_MAX, PAYER_NAME_MAX, REFERENCE_ID_MAX, REFUND_FIELDS,
 };
 pub use self::line_items::{LineItem, LINE_ITEM_DESCRIPTION_MAX};
@@ -46,7 +49,7 @@ pub use self::problems::{Code, FieldError};
 pub use self::url::{check_url, UrlError};
 pub use crate::text::js_length;
 
-pub(crate) use self::fields::{check_payment, Normal, PaymentFields};
+pub(crate) use self::check::{check_payment, Normal, PaymentFields};
 pub(crate) use self::metadata::MetadataGiven;
 pub(crate) use self::problems::Problems;
 

@@ -1,7 +1,7 @@
 //! Amounts in cents: the amount rule, and how amounts and other numbers are shown in messages
 //! and on the simulator's pages (without pulling float formatting into the wasm module).
 
-use super::fields::Given;
+use super::check::Given;
 use super::problems::{Code, Problems};
 use std::fmt::Write as _;
 

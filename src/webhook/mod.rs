@@ -11,11 +11,16 @@
 //!   many milliseconds is 1973), anything smaller as seconds. It must be within the tolerance of
 //!   `now` in both directions.
 
-use crate::json::Json;
+mod event;
+mod header;
+
+pub use self::event::snake_case;
+pub use self::header::{parse_header, Header};
+
+use self::event::event;
 use crate::request::{LIVE_KEY_PREFIX, STAGING_KEY_PREFIX};
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
-use std::borrow::Cow;
 use std::fmt::Write as _;
 use subtle::{Choice, ConstantTimeEq};
 
@@ -94,147 +99,11 @@ pub struct Failure {
     pub message: String,
 }
 
-fn fail(reason: Reason, message: impl Into<String>) -> Failure {
+pub(crate) fn fail(reason: Reason, message: impl Into<String>) -> Failure {
     Failure {
         reason,
         message: message.into(),
     }
-}
-
-/// A parsed `PaySG-Signature` header.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Header<'a> {
-    /// `t` exactly as sent (it is part of what was signed).
-    pub t: &'a str,
-    /// `t` in milliseconds since the epoch.
-    pub t_ms: u64,
-    /// The `v1` signatures, decoded.
-    pub v1: Vec<[u8; 32]>,
-}
-
-fn hex_digit(c: u8) -> Option<u8> {
-    match c {
-        b'0'..=b'9' => Some(c - b'0'),
-        b'a'..=b'f' => Some(c - b'a' + 10),
-        b'A'..=b'F' => Some(c - b'A' + 10),
-        _ => None,
-    }
-}
-
-fn base64_digit(c: u8) -> Option<u8> {
-    match c {
-        b'A'..=b'Z' => Some(c - b'A'),
-        b'a'..=b'z' => Some(c - b'a' + 26),
-        b'0'..=b'9' => Some(c - b'0' + 52),
-        b'+' | b'-' => Some(62),
-        b'/' | b'_' => Some(63),
-        _ => None,
-    }
-}
-
-/// A 32-byte signature from 64 hex digits or 43/44 base64 characters.
-fn decode_signature(s: &str) -> Option<[u8; 32]> {
-    let b = s.as_bytes();
-    let mut out = [0u8; 32];
-    if b.len() == 64 {
-        for (i, pair) in b.chunks_exact(2).enumerate() {
-            out[i] = hex_digit(pair[0])? << 4 | hex_digit(pair[1])?;
-        }
-        return Some(out);
-    }
-    let b = s.trim_end_matches('=').as_bytes();
-    if b.len() != 43 {
-        return None;
-    }
-    let mut bits: u32 = 0;
-    let mut n = 0;
-    let mut i = 0;
-    for &c in b {
-        bits = bits << 6 | u32::from(base64_digit(c)?);
-        n += 6;
-        if n >= 8 {
-            n -= 8;
-            *out.get_mut(i)? = (bits >> n) as u8;
-            i += 1;
-        }
-    }
-    (i == 32).then_some(out)
-}
-
-/// Reads a `PaySG-Signature` header.
-///
-/// # Errors
-///
-/// [`Reason::MissingHeader`] or [`Reason::MalformedHeader`].
-pub fn parse_header(value: &str) -> Result<Header<'_>, Failure> {
-    let value = value.trim();
-    if value.is_empty() {
-        return Err(fail(
-            Reason::MissingHeader,
-            "the PaySG-Signature header is missing or empty: pass the value of the request's PaySG-Signature header",
-        ));
-    }
-    let mut t = None;
-    let mut v1 = Vec::new();
-    let mut bad_v1 = 0;
-    for part in value.split(',') {
-        let part = part.trim();
-        if part.is_empty() {
-            continue;
-        }
-        let Some((k, v)) = part.split_once('=') else {
-            return Err(fail(
-                Reason::MalformedHeader,
-                "the PaySG-Signature header is not t=<timestamp>, v1=<signature> (a part has no '='): is this the right header?",
-            ));
-        };
-        match k.trim() {
-            "t" => {
-                let v = v.trim();
-                if t.is_some() {
-                    return Err(fail(
-                        Reason::MalformedHeader,
-                        "the PaySG-Signature header has two t= timestamps",
-                    ));
-                }
-                if v.is_empty() || v.len() > 16 || !v.bytes().all(|c| c.is_ascii_digit()) {
-                    return Err(fail(
-                        Reason::MalformedHeader,
-                        "the PaySG-Signature header's t= is not a whole-number timestamp",
-                    ));
-                }
-                t = Some(v);
-            }
-            "v1" => match decode_signature(v.trim()) {
-                Some(s) => v1.push(s),
-                None => bad_v1 += 1,
-            },
-            _ => {} // other schemes: ignored, as the format allows new ones
-        }
-    }
-    let Some(t) = t else {
-        return Err(fail(
-            Reason::MalformedHeader,
-            "the PaySG-Signature header has no t= timestamp",
-        ));
-    };
-    if v1.is_empty() {
-        return Err(fail(
-            Reason::MalformedHeader,
-            if bad_v1 > 0 {
-                "the PaySG-Signature header's v1= is not a hex (or base64) SHA-256 signature"
-            } else {
-                "the PaySG-Signature header has no v1= signature"
-            },
-        ));
-    }
-    let n: u64 = t.parse().unwrap_or(0);
-    let t_ms = if n >= MILLISECONDS_FROM {
-        n
-    } else {
-        n.saturating_mul(1000)
-    };
-    Ok(Header { t, t_ms, v1 })
 }
 
 fn mac(secret: &[u8], t: &str, body: &[u8]) -> Option<Hmac<Sha256>> {
@@ -396,111 +265,4 @@ pub fn verified_with_mac(
         && signed_by(&h, &mac)
         && fresh(&h, tolerance_s, now_ms).is_ok()
         && matches!(event(body), Ok(None))
-}
-
-/// Checks that a verified body is a PaySG event and normalises its payment to snake_case.
-fn event(body: &[u8]) -> Result<Option<String>, Failure> {
-    let invalid = |why: &str| {
-        fail(
-            Reason::InvalidPayload,
-            format!("the webhook verified, but its body is not a PaySG event: {why}"),
-        )
-    };
-    let text = std::str::from_utf8(body).map_err(|_| invalid("it is not UTF-8"))?;
-    let json = Json::parse(text).map_err(|_| invalid("it is not JSON"))?;
-    if !matches!(json, Json::Obj(_)) {
-        return Err(invalid("it is not a JSON object"));
-    }
-    if !matches!(json.get("id"), Some(Json::Str(_)))
-        || !matches!(json.get("type"), Some(Json::Str(_)))
-    {
-        return Err(invalid("it has no string id and type"));
-    }
-    let Some(data @ Json::Obj(_)) = json.get("data") else {
-        return Err(invalid("it has no data object"));
-    };
-    let Some(Json::Obj(object)) = data.get("object") else {
-        return Err(invalid("it has no data.object"));
-    };
-    if !object
-        .iter()
-        .any(|(k, _)| k.bytes().any(|c| c.is_ascii_uppercase()))
-    {
-        return Ok(None);
-    }
-    let mut out = String::with_capacity(text.len() + 32);
-    write_json(&json, &mut out, 0);
-    Ok(Some(out))
-}
-
-/// `dueDate` → `due_date`; `stripe_payment_intentId` → `stripe_payment_intent_id`.
-pub fn snake_case(key: &str) -> Cow<'_, str> {
-    if !key.bytes().any(|c| c.is_ascii_uppercase()) {
-        return Cow::Borrowed(key);
-    }
-    let mut out = String::with_capacity(key.len() + 4);
-    for c in key.chars() {
-        if c.is_ascii_uppercase() {
-            if !out.is_empty() && !out.ends_with('_') {
-                out.push('_');
-            }
-            out.push(c.to_ascii_lowercase());
-        } else {
-            out.push(c);
-        }
-    }
-    Cow::Owned(out)
-}
-
-fn write_str(s: &str, out: &mut String) {
-    out.push_str(&serde_json::to_string(s).unwrap_or_default());
-}
-
-/// Writes JSON; at depth 2 under `data.object` (the payment), keys become snake_case, except
-/// inside `metadata` (the agency's own keys).
-fn write_json(v: &Json<'_>, out: &mut String, path: u8) {
-    // path: 0 = event, 1 = data, 2 = payment, 3 = below (keys kept)
-    match v {
-        Json::Null => out.push_str("null"),
-        Json::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Json::Num(n) if n.fract() == 0.0 && n.abs() < 1e15 => {
-            let _ = write!(out, "{}", *n as i64);
-        }
-        Json::Num(n) => {
-            out.push_str(&serde_json::to_string(n).unwrap_or_else(|_| "null".to_owned()))
-        }
-        Json::Str(s) => write_str(s, out),
-        Json::Arr(items) => {
-            out.push('[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                write_json(item, out, 3);
-            }
-            out.push(']');
-        }
-        Json::Obj(entries) => {
-            out.push('{');
-            for (i, (k, val)) in entries.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                let key = if path == 2 {
-                    snake_case(k)
-                } else {
-                    Cow::Borrowed(k.as_ref())
-                };
-                write_str(&key, out);
-                out.push(':');
-                let next = match (path, key.as_ref()) {
-                    (0, "data") => 1,
-                    (1, "object") => 2,
-                    _ => 3,
-                };
-                write_json(val, out, next);
-            }
-            out.push('}');
-        }
-    }
 }
