@@ -222,7 +222,11 @@ const _: () = assert!(
 
 /// The index of a create-payment field.
 pub fn field_index(key: &str) -> Option<usize> {
-    CREATE_PAYMENT_FIELDS.iter().position(|f| f.name == key)
+    // Length and first byte first: most names differ there, and the full comparison is a call.
+    let (len, first) = (key.len(), key.as_bytes().first());
+    CREATE_PAYMENT_FIELDS
+        .iter()
+        .position(|f| f.name.len() == len && f.name.as_bytes().first() == first && f.name == key)
 }
 
 #[cfg(test)]

@@ -200,8 +200,12 @@ pub fn validate_create_payment<'a>(input: &Json<'a>) -> Result<CreatePayment<'a>
             }
         }
     }
+    let mut values = [Given::Absent; FIELD_COUNT];
+    for (v, slot) in values.iter_mut().zip(slots) {
+        *v = Given::of(slot);
+    }
     let given = PaymentFields {
-        values: slots.map(Given::of),
+        values,
         metadata: MetadataGiven::of(slots[fields::METADATA]),
     };
     let mut items = None;
