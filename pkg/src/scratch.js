@@ -14,7 +14,7 @@ export let bytes;
 /** Makes the buffer hold at least `need` bytes and the views current. */
 export function scratch(need) {
   if (memory === undefined) memory = raw.fastMemory();
-  if (need > bytesCap) {
+  if (need > bytesCap || bytesCap === 0) {
     bytesCap = Math.max(need, MIN_BYTES);
     bytesPtr = raw.fastBytes(bytesCap);
     bytes = undefined;

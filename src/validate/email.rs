@@ -1,44 +1,6 @@
 //! The email rule of `payer_email`: `local@domain.tld`, checked in one pass over the bytes.
 
-/// Byte classes for the one-pass check: a lookup per byte instead of a chain of comparisons.
-const ATEXT: u8 = 1;
-const LDH: u8 = 2;
-const ALPHA: u8 = 4;
-
-const CLASSES: [u8; 256] = {
-    let mut t = [0u8; 256];
-    let mut c = 0;
-    while c < 256 {
-        let b = c as u8;
-        let mut k = 0;
-        let alnum = b.is_ascii_alphanumeric();
-        if b.is_ascii_alphabetic() {
-            k |= ALPHA;
-        }
-        if alnum || b == b'-' {
-            k |= LDH;
-        }
-        if alnum {
-            k |= ATEXT;
-        }
-        let specials = b"!#$%&'*+/=?^_`{|}~-";
-        let mut j = 0;
-        while j < specials.len() {
-            if specials[j] == b {
-                k |= ATEXT;
-            }
-            j += 1;
-        }
-        t[c] = k;
-        c += 1;
-    }
-    t
-};
-
-/// Whether byte `c` is in class `class`.
-fn is(c: u8, class: u8) -> bool {
-    CLASSES[c as usize] & class != 0
-}
+use super::classes::{is, ALPHA, ATEXT, LDH};
 
 /// Whether `s` looks like an email address: `local@domain.tld`, with the characters RFC 5322
 /// allows unquoted in the local part, and a domain of LDH labels ending in an alphabetic TLD.

@@ -28,6 +28,7 @@
 //!   data and messages end up in logs).
 
 pub mod check;
+mod classes;
 pub mod email;
 pub mod fields;
 pub mod line_items;
@@ -165,25 +166,32 @@ pub struct Refund {
     pub refund_amount_in_cents: u32,
 }
 
+/// The entries of an input that must be an object (a `Date` is not one), or its one problem.
+fn object_entries<'j, 'a>(
+    input: &'j Json<'a>,
+    what: &str,
+) -> Result<&'j [(Cow<'a, str>, Json<'a>)], Vec<FieldError>> {
+    match input {
+        Json::Obj(entries) if input.js_date().is_none() => Ok(entries),
+        _ => Err(vec![FieldError::new(
+            "",
+            Code::InvalidType,
+            format!(
+                "the {what} must be an object, got {}",
+                Given::of(Some(input)).type_name()
+            ),
+        )]),
+    }
+}
+
 /// Validates and normalises a create-payment body.
 ///
 /// # Errors
 ///
 /// Every problem found, in field order (unknown fields first).
 pub fn validate_create_payment<'a>(input: &Json<'a>) -> Result<CreatePayment<'a>, Vec<FieldError>> {
+    let entries = object_entries(input, "payment")?;
     let mut p = Problems::collecting();
-    let entries = match input {
-        Json::Obj(entries) if input.js_date().is_none() => entries,
-        _ => {
-            p.push("", Code::InvalidType, || {
-                format!(
-                    "the payment must be an object, got {}",
-                    Given::of(Some(input)).type_name()
-                )
-            });
-            return Err(p.into_list());
-        }
-    };
     let mut slots: [Option<&Json<'a>>; FIELD_COUNT] = [None; FIELD_COUNT];
     for (key, value) in entries {
         match fields::field_index(key) {
@@ -251,19 +259,8 @@ pub fn validate_create_payment<'a>(input: &Json<'a>) -> Result<CreatePayment<'a>
 ///
 /// Every problem found.
 pub fn validate_refund(input: &Json<'_>) -> Result<Refund, Vec<FieldError>> {
+    let entries = object_entries(input, "refund")?;
     let mut p = Problems::collecting();
-    let entries = match input {
-        Json::Obj(entries) if input.js_date().is_none() => entries,
-        _ => {
-            p.push("", Code::InvalidType, || {
-                format!(
-                    "the refund must be an object, got {}",
-                    Given::of(Some(input)).type_name()
-                )
-            });
-            return Err(p.into_list());
-        }
-    };
     let field = &REFUND_FIELDS[0];
     let mut amount = None;
     for (key, value) in entries {

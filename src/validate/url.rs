@@ -1,37 +1,7 @@
 //! The URL rule of `return_url` (and of the client's `baseUrl`): an absolute
 //! `scheme://host…` URL with one of the allowed schemes.
 
-/// Byte classes for the one-pass check: a lookup per byte instead of a chain of comparisons.
-const SCHEME: u8 = 1;
-const HOST: u8 = 2;
-const PRINTABLE: u8 = 4;
-
-const CLASSES: [u8; 256] = {
-    let mut t = [0u8; 256];
-    let mut c = 0;
-    while c < 256 {
-        let b = c as u8;
-        let mut k = 0;
-        let alnum = b.is_ascii_alphanumeric();
-        if alnum || b == b'+' || b == b'.' || b == b'-' {
-            k |= SCHEME;
-        }
-        if alnum || b == b'-' || b == b'.' {
-            k |= HOST;
-        }
-        if b > b' ' && b < 0x7f {
-            k |= PRINTABLE;
-        }
-        t[c] = k;
-        c += 1;
-    }
-    t
-};
-
-/// Whether byte `c` is in class `class`.
-fn is(c: u8, class: u8) -> bool {
-    CLASSES[c as usize] & class != 0
-}
+use super::classes::{is, HOST, PRINTABLE, SCHEME};
 
 /// Why a URL was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
