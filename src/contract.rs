@@ -11,7 +11,7 @@
 //! * [`rules_table`] and [`codes_table`]: the README's tables, which a test compares with the
 //!   README.
 
-use crate::client::{self, OutcomeKind};
+use crate::client::{options as client, ClientError};
 use crate::fast;
 use crate::model::{LineItem, PageInfo, Payment, PaymentList, WebhookEvent, WebhookEventData};
 use crate::request::{HttpRequest, IDEMPOTENCY_KEY_MAX, LIVE_KEY_PREFIX, STAGING_KEY_PREFIX};
@@ -48,13 +48,13 @@ pub fn javascript() -> String {
         "/** Why a webhook did not verify (`PaySGSignatureError.reason`). */\nexport const REASONS = [{}];",
         strings(&mut Reason::ALL.iter().map(|r| r.as_str()))
     );
-    let kinds: Vec<String> = OutcomeKind::ALL
+    let kinds: Vec<String> = ClientError::CLASSES
         .iter()
-        .map(|k| format!("{:?}: {:?}", k.as_str(), k.error_class()))
+        .map(|(kind, class)| format!("{kind:?}: {class:?}"))
         .collect();
     let _ = writeln!(
         js,
-        "/** How a client call ended (`kind` of an outcome) → the error class it throws. */\nexport const OUTCOMES = {{ {} }};",
+        "/** How a client call fails (`kind` of an error) → the error class it throws. */\nexport const ERRORS = {{ {} }};",
         kinds.join(", ")
     );
     let _ = writeln!(
@@ -328,6 +328,8 @@ export interface PaySGOptions {{
   baseUrl?: string;
   /** Deadline of a whole call, retries included, in ms: 1 to {max_timeout} (default {default_timeout}). */
   timeoutMs?: number;
+  /** Time one attempt may take before it is abandoned (and retried when the operation allows), in ms: 1 to {max_timeout} (default {default_attempt}). */
+  attemptTimeoutMs?: number;
   /** Retries after the first attempt: 0 to {max_retries} (default {default_retries}). */
   maxRetries?: number;
   /**
@@ -347,6 +349,8 @@ export interface CallOptions {{
   idempotencyKey?: string;
   /** Deadline of this call, retries included, in ms: 1 to {max_timeout}. */
   timeoutMs?: number;
+  /** Time one attempt of this call may take, in ms: 1 to {max_timeout}. */
+  attemptTimeoutMs?: number;
   /** Retries after the first attempt: 0 to {max_retries}. */
   maxRetries?: number;
   /** Aborting rejects the call at once with the signal's reason. */
@@ -395,6 +399,7 @@ export interface VerifyWebhookOptions {{
 "#,
         max_timeout = grouped(client::MAX_TIMEOUT_MS),
         default_timeout = grouped(client::DEFAULT_TIMEOUT_MS),
+        default_attempt = grouped(client::DEFAULT_ATTEMPT_TIMEOUT_MS),
         max_retries = client::MAX_RETRIES_LIMIT,
         default_retries = client::DEFAULT_MAX_RETRIES,
     )

@@ -6,6 +6,7 @@
 //! without escapes borrow from the input; objects keep their entries in order, in a `Vec`.
 
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 use std::borrow::Cow;
 use std::fmt;
 
@@ -61,6 +62,45 @@ impl<'a> Json<'a> {
         }
     }
 
+    /// The same value, owning its strings.
+    pub fn into_owned(self) -> Json<'static> {
+        let own = |c: Cow<'_, str>| Cow::Owned(c.into_owned());
+        match self {
+            Json::Null => Json::Null,
+            Json::Bool(b) => Json::Bool(b),
+            Json::Num(n) => Json::Num(n),
+            Json::Str(s) => Json::Str(own(s)),
+            Json::Arr(items) => Json::Arr(items.into_iter().map(Json::into_owned).collect()),
+            Json::Obj(entries) => Json::Obj(
+                entries
+                    .into_iter()
+                    .map(|(k, v)| (own(k), v.into_owned()))
+                    .collect(),
+            ),
+        }
+    }
+
+    /// Applies `f` to every string (keys and values), replacing those it answers for.
+    pub fn rewrite_strings(&mut self, f: &impl Fn(&str) -> Option<String>) {
+        match self {
+            Json::Str(s) => {
+                if let Some(new) = f(s) {
+                    *s = Cow::Owned(new);
+                }
+            }
+            Json::Arr(items) => items.iter_mut().for_each(|i| i.rewrite_strings(f)),
+            Json::Obj(entries) => {
+                for (k, v) in entries {
+                    if let Some(new) = f(k) {
+                        *k = Cow::Owned(new);
+                    }
+                    v.rewrite_strings(f);
+                }
+            }
+            Json::Null | Json::Bool(_) | Json::Num(_) => {}
+        }
+    }
+
     /// A JS `Date` the JS layer marked: `Some(Some(iso))` for a valid one, `Some(None)` for an
     /// invalid one (its time is `NaN`), `None` for any other value.
     pub fn js_date(&self) -> Option<Option<&str>> {
@@ -70,6 +110,34 @@ impl<'a> Json<'a> {
                 _ => Some(None),
             },
             _ => None,
+        }
+    }
+}
+
+/// Writes the value back as it was read (entries in order; non-finite numbers as `null`).
+impl Serialize for Json<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Json::Null => s.serialize_unit(),
+            Json::Bool(b) => s.serialize_bool(*b),
+            Json::Num(n) if !n.is_finite() => s.serialize_unit(),
+            Json::Num(n) if n.fract() == 0.0 && n.abs() < 9e15 => s.serialize_i64(*n as i64),
+            Json::Num(n) => s.serialize_f64(*n),
+            Json::Str(v) => s.serialize_str(v),
+            Json::Arr(items) => {
+                let mut seq = s.serialize_seq(Some(items.len()))?;
+                for i in items {
+                    seq.serialize_element(i)?;
+                }
+                seq.end()
+            }
+            Json::Obj(entries) => {
+                let mut map = s.serialize_map(Some(entries.len()))?;
+                for (k, v) in entries {
+                    map.serialize_entry(k, v)?;
+                }
+                map.end()
+            }
         }
     }
 }
@@ -234,6 +302,15 @@ mod tests {
             e.iter().map(|(k, _)| k.as_ref()).collect::<Vec<_>>(),
             ["b", "a", "b"]
         );
+    }
+
+    #[test]
+    fn writes_back_what_it_read_and_rewrites_strings() {
+        let text = r#"{"b":[1,2.5,"x",null,true],"a":{"k":"secret"}}"#;
+        let mut j = Json::parse(text).unwrap().into_owned();
+        assert_eq!(serde_json::to_string(&j).unwrap(), text);
+        j.rewrite_strings(&|s: &str| (s == "secret").then(|| "<x>".to_owned()));
+        assert!(serde_json::to_string(&j).unwrap().contains(r#""k":"<x>""#));
     }
 
     #[test]

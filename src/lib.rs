@@ -16,6 +16,7 @@ pub mod contract;
 pub mod dates;
 pub mod fast;
 pub mod json;
+pub mod loose;
 pub mod model;
 pub mod request;
 pub mod text;

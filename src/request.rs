@@ -1,9 +1,9 @@
-//! HTTP request construction: base URL choice, path encoding, headers and bodies.
-//!
-//! Any HTTP client can send what this module builds; the SDK's own client sends it with `fetch`.
+//! HTTP request construction: the API key, the base URL and payment service, path encoding,
+//! idempotency keys, and the request itself. Any HTTP client can send what this module builds;
+//! the SDK's client ([`crate::client`]) builds every request here.
 
-use crate::json::Json;
-use crate::validate::{self, check_url, Code, FieldError, UrlError};
+use crate::text::{js_length, percent_encode};
+use crate::validate::{check_url, Code, FieldError, Given, UrlError};
 use serde::Serialize;
 use std::fmt;
 
@@ -20,32 +20,36 @@ pub const PAYMENT_SERVICE_PREFIX: &str = "payment_service_";
 /// The most characters in an `Idempotency-Key`.
 pub const IDEMPOTENCY_KEY_MAX: usize = 255;
 
-/// An API key. Its `Debug` and `Display` never show it.
+/// An API key. Its `Debug` never shows it.
 #[derive(Clone, PartialEq, Eq)]
 pub struct ApiKey(String);
 
 impl ApiKey {
-    /// Checks a key: not empty, no whitespace or control characters (a trailing newline from an
-    /// environment file is the usual culprit). The error never contains the key.
+    /// Checks a key: not empty, visible ASCII only (it travels in a header; a trailing newline
+    /// from an environment file is the usual culprit), and more than a bare prefix. The error
+    /// never contains the key.
     ///
     /// # Errors
     ///
     /// A [`FieldError`] on `apiKey`.
     pub fn new(key: &str) -> Result<Self, FieldError> {
+        let problem = |code, message: &str| Err(FieldError::new("apiKey", code, message));
         if key.is_empty() {
-            return Err(FieldError::new(
-                "apiKey",
-                Code::Empty,
-                "apiKey must not be empty",
-            ));
+            return problem(Code::Empty, "apiKey must not be empty");
         }
-        if key.chars().any(|c| c.is_whitespace() || c.is_control()) {
-            return Err(FieldError::new(
-                "apiKey",
+        if !key.bytes().all(|b| b.is_ascii_graphic()) {
+            return problem(
                 Code::InvalidFormat,
-                "apiKey contains whitespace or control characters (often a trailing newline from an \
-                 environment file); the key is not shown",
-            ));
+                "apiKey may hold only visible ASCII characters; it has whitespace, control or \
+                 non-ASCII characters (often a trailing newline from an environment file); the \
+                 key is not shown",
+            );
+        }
+        if key == STAGING_KEY_PREFIX || key == LIVE_KEY_PREFIX {
+            return problem(
+                Code::InvalidFormat,
+                "apiKey is only a key prefix, with nothing after it",
+            );
         }
         Ok(ApiKey(key.to_owned()))
     }
@@ -65,6 +69,15 @@ impl ApiKey {
             None
         }
     }
+
+    /// Removes the key from a text that came from elsewhere (it should never be there).
+    pub fn scrub(&self, text: &str) -> String {
+        if self.0.len() >= 8 && text.contains(&self.0) {
+            text.replace(&self.0, "<api key>")
+        } else {
+            text.to_owned()
+        }
+    }
 }
 
 impl fmt::Debug for ApiKey {
@@ -75,22 +88,11 @@ impl fmt::Debug for ApiKey {
 
 /// Percent-encodes a path segment: everything but RFC 3986's unreserved characters.
 pub fn encode_path_segment(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(char::from(b));
-        } else {
-            const HEX: &[u8; 16] = b"0123456789ABCDEF";
-            out.push('%');
-            out.push(char::from(HEX[usize::from(b >> 4)]));
-            out.push(char::from(HEX[usize::from(b & 15)]));
-        }
-    }
-    out
+    percent_encode(s)
 }
 
-/// Where and as whom requests go: the checked options of a request.
-#[derive(Debug, Clone)]
+/// Where and as whom requests go: the checked API key, base URL and payment service.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Target {
     /// The API key.
     pub api_key: ApiKey,
@@ -98,26 +100,48 @@ pub struct Target {
     pub payment_service_id: String,
     /// The base URL, without a trailing slash.
     pub base_url: String,
-    /// The `Idempotency-Key`, when one was given.
-    pub idempotency_key: Option<String>,
 }
 
 impl Target {
-    /// `{base}/v1/payment-services/{id}` with the id percent-encoded.
-    pub fn service_url(&self) -> String {
+    /// `{base}/v1/payment-services/{id}/payments` with the id percent-encoded.
+    pub fn payments_url(&self) -> String {
         format!(
-            "{}/v1/payment-services/{}",
+            "{}/v1/payment-services/{}/payments",
             self.base_url,
-            encode_path_segment(&self.payment_service_id)
+            percent_encode(&self.payment_service_id)
         )
+    }
+
+    /// The host the base URL names, for messages (`api-staging.pay.gov.sg`, `127.0.0.1:8790`).
+    pub fn host(&self) -> &str {
+        let rest = self
+            .base_url
+            .split_once("://")
+            .map_or(self.base_url.as_str(), |(_, r)| r);
+        rest.split(['/', '?', '#']).next().unwrap_or(rest)
     }
 }
 
-fn option_str<'j>(p: &mut Vec<FieldError>, name: &str, v: Option<&'j Json<'_>>) -> Option<&'j str> {
+/// A string option; absent is `None` (and a problem when `required`).
+pub(crate) fn string_option<'a>(
+    p: &mut Vec<FieldError>,
+    name: &str,
+    v: Given<'a>,
+    required: bool,
+) -> Option<&'a str> {
     match v {
-        None | Some(Json::Null) => None,
-        Some(Json::Str(s)) => Some(s.as_ref()),
-        Some(other) => {
+        Given::Str(s) => Some(s),
+        Given::Absent => {
+            if required {
+                p.push(FieldError::new(
+                    name,
+                    Code::Required,
+                    format!("{name} is required"),
+                ));
+            }
+            None
+        }
+        other => {
             p.push(FieldError::new(
                 name,
                 Code::InvalidType,
@@ -128,73 +152,23 @@ fn option_str<'j>(p: &mut Vec<FieldError>, name: &str, v: Option<&'j Json<'_>>) 
     }
 }
 
-/// Like [`option_str`], but absent or `null` is a `required` problem.
-fn required_str<'j>(
-    p: &mut Vec<FieldError>,
-    name: &str,
-    v: Option<&'j Json<'_>>,
-) -> Option<&'j str> {
-    if v.is_none_or(|v| *v == Json::Null) {
-        p.push(FieldError::new(
-            name,
-            Code::Required,
-            format!("{name} is required"),
-        ));
-        return None;
-    }
-    option_str(p, name, v)
-}
-
-/// Reads the request options `{ paymentServiceId, apiKey, baseUrl?, idempotencyKey? }`. Other
-/// keys are ignored, so a client's whole configuration can be passed.
-///
-/// # Errors
-///
-/// Every problem found (the API key is never shown).
-pub fn parse_target(opts: &Json<'_>) -> Result<Target, Vec<FieldError>> {
-    let mut p = Vec::new();
-    if !matches!(opts, Json::Obj(_)) {
-        return Err(vec![FieldError::new(
-            "",
-            Code::InvalidType,
-            format!(
-                "the options must be an object {{ paymentServiceId, apiKey, baseUrl? }}, got {}",
-                opts.type_name()
-            ),
-        )]);
-    }
-    let payment_service_id = required_str(&mut p, "paymentServiceId", opts.get("paymentServiceId"))
-        .and_then(|id| check_payment_service_id(&mut p, id));
-    let key_and_base = key_and_base_url(&mut p, opts);
-    let idempotency_key = option_str(&mut p, "idempotencyKey", opts.get("idempotencyKey"))
-        .and_then(|k| check_idempotency_key(&mut p, k));
-    match (key_and_base, payment_service_id) {
-        (Some((api_key, base_url)), Some(payment_service_id)) if p.is_empty() => Ok(Target {
-            api_key,
-            payment_service_id,
-            base_url,
-            idempotency_key,
-        }),
-        _ => Err(p),
-    }
-}
-
-/// Reads `apiKey` and `baseUrl` from options: the base URL as given, or from the key's prefix.
+/// Checks `apiKey` and `baseUrl`: the base URL as given, or from the key's prefix.
 pub(crate) fn key_and_base_url(
     p: &mut Vec<FieldError>,
-    opts: &Json<'_>,
+    api_key: Given<'_>,
+    base_url: Given<'_>,
 ) -> Option<(ApiKey, String)> {
-    let api_key = required_str(p, "apiKey", opts.get("apiKey"))
+    let key = string_option(p, "apiKey", api_key, true)
         .and_then(|k| ApiKey::new(k).map_err(|e| p.push(e)).ok());
-    let base = option_str(p, "baseUrl", opts.get("baseUrl"));
-    let base_url = match (base, &api_key) {
+    let base = string_option(p, "baseUrl", base_url, false);
+    let base_url = match (base, &key) {
         (Some(b), _) => match check_url(b, &["https", "http"]) {
             Ok(()) => Some(b.trim_end_matches('/').to_owned()),
             Err(UrlError::Invalid | UrlError::Scheme) => {
                 p.push(FieldError::new(
                     "baseUrl",
                     Code::InvalidUrl,
-                    "baseUrl must be an absolute http(s) URL such as http://127.0.0.1:8080",
+                    "baseUrl must be an absolute http(s) URL such as http://127.0.0.1:8790",
                 ));
                 None
             }
@@ -203,11 +177,12 @@ pub(crate) fn key_and_base_url(
             Some(u) => Some(u.to_owned()),
             None => {
                 p.push(FieldError::new(
-                    "baseUrl",
-                    Code::Required,
+                    "apiKey",
+                    Code::InvalidFormat,
                     format!(
-                        "the API key starts with neither {STAGING_KEY_PREFIX} nor {LIVE_KEY_PREFIX}, so the \
-                         base URL cannot be chosen from it: pass baseUrl"
+                        "apiKey starts with neither {STAGING_KEY_PREFIX} (staging) nor \
+                         {LIVE_KEY_PREFIX} (live), so the API's host cannot be chosen from it; \
+                         to reach another host (paysg-sim, a proxy), pass baseUrl"
                     ),
                 ));
                 None
@@ -215,17 +190,16 @@ pub(crate) fn key_and_base_url(
         },
         (None, None) => None,
     };
-    api_key.zip(base_url)
+    key.zip(base_url)
 }
 
-/// Checks `paymentServiceId` when it is given (absent or `null` is not a problem).
-pub(crate) fn check_optional_payment_service_id(p: &mut Vec<FieldError>, opts: &Json<'_>) {
-    if let Some(id) = option_str(p, "paymentServiceId", opts.get("paymentServiceId")) {
-        check_payment_service_id(p, id);
-    }
-}
-
-fn check_payment_service_id(p: &mut Vec<FieldError>, id: &str) -> Option<String> {
+/// Checks a payment service id: `payment_service_…`, no whitespace or control characters.
+pub(crate) fn payment_service_id(
+    p: &mut Vec<FieldError>,
+    v: Given<'_>,
+    required: bool,
+) -> Option<String> {
+    let id = string_option(p, "paymentServiceId", v, required)?;
     if !id.starts_with(PAYMENT_SERVICE_PREFIX) || id.len() == PAYMENT_SERVICE_PREFIX.len() {
         p.push(FieldError::new(
             "paymentServiceId",
@@ -246,7 +220,8 @@ fn check_payment_service_id(p: &mut Vec<FieldError>, id: &str) -> Option<String>
 }
 
 /// Checks an `Idempotency-Key`: 1 to 255 visible ASCII characters (it travels in a header).
-fn check_idempotency_key(p: &mut Vec<FieldError>, key: &str) -> Option<String> {
+pub(crate) fn idempotency_key(p: &mut Vec<FieldError>, v: Given<'_>) -> Option<String> {
+    let key = string_option(p, "idempotencyKey", v, false)?;
     if key.is_empty() {
         p.push(FieldError::new(
             "idempotencyKey",
@@ -259,7 +234,7 @@ fn check_idempotency_key(p: &mut Vec<FieldError>, key: &str) -> Option<String> {
             Code::TooLong,
             format!(
                 "idempotencyKey is {} characters long; PaySG allows at most {IDEMPOTENCY_KEY_MAX} (a UUID is 36)",
-                validate::js_length(key)
+                js_length(key)
             ),
         ));
     } else if !key.bytes().all(|b| b.is_ascii_graphic()) {
@@ -274,6 +249,22 @@ fn check_idempotency_key(p: &mut Vec<FieldError>, key: &str) -> Option<String> {
     None
 }
 
+/// A version-4 UUID from 16 random bytes (the caller's CSPRNG): `af9be4e3-685d-4384-99c7-…`.
+pub fn uuid_v4(mut b: [u8; 16]) -> String {
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(36);
+    for (i, byte) in b.iter().enumerate() {
+        if matches!(i, 4 | 6 | 8 | 10) {
+            out.push('-');
+        }
+        out.push(char::from(HEX[usize::from(byte >> 4)]));
+        out.push(char::from(HEX[usize::from(byte & 15)]));
+    }
+    out
+}
+
 /// An HTTP request any client can send: `fetch(request.url, request)` sends it.
 #[derive(Debug, Clone, PartialEq, Serialize, tsify::Tsify)]
 pub struct HttpRequest {
@@ -283,7 +274,7 @@ pub struct HttpRequest {
     /// The absolute URL.
     pub url: String,
     /// Header names (lower case) and values. They include the API key: never log them.
-    #[serde(serialize_with = "validate::serialize_pairs")]
+    #[serde(serialize_with = "crate::validate::serialize_pairs")]
     #[tsify(type = "Record<string, string>")]
     pub headers: Vec<(&'static str, String)>,
     /// The JSON body, when the request has one.
@@ -293,45 +284,47 @@ pub struct HttpRequest {
 }
 
 impl HttpRequest {
-    /// `{ "method", "url", "headers": { … }, "body" }` as JSON text, for the JS layer.
+    /// The value of header `name` (lower case).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// `{ "method", "url", "headers": { … }, "body" }` as JSON text.
     pub fn to_json(&self) -> String {
         serde_json::to_string(self).unwrap_or_default()
     }
 }
 
-/// Builds `POST {base}/v1/payment-services/{id}/payments` from a create-payment body and the
-/// options `{ paymentServiceId, apiKey, baseUrl?, idempotencyKey? }`.
-///
-/// # Errors
-///
-/// Every problem with the body and with the options, together.
-pub fn build_create_payment(
-    input: &Json<'_>,
-    opts: &Json<'_>,
-) -> Result<HttpRequest, Vec<FieldError>> {
-    let body = validate::validate_create_payment(input);
-    let target = parse_target(opts);
-    match (body, target) {
-        (Ok(body), Ok(t)) => {
-            let mut headers = vec![
-                ("x-api-key", t.api_key.expose().to_owned()),
-                ("content-type", "application/json".to_owned()),
-                ("accept", "application/json".to_owned()),
-            ];
-            if let Some(k) = &t.idempotency_key {
-                headers.push(("idempotency-key", k.clone()));
-            }
-            Ok(HttpRequest {
-                method: "POST",
-                url: format!("{}/payments", t.service_url()),
-                headers,
-                body: Some(body.to_json()),
-            })
-        }
-        (body, target) => {
-            let mut errors = body.err().unwrap_or_default();
-            errors.extend(target.err().unwrap_or_default());
-            Err(errors)
-        }
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uuids_are_version_4() {
+        let u = uuid_v4([0xff; 16]);
+        assert_eq!(u, "ffffffff-ffff-4fff-bfff-ffffffffffff");
+        assert_eq!(uuid_v4([0; 16]), "00000000-0000-4000-8000-000000000000");
+    }
+
+    #[test]
+    fn keys_and_hosts() {
+        assert!(ApiKey::new("paysg_stag_é").is_err(), "not ASCII");
+        assert!(ApiKey::new("paysg_stag_").is_err(), "a bare prefix");
+        assert!(ApiKey::new("paysg_stag_x").is_ok());
+        let k = ApiKey::new("paysg_stag_secret").unwrap_or_else(|_| unreachable!());
+        assert_eq!(k.scrub("a paysg_stag_secret b"), "a <api key> b");
+        let t = Target {
+            api_key: k,
+            payment_service_id: "payment_service_a b".into(),
+            base_url: "http://127.0.0.1:8790/x".into(),
+        };
+        assert_eq!(t.host(), "127.0.0.1:8790");
+        assert_eq!(
+            t.payments_url(),
+            "http://127.0.0.1:8790/x/v1/payment-services/payment_service_a%20b/payments"
+        );
     }
 }

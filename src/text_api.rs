@@ -10,7 +10,6 @@ use crate::json::{self, Json};
 /// The longest input text (JSON, in UTF-16 code units) the JS layer hands over; larger inputs
 /// are refused before they reach the module.
 pub const MAX_INPUT_CHARS: usize = 1 << 20;
-use crate::request;
 use crate::validate::{self, Code, FieldError};
 
 fn errors_json(errors: &[FieldError]) -> String {
@@ -53,46 +52,6 @@ pub fn validate_refund(input: &str) -> String {
         Err(e) => errors_json(&[e]),
         Ok(j) => match validate::validate_refund(&j) {
             Ok(v) => ok_json(&serde_json::to_string(&v).unwrap_or_default()),
-            Err(errors) => errors_json(&errors),
-        },
-    }
-}
-
-/// `buildCreatePaymentRequest`: `{"ok":true,"value":{method,url,headers,body}}` or the errors
-/// of the body and of the options together.
-pub fn build_create_payment_request(input: &str, opts: &str) -> String {
-    let input = read(input, "payment");
-    let opts = read(opts, "options");
-    match (input, opts) {
-        (Ok(i), Ok(o)) => match request::build_create_payment(&i, &o) {
-            Ok(req) => ok_json(&req.to_json()),
-            Err(errors) => errors_json(&errors),
-        },
-        (i, o) => {
-            let mut errors = Vec::new();
-            match i {
-                Err(e) => errors.push(e),
-                Ok(i) => errors.extend(
-                    validate::validate_create_payment(&i)
-                        .err()
-                        .unwrap_or_default(),
-                ),
-            }
-            if let Err(mut e) = o {
-                e.field = "options".to_owned();
-                errors.push(e);
-            }
-            errors_json(&errors)
-        }
-    }
-}
-
-/// The client's options (see [`crate::client::check_options`]).
-pub fn client_options(opts: &str) -> String {
-    match read(opts, "client options") {
-        Err(e) => errors_json(&[e]),
-        Ok(j) => match crate::client::check_options(&j) {
-            Ok(v) => ok_json(&v),
             Err(errors) => errors_json(&errors),
         },
     }

@@ -4,7 +4,8 @@
 // turns results into errors.
 import * as raw from "../gen/paysg.js";
 import { PaySGValidationError } from "./errors.js";
-import { encode } from "./encode.js";
+import { encode, scalars } from "./encode.js";
+import { plan, runtime } from "./client.js";
 import { fastValidate } from "./fast.js";
 import { MAX_INPUT_CHARS } from "../gen/contract.js";
 
@@ -50,12 +51,13 @@ export function validateRefund(input) {
 }
 
 /**
- * Builds the HTTP request that creates a payment: `{ method, url, headers, body }` (body is
- * JSON text). Throws `PaySGValidationError` listing every problem with the body and options.
+ * Builds the HTTP request that creates a payment — the same request `createPayment` sends first:
+ * `{ method, url, headers, body, idempotencyKey }` (body is JSON text; a random V4 UUID is the
+ * key when none is given). Throws `PaySGValidationError` listing every problem with the body and
+ * the options.
  */
 export function buildCreatePaymentRequest(input, options) {
-  const r = call(raw.buildCreatePaymentRequestText, encode(input), encode(options));
-  if (!r.ok) throw new PaySGValidationError(r.errors, "create-payment request");
-  return r.value;
+  const o = scalars(options, ["apiKey", "paymentServiceId", "baseUrl", "idempotencyKey"]);
+  const { request, context } = plan({ op: "create", client: o, options: { idempotencyKey: o.idempotencyKey }, runtime: runtime() }, encode(input), "create-payment request");
+  return { ...request, idempotencyKey: context.idempotencyKey };
 }
-

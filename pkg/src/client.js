@@ -1,24 +1,30 @@
-// The PaySG client. Each method describes its call (operation, ids, body, options); the wasm
-// module checks it, builds the request, sends it through fetch, retries and decodes the answer
-// (src/client.rs, src/wasm/client.rs). This file owns what only JS can: the deadline timer, the
-// caller's AbortSignal, the idempotency key's randomness, and turning outcomes into errors.
+// The PaySG client. Each method describes its call to Rust (src/client/): the operation, the
+// client's and the call's options, the arguments. Rust checks everything and plans the request
+// (planCall); call.js sends it and brings the answers back to Rust. This file only gathers the
+// arguments, keeps the API key private, and owns what only JS can: randomness, the runtime's
+// name, the browser-page guard.
 import * as raw from "../gen/paysg.js";
-import { encode, urlText } from "./encode.js";
-import {
-  PaySGError, PaySGValidationError, PaySGApiError, PaySGConnectionError, PaySGTimeoutError,
-} from "./errors.js";
-import { OUTCOMES } from "../gen/contract.js";
+import { encode, scalars, urlText } from "./encode.js";
+import { run } from "./call.js";
+import { PaySGError, PaySGValidationError } from "./errors.js";
+import { fromRust } from "./from-rust.js";
+
+/** The names of a client's options and of a call's (Rust reads them; see client/options.rs). */
+const CLIENT_OPTIONS = ["apiKey", "paymentServiceId", "baseUrl", "timeoutMs", "attemptTimeoutMs", "maxRetries"];
+const CALL_OPTIONS = ["paymentServiceId", "idempotencyKey", "timeoutMs", "attemptTimeoutMs", "maxRetries"];
+const QUERY = ["limit", "before", "after"];
 
 /** What this code runs in, for the `x-paysg-client` header (worked out once). */
 let runtimeName;
-function runtime() {
+export function runtime() {
   return (runtimeName ??= detectRuntime());
 }
 function detectRuntime() {
   const g = globalThis;
   if (g.navigator?.userAgent === "Cloudflare-Workers") return "workerd";
+  if (g.Deno?.version) return `deno ${g.Deno.version.deno}`;
+  if (g.Bun?.version) return `bun ${g.Bun.version}`;
   if (g.process?.versions?.node) return `node ${g.process.version}`;
-  if (g.Deno?.version) return "deno";
   return "browser";
 }
 
@@ -28,88 +34,85 @@ function inBrowserPage() {
   return typeof g.document === "object" && g.document !== null && typeof g.window === "object" && g.window === g;
 }
 
-/** A V4 UUID from the platform's CSPRNG. */
-function newIdempotencyKey() {
-  const c = globalThis.crypto;
-  if (typeof c?.randomUUID === "function") return c.randomUUID();
-  const b = c.getRandomValues(new Uint8Array(16));
-  b[6] = (b[6] & 0x0f) | 0x40;
-  b[8] = (b[8] & 0x3f) | 0x80;
-  const h = Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+/** 16 bytes from the platform's CSPRNG (Rust makes the idempotency key of them). */
+export function randomBytes() {
+  return globalThis.crypto.getRandomValues(new Uint8Array(16));
 }
 
-function parsed(text, what) {
-  const r = JSON.parse(text);
-  if (!r.ok) throw new PaySGValidationError(r.errors, what);
+/** Plans a call in Rust: `{ request, context }`, or throws the problems. */
+export function plan(call, body, what = `${call.op} call`) {
+  const r = raw.planCall(call, body, randomBytes(), Date.now());
+  if (!r.ok) throw fromRust(r.error, undefined, what);
   return r.value;
 }
 
-/** The abort reason paysg uses for its own deadline. */
-class Deadline {
-  constructor(ms) {
-    this.ms = ms;
-  }
-}
-
-/** Where a client keeps its API key: a non-enumerable symbol property, so that neither
- * JSON.stringify nor util.inspect shows it. */
-const API_KEY = Symbol("apiKey");
-
 export class PaySG {
+  /** The API key and the checked options, as Rust reads them again for each call. */
+  #client;
+  /** The key alone, to scrub it from anything an answer shows. */
+  #apiKey;
+  #fetch;
+
   /**
    * @param {{ apiKey: string, paymentServiceId?: string, baseUrl?: string, timeoutMs?: number,
-   *   maxRetries?: number, fetch?: typeof fetch, dangerouslyAllowBrowser?: boolean }} options
+   *   attemptTimeoutMs?: number, maxRetries?: number, fetch?: typeof fetch,
+   *   dangerouslyAllowBrowser?: boolean }} options
    */
   constructor(options) {
-    if (options === null || typeof options !== "object") {
-      throw new PaySGValidationError([{ field: "", code: "invalid_type", message: "new PaySG(options) needs an options object { apiKey, paymentServiceId, … }" }], "client options");
+    const given = scalars(options, CLIENT_OPTIONS);
+    const r = raw.clientSettings(given);
+    if (!r.ok) throw fromRust(r.error, undefined, "client options");
+    let fetchImpl, allowBrowser;
+    try {
+      fetchImpl = options.fetch;
+      allowBrowser = options.dangerouslyAllowBrowser;
+    } catch {
+      fetchImpl = null;
     }
-    const { apiKey, paymentServiceId, baseUrl, timeoutMs, maxRetries, fetch, dangerouslyAllowBrowser } = options;
-    const settings = parsed(raw.clientOptionsText(encode({ apiKey, paymentServiceId, baseUrl, timeoutMs, maxRetries })), "client options");
-    if (fetch !== undefined && typeof fetch !== "function") {
+    if (fetchImpl !== undefined && typeof fetchImpl !== "function") {
       throw new PaySGValidationError([{ field: "fetch", code: "invalid_type", message: "fetch must be a function like the global fetch" }], "client options");
     }
-    if (inBrowserPage() && dangerouslyAllowBrowser !== true) {
+    if (inBrowserPage() && allowBrowser !== true) {
       throw new PaySGError(
         "new PaySG() was called in a browser page: the API key would be visible to anyone using the page. " +
           "Call PaySG from your server (a Worker or Node). For a test key against a local simulator, pass dangerouslyAllowBrowser: true.",
         { code: "browser_not_allowed" },
       );
     }
-    Object.defineProperty(this, API_KEY, { value: apiKey, enumerable: false });
+    const s = r.value;
+    this.#apiKey = given.apiKey;
+    this.#client = { ...s, apiKey: given.apiKey };
+    this.#fetch = fetchImpl;
     /** The default payment service of every call. */
-    this.paymentServiceId = paymentServiceId ?? null;
+    this.paymentServiceId = s.paymentServiceId;
     /** The API's base URL (from the key's prefix unless `baseUrl` was given). */
-    this.baseUrl = settings.baseUrl;
+    this.baseUrl = s.baseUrl;
     /** The default deadline of a call, retries included. */
-    this.timeoutMs = settings.timeoutMs;
+    this.timeoutMs = s.timeoutMs;
+    /** The default time one attempt may take. */
+    this.attemptTimeoutMs = s.attemptTimeoutMs;
     /** The default number of retries. */
-    this.maxRetries = settings.maxRetries;
-    this.#fetch = fetch;
+    this.maxRetries = s.maxRetries;
   }
-
-  #fetch;
 
   /** Never shows the API key. */
   toJSON() {
-    return { paymentServiceId: this.paymentServiceId, baseUrl: this.baseUrl, timeoutMs: this.timeoutMs, maxRetries: this.maxRetries };
+    return { paymentServiceId: this.paymentServiceId, baseUrl: this.baseUrl, timeoutMs: this.timeoutMs, attemptTimeoutMs: this.attemptTimeoutMs, maxRetries: this.maxRetries };
   }
 
   /** @returns {Promise<object>} the created payment */
-  createPayment(params, opts = {}) {
-    return this.#call("create", { body: params }, opts);
+  createPayment(params, opts) {
+    return this.#call("create", opts, { body: params });
   }
 
   /** @returns {Promise<object>} the payment */
-  getPayment(paymentId, opts = {}) {
-    return this.#call("get", { paymentId }, opts);
+  getPayment(paymentId, opts) {
+    return this.#call("get", opts, { paymentId });
   }
 
   /** @returns {Promise<{ data: object[], page_info: object }>} one page, newest first */
-  listPayments(params = {}, opts = {}) {
-    const { limit, before, after } = params ?? {};
-    return this.#call("list", { query: { limit, before, after } }, opts);
+  listPayments(params, opts) {
+    return this.#call("list", opts, { query: params });
   }
 
   /**
@@ -139,27 +142,18 @@ export class PaySG {
   }
 
   /** Cancels an unpaid payment. @returns {Promise<object>} the payment */
-  async cancelPayment(paymentId, opts = {}) {
-    try {
-      return await this.#call("cancel", { paymentId }, opts);
-    } catch (e) {
-      // A retry after an attempt that may have gone through: the payment is cancelled, which is
-      // what the caller asked for.
-      if (e instanceof PaySGApiError && e.code === "payment_already_cancelled" && e.attempts > 1) {
-        return this.getPayment(paymentId, opts);
-      }
-      throw e;
-    }
+  cancelPayment(paymentId, opts) {
+    return this.#call("cancel", opts, { paymentId });
   }
 
   /** Refunds all or part of a paid payment. @returns {Promise<object>} the payment */
-  refundPayment(paymentId, params, opts = {}) {
-    return this.#call("refund", { paymentId, body: params }, opts);
+  refundPayment(paymentId, params, opts) {
+    return this.#call("refund", opts, { paymentId, body: params });
   }
 
   /** Emails the payment link to `payer_email`. Never resent after an ambiguous failure. */
-  async sendPaymentEmail(paymentId, opts = {}) {
-    await this.#call("sendEmail", { paymentId }, opts);
+  async sendPaymentEmail(paymentId, opts) {
+    await this.#call("sendEmail", opts, { paymentId });
   }
 
   /**
@@ -172,128 +166,36 @@ export class PaySG {
     if (typeof url !== "string") {
       throw new PaySGValidationError([{ field: "returnUrl", code: "invalid_type", message: "confirmReturn needs the URL the payer came back on (a string, a URL or a Request)" }], "return URL");
     }
-    const { paymentId, paymentServiceId } = parsed(raw.parseReturnUrlText(url), "return URL");
-    const expected = opts.paymentServiceId ?? this.paymentServiceId;
+    const r = JSON.parse(raw.parseReturnUrlText(url));
+    if (!r.ok) throw new PaySGValidationError(r.errors, "return URL");
+    const { paymentId, paymentServiceId } = r.value;
+    const expected = opts?.paymentServiceId ?? this.paymentServiceId;
     if (paymentServiceId !== expected) {
       throw new PaySGError(`the return URL names payment service ${paymentServiceId}, not this client's ${expected}: refusing it`, { code: "payment_service_mismatch" });
     }
     return this.getPayment(paymentId, { ...opts, paymentServiceId });
   }
 
-  async #call(op, parts, opts) {
-    opts = opts ?? {};
-    const timeoutMs = opts.timeoutMs ?? this.timeoutMs;
-    if (!Number.isInteger(timeoutMs) || timeoutMs < 1) {
-      throw new PaySGValidationError([{ field: "timeoutMs", code: "out_of_range", message: "timeoutMs must be a whole number of milliseconds, at least 1" }], "call options");
+  async #call(op, opts, args) {
+    let signal;
+    try {
+      signal = opts?.signal;
+    } catch {
+      signal = null;
     }
-    const signal = opts.signal;
     if (signal != null && typeof signal.aborted !== "boolean") {
-      throw new PaySGValidationError([{ field: "signal", code: "invalid_type", message: "signal must be an AbortSignal" }], "call options");
+      throw new PaySGValidationError([{ field: "signal", code: "invalid_type", message: "signal must be an AbortSignal" }], `${op} call`);
     }
     if (signal?.aborted) throw signal.reason;
-    const idempotencyKey = op === "create" || op === "refund" ? opts.idempotencyKey ?? newIdempotencyKey() : undefined;
     const call = {
       op,
-      apiKey: this[API_KEY],
-      paymentServiceId: opts.paymentServiceId ?? this.paymentServiceId ?? undefined,
-      baseUrl: this.baseUrl,
-      idempotencyKey,
-      paymentId: parts.paymentId,
-      query: parts.query,
-      maxRetries: opts.maxRetries ?? this.maxRetries,
-      deadlineMs: Date.now() + timeoutMs,
-      client: runtime(),
+      client: this.#client,
+      options: scalars(opts, CALL_OPTIONS),
+      paymentId: scalars({ id: args.paymentId }, ["id"]).id,
+      query: scalars(args.query, QUERY),
+      runtime: runtime(),
     };
-    // The body keeps the validation path's handling of Dates, BigInts and undefined.
-    const body = op === "create" || op === "refund" ? encode(parts.body) : "";
-    if (body.startsWith("\u0000")) {
-      throw new PaySGValidationError([{ field: "", code: "invalid_type", message: `the ${op === "create" ? "payment" : "refund"} cannot be read: ${body.slice(1)}` }], `${op} call`);
-    }
-    const text = `${encode(call).slice(0, -1)},"body":${body || "null"}}`;
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(new Deadline(timeoutMs)), timeoutMs);
-    let onAbort;
-    const aborted = new Promise((_, reject) => {
-      onAbort = () => {
-        controller.abort(signal?.reason);
-        reject(signal?.reason);
-      };
-      controller.signal.addEventListener("abort", () => {
-        if (controller.signal.reason instanceof Deadline) reject(controller.signal.reason);
-      }, { once: true });
-    });
-    aborted.catch(() => {});
-    signal?.addEventListener("abort", onAbort, { once: true });
-    let result;
-    try {
-      const work = raw.clientRequest(text, this.#fetch, controller.signal).then(readSuccess);
-      result = await Promise.race([work, aborted]);
-    } catch (reason) {
-      if (reason instanceof Deadline) throw withKey(new PaySGTimeoutError(timeoutMs), idempotencyKey);
-      throw reason;
-    } finally {
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", onAbort);
-    }
-    const [outcome, cause] = result;
-    if (outcome.ok) return outcome.value;
-    const e = outcome.error;
-    // Which class each outcome kind throws is decided in Rust (OutcomeKind::error_class).
-    switch (OUTCOMES[e.kind]) {
-      case "PaySGValidationError":
-        throw new PaySGValidationError(e.errors ?? [{ field: "", code: "invalid_type", message: e.message }], `${op} call`);
-      case "PaySGApiError": {
-        let data = null;
-        if (e.hasData && typeof cause === "string") {
-          try {
-            data = JSON.parse(cause).error.data ?? null;
-          } catch {
-            // checked in Rust already; a body that changed meaning is simply not shown
-          }
-        }
-        throw withKey(new PaySGApiError({ ...e, data }), idempotencyKey, e.attempts);
-      }
-      case "PaySGConnectionError":
-        throw withKey(new PaySGConnectionError(e.message, cause), idempotencyKey, e.attempts);
-      case "PaySGTimeoutError":
-        // aborted: by paysg's own deadline, or by the caller's signal (its reason is thrown)
-        if (controller.signal.reason instanceof Deadline) throw withKey(new PaySGTimeoutError(timeoutMs), idempotencyKey, e.attempts);
-        throw signal?.reason ?? new PaySGError("the call was aborted", { code: "aborted" });
-      case "PaySGError":
-        throw withKey(new PaySGError(e.message, { code: e.kind }), idempotencyKey, e.attempts);
-      default:
-        throw new PaySGError(e.message ?? "paysg could not make this call", { code: e.kind ?? "paysg_error" });
-    }
+    const body = op === "create" || op === "refund" ? encode(args.body) : undefined;
+    return run(plan(call, body), { fetch: this.#fetch, key: this.#apiKey, signal });
   }
-}
-
-/**
- * A 2xx answer comes back from wasm with its `Response` unread: the body is parsed here (natively)
- * and checked to be what the operation returns. `[outcome, cause]` with the parsed outcome.
- */
-async function readSuccess([outcomeText, cause]) {
-  const outcome = JSON.parse(outcomeText);
-  if (!outcome.ok) return [outcome, cause];
-  if (outcome.op === "sendEmail") {
-    await cause.body?.cancel?.().catch(() => {});
-    return [{ ok: true, value: undefined }, undefined];
-  }
-  const invalid = (why) => [{ ok: false, error: { kind: "invalid_response", attempts: outcome.attempts, message: `PaySG answered ${outcome.status} with ${why}` } }, undefined];
-  let value;
-  try {
-    value = JSON.parse(await cause.text());
-  } catch {
-    return invalid("a body that is not JSON");
-  }
-  const ok = outcome.op === "list"
-    ? Array.isArray(value?.data) && value.page_info !== null && typeof value.page_info === "object"
-    : typeof value?.id === "string";
-  return ok ? [{ ok: true, value }, undefined] : invalid(`JSON that is not ${outcome.op === "list" ? "a list of payments" : "a payment"}`);
-}
-
-/** Records the idempotency key and attempt count on an error, so the caller can retry safely. */
-function withKey(error, idempotencyKey, attempts) {
-  if (idempotencyKey !== undefined) error.idempotencyKey = idempotencyKey;
-  if (attempts !== undefined) error.attempts = attempts;
-  return error;
 }

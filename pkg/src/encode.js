@@ -49,3 +49,40 @@ export function urlText(url) {
   if (typeof url?.href === "string") return url.href;
   return typeof url?.url === "string" ? url.url : undefined;
 }
+
+const TYPE = "\u0000type";
+
+/**
+ * A value safe to hand to Rust where a scalar is expected (see src/loose.rs): strings, numbers,
+ * booleans, null and undefined as they are; anything else as `{ "\0type": <its type> }`, so that
+ * no object (a cycle, a Proxy, a getter that throws) is read inside the module.
+ */
+export function scalar(v) {
+  const t = typeof v;
+  if (t === "string" || t === "number" || t === "boolean" || v === null || v === undefined) return v;
+  let type = t;
+  try {
+    if (t === "object") type = Array.isArray(v) ? "array" : v instanceof Date ? "Date" : "object";
+  } catch {
+    type = "object"; // a revoked Proxy
+  }
+  return { [TYPE]: type };
+}
+
+/**
+ * The named fields of `obj` as scalars, each read once (a getter that throws reads as
+ * unreadable); `{ type }` when `obj` is not an object, for Rust to report.
+ */
+export function scalars(obj, names) {
+  const out = {};
+  if (obj === undefined || obj === null) return out;
+  if (typeof obj !== "object") return { type: typeof obj };
+  for (const n of names) {
+    try {
+      out[n] = scalar(obj[n]);
+    } catch {
+      out[n] = { [TYPE]: "unreadable" };
+    }
+  }
+  return out;
+}

@@ -53,11 +53,11 @@ export class PaySGConnectionError extends PaySGError {
   }
 }
 
-/** The deadline passed before PaySG answered. */
+/** The deadline passed, or an attempt stalled past its timeout and was not retried. */
 export class PaySGTimeoutError extends PaySGError {
-  /** @param {number} timeoutMs */
-  constructor(timeoutMs) {
-    super(`PaySG did not answer within ${timeoutMs} ms`, { code: "timeout" });
+  /** @param {number} timeoutMs @param {string} [message] */
+  constructor(timeoutMs, message = `PaySG did not answer within ${timeoutMs} ms`) {
+    super(message, { code: "timeout" });
     this.timeoutMs = timeoutMs;
   }
 }

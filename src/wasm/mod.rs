@@ -1,30 +1,14 @@
 //! The thin wasm-bindgen layer: every `#[wasm_bindgen]` item of the crate lives here.
 //!
 //! These are the *raw* exports of the wasm module; `pkg/src/api.js` wraps them in the public JS
-//! surface (error classes, option handling). Each one forwards to plain Rust in
-//! [`crate::text_api`], so nothing here can panic that native tests would not have caught.
+//! surface (error classes, option handling). Each one forwards to plain Rust
+//! ([`crate::text_api`], [`crate::client`], [`crate::webhook`], [`crate::fast`]), so nothing here
+//! can panic that native tests would not have caught. Every export is synchronous; the module
+//! holds no JS closures and no futures.
 
 use wasm_bindgen::prelude::*;
 
-mod client;
-
-/// Checks a client's options; `{"ok":true,"value":{ baseUrl, timeoutMs, maxRetries }}` or the
-/// problems. See [`crate::client::check_options`].
-#[wasm_bindgen(js_name = clientOptionsText)]
-pub fn client_options_text(opts: &str) -> String {
-    crate::text_api::client_options(opts)
-}
-
-/// Runs one client call (see [`crate::client::plan`]) through `fetch` (`fetch` is the injected
-/// function or `undefined` for the global one); resolves to `[outcome JSON, cause]`.
-#[wasm_bindgen(js_name = clientRequest)]
-pub async fn client_request(call: String, fetch: JsValue, signal: JsValue) -> JsValue {
-    let (outcome, cause) = client::run(&call, &fetch, &signal).await;
-    let out = js_sys::Array::new();
-    out.push(&JsValue::from_str(&outcome));
-    out.push(&cause);
-    out.into()
-}
+pub mod client;
 
 fn webhook_outcome(r: Result<Option<String>, crate::webhook::Failure>) -> String {
     match r {
@@ -84,12 +68,6 @@ pub fn validate_create_payment_text(input: &str) -> String {
 #[wasm_bindgen(js_name = validateRefundText)]
 pub fn validate_refund_text(input: &str) -> String {
     crate::text_api::validate_refund(input)
-}
-
-/// See [`crate::text_api::build_create_payment_request`].
-#[wasm_bindgen(js_name = buildCreatePaymentRequestText)]
-pub fn build_create_payment_request_text(input: &str, opts: &str) -> String {
-    crate::text_api::build_create_payment_request(input, opts)
 }
 
 use std::cell::RefCell;

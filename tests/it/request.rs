@@ -1,22 +1,36 @@
-//! Request building: base URL from the key prefix, path encoding, headers, option errors.
+//! Request building (the builder `buildCreatePaymentRequest` and `createPayment` share): base URL
+//! from the key prefix, path encoding, headers, option errors.
 
+use paysg::client::{self, plan::Body};
 use paysg::json::Json;
 use paysg::request::{self, ApiKey};
 
 const BODY: &str = r#"{"reference_id":"PAYMENT_001","payer_name":"Andy Lau","description":"Test payment","amount_in_cents":1100}"#;
 const PSID: &str = "payment_service_fe5b1b0b-065a-43b8-939d-03ab2b67ede9";
 
-fn build(
+/// `buildCreatePaymentRequest(BODY, opts)`: the client's options, and the key as the call's.
+fn build_from(
+    body: &str,
     opts: serde_json::Value,
 ) -> Result<request::HttpRequest, Vec<(String, &'static str, String)>> {
-    let o = opts.to_string();
-    request::build_create_payment(&Json::parse(BODY).unwrap(), &Json::parse(&o).unwrap()).map_err(
-        |e| {
+    let key = opts.get("idempotencyKey").cloned().unwrap_or_default();
+    let call =
+        serde_json::json!({ "op": "create", "client": opts, "options": { "idempotencyKey": key } });
+    let call: client::Call = serde_json::from_value(call).unwrap();
+    let body = Json::parse(body).unwrap();
+    client::plan(&call, Body::Json(&body), [9; 16], 0.0)
+        .map(|p| p.request)
+        .map_err(|e| {
             e.into_iter()
                 .map(|e| (e.field, e.code.as_str(), e.message))
                 .collect()
-        },
-    )
+        })
+}
+
+fn build(
+    opts: serde_json::Value,
+) -> Result<request::HttpRequest, Vec<(String, &'static str, String)>> {
+    build_from(BODY, opts)
 }
 
 fn header<'a>(r: &'a request::HttpRequest, name: &str) -> Option<&'a str> {
@@ -41,10 +55,12 @@ fn base_url_from_key_prefix() {
         r.url,
         format!("https://api.pay.gov.sg/v1/payment-services/{PSID}/payments")
     );
-    // The prefix check is case-sensitive, as in PaySG's own callers.
+    // The prefix check is case-sensitive, as in PaySG's own callers; another prefix is the key's
+    // problem, and the message says baseUrl reaches another host.
     let e = build(serde_json::json!({ "paymentServiceId": PSID, "apiKey": "PAYSG_LIVE_abc" }))
         .unwrap_err();
-    assert_eq!((e[0].0.as_str(), e[0].1), ("baseUrl", "required"));
+    assert_eq!((e[0].0.as_str(), e[0].1), ("apiKey", "invalid_format"));
+    assert!(e[0].2.contains("pass baseUrl"), "{}", e[0].2);
     let r = build(serde_json::json!({ "paymentServiceId": PSID, "apiKey": "test_key", "baseUrl": "http://127.0.0.1:8080/" }))
         .unwrap();
     assert_eq!(
@@ -75,7 +91,11 @@ fn headers_and_body() {
     );
     let r =
         build(serde_json::json!({ "paymentServiceId": PSID, "apiKey": "paysg_stag_abc" })).unwrap();
-    assert_eq!(header(&r, "idempotency-key"), None);
+    assert_eq!(
+        header(&r, "idempotency-key"),
+        Some("09090909-0909-4909-8909-090909090909"),
+        "always a key: a V4 UUID of the random bytes when none was given"
+    );
     let json: serde_json::Value = serde_json::from_str(&r.to_json()).unwrap();
     assert_eq!(json["headers"]["x-api-key"], "paysg_stag_abc");
     assert_eq!(json["body"].as_str(), r.body.as_deref());
@@ -108,6 +128,7 @@ fn api_key_problems_never_echo_the_key() {
         " paysg_stag_secret",
         "paysg_stag_sec ret",
         "paysg_stag_sec\u{0}ret",
+        "paysg_stag_sécret",
     ] {
         let e = build(serde_json::json!({ "paymentServiceId": PSID, "apiKey": key })).unwrap_err();
         assert_eq!(
@@ -123,6 +144,13 @@ fn api_key_problems_never_echo_the_key() {
     );
     let e = build(serde_json::json!({ "paymentServiceId": PSID, "apiKey": "" })).unwrap_err();
     assert_eq!((e[0].0.as_str(), e[0].1), ("apiKey", "empty"));
+    let e = build(serde_json::json!({ "paymentServiceId": PSID, "apiKey": "paysg_live_" }))
+        .unwrap_err();
+    assert_eq!(
+        (e[0].0.as_str(), e[0].1),
+        ("apiKey", "invalid_format"),
+        "a bare prefix"
+    );
 }
 
 #[test]
@@ -180,10 +208,8 @@ fn option_problems() {
 
 #[test]
 fn body_and_option_problems_come_together() {
-    let got =
-        request::build_create_payment(&Json::parse("{}").unwrap(), &Json::parse("{}").unwrap())
-            .unwrap_err();
-    let fields: Vec<_> = got.iter().map(|e| e.field.as_str()).collect();
+    let got = build_from("{}", serde_json::json!({})).unwrap_err();
+    let fields: Vec<_> = got.iter().map(|e| e.0.as_str()).collect();
     assert_eq!(
         fields,
         [

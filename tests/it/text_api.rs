@@ -48,23 +48,6 @@ fn ok_and_error_shapes() {
         a,
         serde_json::json!({ "ok": true, "value": { "refund_amount_in_cents": 5 } })
     );
-    let a = answer(&text_api::build_create_payment_request("{}", ""));
-    let fields: Vec<_> = a["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["field"].as_str().unwrap())
-        .collect();
-    assert_eq!(
-        fields,
-        [
-            "reference_id",
-            "payer_name",
-            "description",
-            "amount_in_cents",
-            "options"
-        ]
-    );
 }
 
 fn json_value() -> impl Strategy<Value = serde_json::Value> {
@@ -109,12 +92,11 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(2000))]
 
     #[test]
-    fn any_json_gets_a_json_answer(v in json_value(), o in json_value()) {
+    fn any_json_gets_a_json_answer(v in json_value()) {
         let text = v.to_string();
         for out in [
             text_api::validate_create_payment(&text),
             text_api::validate_refund(&text),
-            text_api::build_create_payment_request(&text, &o.to_string()),
         ] {
             let a = answer(&out);
             prop_assert!(a["ok"].is_boolean());
@@ -127,8 +109,6 @@ proptest! {
     #[test]
     fn any_text_gets_a_json_answer(s in ".{0,400}") {
         let a = answer(&text_api::validate_create_payment(&s));
-        prop_assert!(a["ok"].is_boolean());
-        let a = answer(&text_api::build_create_payment_request(&s, &s));
         prop_assert!(a["ok"].is_boolean());
     }
 

@@ -51,7 +51,11 @@ describe("constructing a client", () => {
     });
     for (const [opts, field] of [
       [{ paymentServiceId: SERVICE }, "apiKey"],
-      [{ apiKey: "other_key", paymentServiceId: SERVICE }, "baseUrl"],
+      [{ apiKey: "other_key", paymentServiceId: SERVICE }, "apiKey"],
+      [{ apiKey: "paysg_stag_", paymentServiceId: SERVICE }, "apiKey"],
+      [{ apiKey: "paysg_stag_ключ", paymentServiceId: SERVICE }, "apiKey"],
+      [{ apiKey: KEY, timeoutMs: 3e9 }, "timeoutMs"],
+      [{ apiKey: KEY, attemptTimeoutMs: 0 }, "attemptTimeoutMs"],
       [{ apiKey: KEY, baseUrl: "ftp://x" }, "baseUrl"],
       [{ apiKey: KEY, paymentServiceId: "svc_1" }, "paymentServiceId"],
       [{ apiKey: KEY, timeoutMs: 0 }, "timeoutMs"],
@@ -65,8 +69,9 @@ describe("constructing a client", () => {
     assert.equal(c.baseUrl, "https://api.pay.gov.sg");
     assert.equal(new paysg.PaySG({ apiKey: KEY }).baseUrl, "https://api-staging.pay.gov.sg");
     const local = client();
-    assert.deepEqual(JSON.parse(JSON.stringify(local)), { paymentServiceId: SERVICE, baseUrl: sim.url, timeoutMs: 30000, maxRetries: 2 });
-    assert.ok(!inspect(local, { showHidden: false }).includes(KEY));
+    assert.deepEqual(JSON.parse(JSON.stringify(local)), { paymentServiceId: SERVICE, baseUrl: sim.url, timeoutMs: 30000, attemptTimeoutMs: 10000, maxRetries: 2 });
+    assert.ok(!inspect(local, { showHidden: true, depth: 5 }).includes(KEY), "private, even to inspect");
+    assert.ok(!Reflect.ownKeys(local).some((k) => String(local[k]).includes(KEY)), "no own property holds it");
     assert.ok(!JSON.stringify(local).includes(KEY));
   });
 
@@ -226,21 +231,19 @@ describe("errors", () => {
   });
 });
 
-test("every outcome kind Rust defines throws the error class Rust maps it to", async () => {
-  // The kinds and classes come from the contract generated from Rust (OutcomeKind); a kind with
+test("every error kind Rust defines throws the error class Rust maps it to", async () => {
+  // The kinds and classes come from the contract generated from Rust (ClientError); a kind with
   // no scenario here fails the test, so a new kind cannot go untested.
-  const { OUTCOMES } = await import(join(root, "pkg", "gen", "contract.js"));
-  const hostile = { toJSON() { throw new Error("boo"); } };
+  const { ERRORS } = await import(join(root, "pkg", "gen", "contract.js"));
   const scenarios = {
     validation: () => client().createPayment({ amount_in_cents: 0 }),
     api: () => client().getPayment("no-such-payment"),
     connection: () => new paysg.PaySG({ apiKey: KEY, paymentServiceId: SERVICE, baseUrl: "http://127.0.0.1:9", maxRetries: 0 }).getPayment("x"),
-    aborted: () => client({ fetch: () => new Promise(() => {}) }).getPayment("x", { timeoutMs: 20 }),
+    timeout: () => client({ fetch: () => new Promise(() => {}) }).getPayment("x", { timeoutMs: 20 }),
     invalid_response: () => client({ fetch: async () => new Response("not json", { status: 200 }) }).getPayment("x"),
-    invalid_call: () => client().getPayment(hostile),
   };
-  assert.deepEqual(Object.keys(scenarios).sort(), Object.keys(OUTCOMES).sort(), "a scenario for every kind");
-  for (const [kind, className] of Object.entries(OUTCOMES)) {
+  assert.deepEqual(Object.keys(scenarios).sort(), Object.keys(ERRORS).sort(), "a scenario for every kind");
+  for (const [kind, className] of Object.entries(ERRORS)) {
     const Class = paysg[className];
     assert.equal(typeof Class, "function", `${className} is exported`);
     await assert.rejects(scenarios[kind](), (e) => {
@@ -326,6 +329,64 @@ describe("retries, deadlines and aborts", () => {
     } finally {
       await s.stop();
     }
+  });
+
+  test("a stalled attempt is abandoned after attemptTimeoutMs and retried; the error counts the attempts", async () => {
+    const s = await startSim(["--stall-ms", "5000"]);
+    try {
+      const f = recordingFetch({ "x-paysg-sim-fault": "stall" });
+      const c = new paysg.PaySG({ apiKey: KEY, paymentServiceId: SERVICE, baseUrl: s.url, fetch: f, attemptTimeoutMs: 150, maxRetries: 2 });
+      const t0 = Date.now();
+      await assert.rejects(c.createPayment(payment("STALL")), (e) => {
+        assert.ok(e instanceof paysg.PaySGTimeoutError, e.message);
+        assert.equal(e.attempts, 3);
+        assert.equal(e.timeoutMs, 150, "the attempt's timeout ran out, not the call's");
+        assert.match(e.message, /attemptTimeoutMs = 150 ms/);
+        return true;
+      });
+      assert.ok(Date.now() - t0 < 4000, `took ${Date.now() - t0} ms, not the 30 s deadline`);
+      assert.equal(new Set(f.sent.map((x) => x.key)).size, 1, "one Idempotency-Key on every attempt");
+      assert.equal(f.sent.length, 3);
+      // send-email may have sent on a stalled attempt: never retried
+      const g = recordingFetch({ "x-paysg-sim-fault": "stall" });
+      const m = new paysg.PaySG({ apiKey: KEY, paymentServiceId: SERVICE, baseUrl: s.url, fetch: g, attemptTimeoutMs: 100 });
+      await assert.rejects(m.sendPaymentEmail("p"), (e) => e instanceof paysg.PaySGTimeoutError && e.attempts === 1);
+      assert.equal(g.sent.length, 1);
+    } finally {
+      await s.stop();
+    }
+  });
+
+  test("a call's timeoutMs follows the client's rules: 3e9 is refused before anything is sent", async () => {
+    const f = recordingFetch();
+    const c = client({ fetch: f });
+    await assert.rejects(c.createPayment(payment("BIG"), { timeoutMs: 3e9 }), (e) =>
+      e instanceof paysg.PaySGValidationError && e.errors[0].field === "timeoutMs" && /1 to 600000, got 3000000000/.test(e.errors[0].message));
+    await assert.rejects(c.getPayment("x", { timeoutMs: 0 }), paysg.PaySGValidationError);
+    await assert.rejects(c.getPayment("x", { maxRetries: 11 }), paysg.PaySGValidationError);
+    await assert.rejects(c.getPayment("x", "not options"), (e) => e instanceof paysg.PaySGValidationError && /must be an object, got string/.test(e.message));
+    assert.equal(f.sent.length, 0);
+  });
+
+  test("a hostile id is a PaySGValidationError naming the parameter; nothing is sent", async () => {
+    const f = recordingFetch();
+    const c = client({ fetch: f });
+    const hostile = { toJSON() { throw new Error("boo"); } };
+    const revoked = Proxy.revocable({}, {});
+    revoked.revoke();
+    const getter = { get limit() { throw new Error("boom"); } };
+    for (const id of [hostile, revoked.proxy, Symbol("s"), 10n, ["a"], () => 1]) {
+      await assert.rejects(c.getPayment(id), (e) => {
+        assert.ok(e instanceof paysg.PaySGValidationError, String(e));
+        assert.equal(e.errors[0].field, "paymentId");
+        assert.match(e.errors[0].message, /paymentId must be a string, got (object|symbol|bigint|array|function)/);
+        return true;
+      });
+    }
+    await assert.rejects(c.listPayments(getter), (e) => e instanceof paysg.PaySGValidationError && e.errors[0].field === "limit");
+    await assert.rejects(c.getPayment("x", { get timeoutMs() { throw new Error("boom"); } }), (e) =>
+      e instanceof paysg.PaySGValidationError && e.errors[0].field === "timeoutMs" && /getter throws/.test(e.errors[0].message));
+    assert.equal(f.sent.length, 0);
   });
 
   test("500 creates at a 30% fault rate end with exactly one payment per logical create", async () => {

@@ -135,14 +135,22 @@ describe("validateRefund", () => {
 
 describe("buildCreatePaymentRequest", () => {
   test("builds the seed request byte for byte", () => {
-    const r = paysg.buildCreatePaymentRequest(seed, { paymentServiceId: PSID, apiKey: "paysg_stag_abc", idempotencyKey: "af9be4e3-685d-4384-99c7-11774722d930" });
+    const key = "af9be4e3-685d-4384-99c7-11774722d930";
+    const r = paysg.buildCreatePaymentRequest(seed, { paymentServiceId: PSID, apiKey: "paysg_stag_abc", idempotencyKey: key });
     assert.deepEqual(r, {
       method: "POST",
       url: `https://api-staging.pay.gov.sg/v1/payment-services/${PSID}/payments`,
-      headers: { "x-api-key": "paysg_stag_abc", "content-type": "application/json", accept: "application/json", "idempotency-key": "af9be4e3-685d-4384-99c7-11774722d930" },
+      headers: {
+        "x-api-key": "paysg_stag_abc", accept: "application/json", "x-paysg-client": `paysg-js/${paysg.version()} (node ${process.version})`,
+        "content-type": "application/json", "idempotency-key": key,
+      },
       body: seedBody,
+      idempotencyKey: key,
     });
-    assert.equal(paysg.buildCreatePaymentRequest(seed, { paymentServiceId: PSID, apiKey: "paysg_live_abc" }).url, `https://api.pay.gov.sg/v1/payment-services/${PSID}/payments`);
+    const live = paysg.buildCreatePaymentRequest(seed, { paymentServiceId: PSID, apiKey: "paysg_live_abc" });
+    assert.equal(live.url, `https://api.pay.gov.sg/v1/payment-services/${PSID}/payments`);
+    assert.match(live.idempotencyKey, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/, "a V4 UUID when none is given");
+    assert.equal(live.headers["idempotency-key"], live.idempotencyKey);
   });
 
   test("throws PaySGValidationError with every problem, never showing the key", () => {
@@ -163,8 +171,9 @@ describe("buildCreatePaymentRequest", () => {
     assert.equal(everything.includes("TOPSECRET"), false);
   });
 
-  test("a key with an unknown prefix needs baseUrl", () => {
-    assert.throws(() => paysg.buildCreatePaymentRequest(seed, { paymentServiceId: PSID, apiKey: "invalid_key" }), (e) => e.errors[0].field === "baseUrl" && e.errors[0].code === "required");
+  test("a key with an unknown prefix is reported against apiKey, and baseUrl reaches another host", () => {
+    assert.throws(() => paysg.buildCreatePaymentRequest(seed, { paymentServiceId: PSID, apiKey: "invalid_key" }),
+      (e) => e.errors[0].field === "apiKey" && e.errors[0].code === "invalid_format" && /neither paysg_stag_ .*nor paysg_live_ .*pass baseUrl/.test(e.errors[0].message));
     const r = paysg.buildCreatePaymentRequest(seed, { paymentServiceId: "payment_service_a/b", apiKey: "invalid_key", baseUrl: "http://127.0.0.1:9000/" });
     assert.equal(r.url, "http://127.0.0.1:9000/v1/payment-services/payment_service_a%2Fb/payments");
   });

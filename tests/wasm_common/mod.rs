@@ -26,7 +26,61 @@ fn bad_input_gets_errors_not_a_trap() {
             "{text:?}: {out}"
         );
     }
-    let out =
-        paysg::wasm::build_create_payment_request_text("{}", r#"{"apiKey":"paysg_stag_SECRET\n"}"#);
-    assert!(!out.contains("SECRET"), "{out}");
+}
+
+/// A JS value from JSON text, as the JS layer would build it.
+fn js(text: &str) -> wasm_bindgen::JsValue {
+    js_sys::JSON::parse(text).unwrap()
+}
+
+fn field(v: &wasm_bindgen::JsValue, path: &[&str]) -> wasm_bindgen::JsValue {
+    path.iter().fold(v.clone(), |v, k| {
+        js_sys::Reflect::get(&v, &wasm_bindgen::JsValue::from_str(k)).unwrap()
+    })
+}
+
+#[wasm_bindgen_test]
+fn a_call_crosses_as_serde_values_and_comes_back_as_a_plan() {
+    let call = js(
+        r#"{"op":"create","client":{"apiKey":"paysg_stag_SECRETKEY1","paymentServiceId":"payment_service_x"},"options":{},"runtime":"node"}"#,
+    );
+    let body = r#"{"reference_id":"R","payer_name":"P","description":"D","amount_in_cents":5}"#;
+    let plan = paysg::wasm::client::plan_call(call, Some(body.to_owned()), &[1; 16], 1000.0);
+    assert_eq!(field(&plan, &["ok"]), true);
+    assert_eq!(field(&plan, &["value", "request", "method"]), "POST");
+    assert_eq!(field(&plan, &["value", "context", "attempts"]), 1);
+    let context = field(&plan, &["value", "context"]);
+    let got = js(
+        r#"{"status":503,"failure":null,"cause":null,"retryAfter":"0","requestId":null,"text":"","json":null}"#,
+    );
+    let step = paysg::wasm::client::answer_call(context, got, "paysg_stag_SECRETKEY1", 1100.0, 0.5);
+    assert_eq!(field(&step, &["step"]), "send");
+    assert_eq!(field(&step, &["context", "attempts"]), 2);
+}
+
+#[wasm_bindgen_test]
+fn any_js_value_gets_a_typed_answer_not_a_trap() {
+    let hostile = [
+        wasm_bindgen::JsValue::UNDEFINED,
+        wasm_bindgen::JsValue::from_str("x"),
+        js("[1,2]"),
+        js(r#"{"op":"nope"}"#),
+        js(r#"{"op":"get","client":{"apiKey":5},"paymentId":{"\u0000type":"symbol"}}"#),
+        js_sys::Symbol::for_("s").into(),
+    ];
+    for v in hostile {
+        let plan =
+            paysg::wasm::client::plan_call(v.clone(), Some("\u{0}cycle".to_owned()), &[], f64::NAN);
+        assert_eq!(field(&plan, &["ok"]), false);
+        assert_eq!(field(&plan, &["error", "kind"]), "validation");
+        let step = paysg::wasm::client::answer_call(v.clone(), v, "paysg_stag_x1", 0.0, 0.0);
+        assert_eq!(field(&step, &["ok"]), false);
+        assert_eq!(field(&step, &["error", "kind"]), "validation");
+    }
+    let settings = paysg::wasm::client::client_settings(js(r#"{"apiKey":"paysg_stag_SECRET\n"}"#));
+    let text: String = js_sys::JSON::stringify(&settings).unwrap().into();
+    assert!(
+        text.contains("validation") && !text.contains("SECRET"),
+        "{text}"
+    );
 }
