@@ -5,7 +5,8 @@
 import * as raw from "../gen/paysg.js";
 import { PaySGValidationError } from "./errors.js";
 import { encode, scalars } from "./encode.js";
-import { plan, runtime } from "./client.js";
+import { randomBytes, runtime } from "./client.js";
+import { fromRust } from "./from-rust.js";
 import { fastValidate } from "./fast.js";
 import { MAX_INPUT_CHARS } from "../gen/contract.js";
 
@@ -57,7 +58,7 @@ export function validateRefund(input) {
  * the options.
  */
 export function buildCreatePaymentRequest(input, options) {
-  const o = scalars(options, ["apiKey", "paymentServiceId", "baseUrl", "idempotencyKey"]);
-  const { request, context } = plan({ op: "create", client: o, options: { idempotencyKey: o.idempotencyKey }, runtime: runtime() }, encode(input), "create-payment request");
-  return { ...request, idempotencyKey: context.idempotencyKey };
+  const r = raw.buildCreatePaymentRequest(scalars(options, ["apiKey", "paymentServiceId", "baseUrl", "idempotencyKey"]), encode(input), randomBytes(), runtime());
+  if (!r.ok) throw fromRust(r.error, undefined, "create-payment request");
+  return r.value;
 }

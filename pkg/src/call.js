@@ -5,72 +5,86 @@
 import * as raw from "../gen/paysg.js";
 import { fromRust } from "./from-rust.js";
 
+/** Why no answer came, as Rust's `Call.answer` reads it. */
+const NETWORK = 1, STALLED = 2, DEADLINE = 3;
+
 /**
  * Runs a planned call to its end: the result (the 2xx body's JSON, or undefined), or the error
  * Rust decided. The caller's `signal` rejects the call at once with its reason.
- * @param {{ request: object, context: object }} plan from `planCall`
- * @param {{ fetch?: Function, key: string, signal?: AbortSignal }} io
+ * @param {{ request: object, timing: object, call: object }} plan from `Client.plan`: the first
+ *   request, when its timer fires, and Rust's call, which takes the answers
  */
-export async function run(plan, { fetch: fetchImpl, key, signal }) {
-  let { request, context } = plan;
-  for (;;) {
-    if (signal?.aborted) throw signal.reason;
-    const got = await attempt(request, context, fetchImpl, signal);
-    const step = raw.answerCall(context, got.received, key, Date.now(), Math.random());
-    if (step.step === "done") return step.body ? got.value : undefined;
-    if (step.step === "fail") throw fromRust(step.error, got.cause);
-    if (step.afterMs > 0) await wait(step.afterMs, signal);
-    if (step.request) request = step.request;
-    context = step.context;
+export async function run({ request, timing, call }, fetchImpl, signal) {
+  try {
+    for (;;) {
+      if (signal?.aborted) throw signal.reason;
+      const got = await attempt(request, timing, fetchImpl, signal);
+      const step = call.answer(got.status, got.failure, got.retryAfter, got.requestId, got.text, got.json, got.cause, Date.now(), Math.random());
+      if (step.step === "done") return step.body ? got.value : undefined;
+      if (step.step === "fail") throw fromRust(step.error, got.error);
+      if (step.afterMs > 0) await wait(step.afterMs, signal);
+      if (step.request) request = step.request;
+      timing = step.timing;
+    }
+  } finally {
+    call.free();
   }
 }
 
 /**
- * Sends one request: `{ received, value?, cause? }`, where `received` is what Rust reads. One
- * AbortController and one timer per attempt: the timer fires at the attempt's timeout or at the
- * call's deadline, whichever is first.
+ * Sends one request and reads what came back, for Rust. One AbortController and one timer per
+ * attempt: the timer fires after `timing.wait` ms, which is the attempt's timeout or what is left
+ * of the call's deadline, whichever is first (`timing.deadline` says which).
  */
-async function attempt(request, context, fetchImpl, signal) {
+async function attempt(request, timing, fetchImpl, signal) {
   const controller = new AbortController();
-  const remaining = context.deadlineMs - Date.now();
-  const deadline = remaining <= context.attemptTimeoutMs;
+  // Rejected when the attempt is abandoned, so that a fetch which ignores its signal (an
+  // injected one) still loses the race.
+  let abandon;
+  const abandoned = new Promise((_, reject) => (abandon = reject));
   let timedOut = false;
   const timer = setTimeout(() => {
     timedOut = true;
     controller.abort();
-  }, Math.max(0, Math.min(remaining, context.attemptTimeoutMs)));
-  const onAbort = () => controller.abort(signal.reason);
+    abandon(controller.signal.reason);
+  }, timing.wait);
+  const onAbort = () => {
+    controller.abort(signal.reason);
+    abandon(signal.reason);
+  };
   signal?.addEventListener("abort", onAbort, { once: true });
-  const received = { status: null, failure: null, cause: null, retryAfter: null, requestId: null, text: null, json: null };
+  const got = { status: 0, failure: 0, retryAfter: undefined, requestId: undefined, text: undefined, json: null, cause: undefined };
   try {
     const init = { method: request.method, headers: request.headers, signal: controller.signal };
     if (request.body != null) init.body = request.body;
-    // A fetch that ignores the signal (an injected one) still loses the race.
-    const [res, text] = await race(send(fetchImpl, request.url, init), controller.signal);
-    received.status = res.status;
-    received.retryAfter = res.headers.get("retry-after");
-    received.requestId = res.headers.get("x-request-id") ?? res.headers.get("request-id");
+    const [res, text] = await Promise.race([send(fetchImpl, request.url, init), abandoned]);
+    got.status = res.status;
+    got.retryAfter = res.headers.get("retry-after") ?? undefined;
+    got.requestId = res.headers.get("x-request-id") ?? res.headers.get("request-id") ?? undefined;
     if (res.status >= 200 && res.status < 300) {
-      let value;
       try {
-        value = JSON.parse(text);
+        const value = JSON.parse(text);
+        got.value = value;
+        got.json = value !== null && typeof value === "object" ? value : {};
       } catch {
-        return { received };
+        // not JSON: Rust says what that means for this operation
       }
-      received.json = value !== null && typeof value === "object" ? value : {};
-      return { received, value };
+    } else {
+      got.text = text;
     }
-    received.text = text;
-    return { received };
   } catch (e) {
     if (signal?.aborted) throw signal.reason;
-    received.failure = timedOut ? (deadline ? "deadline" : "stalled") : "network";
-    if (!timedOut) received.cause = describe(e);
-    return { received, cause: timedOut ? undefined : e };
+    got.failure = timedOut ? (timing.deadline ? DEADLINE : STALLED) : NETWORK;
+    if (!timedOut) {
+      got.cause = describe(e);
+      got.error = e;
+    }
   } finally {
     clearTimeout(timer);
     signal?.removeEventListener("abort", onAbort);
+    abandoned.catch(() => {});
   }
+  return got;
 }
 
 /** fetch, then the body as text: `[response, text]`. */
@@ -80,24 +94,6 @@ async function send(fetchImpl, url, init) {
     throw new TypeError("fetch resolved to something that is not a Response");
   }
   return [res, await res.text()];
-}
-
-/** `promise`, or a rejection as soon as `signal` aborts. */
-function race(promise, signal) {
-  return new Promise((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener("abort", onAbort, { once: true });
-    promise.then(
-      (v) => {
-        signal.removeEventListener("abort", onAbort);
-        resolve(v);
-      },
-      (e) => {
-        signal.removeEventListener("abort", onAbort);
-        reject(e);
-      },
-    );
-  });
 }
 
 /** Waits `ms`; rejects with the caller's reason when `signal` aborts first. */

@@ -24,19 +24,9 @@ const vals = new Array(N).fill(undefined);
  */
 export function fastValidate(input) {
   try {
-    if (input === null || typeof input !== "object" || Object.getPrototypeOf(input) !== Object.prototype) return undefined;
-    const present = readFields(input, vals);
-    if (present < 0) return undefined;
-    const amount = present & (1 << AMOUNT) ? vals[AMOUNT] : undefined;
-    let md;
-    if (present & (1 << METADATA)) {
-      // Our own copy: getters run once, and it is what `value` returns (symbol keys, which
-      // JSON and so PaySG never see, are copied along).
-      md = { ...vals[METADATA] };
-      let n = 0;
-      for (const k in md) if (typeof md[k] !== "string" || ++n > MAX_FAST_METADATA) return undefined;
-    }
-    const strings = present & STRING_FIELDS;
+    const plain = read(input);
+    if (plain === undefined) return undefined;
+    const { strings, md, amount } = plain;
     let answer = run(strings, md, amount, false);
     if (answer & INVALID && !(answer & DETAILS)) answer = run(strings, md, amount, true);
     if (answer & INVALID) return answer & DETAILS ? problems(answer & ~(INVALID | DETAILS)) : undefined;
@@ -45,6 +35,41 @@ export function fastValidate(input) {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Writes a plain create-payment body into wasm memory, every text in full, for the client's
+ * plan (Rust checks and normalises it there): `{ len, amount }`, or undefined when the body is
+ * not plain (it then crosses as JSON). Never throws.
+ */
+export function writeBody(input) {
+  try {
+    const plain = read(input);
+    if (plain === undefined) return undefined;
+    const len = write(plain.strings, plain.md, plain.amount, true);
+    return len < 0 ? undefined : { len, amount: plain.amount ?? 0 };
+  } catch {
+    return undefined;
+  }
+}
+
+/** A plain input's strings (a mask; their values in `vals`), metadata copy and amount. */
+function read(input) {
+  if (input === null || typeof input !== "object" || Object.getPrototypeOf(input) !== Object.prototype) return undefined;
+  // Own enumerable keys (what JSON.stringify would write), each value read once. Any other key
+  // takes the JSON path, which reports it.
+  const present = readFields(input, vals);
+  if (present < 0) return undefined;
+  const amount = present & (1 << AMOUNT) ? vals[AMOUNT] : undefined;
+  let md;
+  if (present & (1 << METADATA)) {
+    // Our own copy: getters run once, and it is what `value` returns (symbol keys, which
+    // JSON and so PaySG never see, are copied along).
+    md = { ...vals[METADATA] };
+    let n = 0;
+    for (const k in md) if (typeof md[k] !== "string" || ++n > MAX_FAST_METADATA) return undefined;
+  }
+  return { strings: present & STRING_FIELDS, md, amount };
 }
 
 /** The code of a string's first character when it may go by length only (printable non-space ASCII); -1 otherwise. */
@@ -59,6 +84,12 @@ function firstChar(v) {
  * full: every text, for the problems' messages.
  */
 function run(strings, md, amount, full) {
+  const len = write(strings, md, amount, full);
+  return len < 0 ? INVALID : raw.fastValidate(amount === undefined ? 0 : amount, len);
+}
+
+/** Writes the encoding (header and buffer); the bytes written, or -1 when too long. */
+function write(strings, md, amount, full) {
   // Current views (growing memory detaches them); the header stays where it is when the buffer
   // grows below, so it can be written first.
   scratch(0);
@@ -108,10 +139,9 @@ function run(strings, md, amount, full) {
   h[METADATA] = md === undefined ? ABSENT : j / 2;
   h[TEXT_FIELDS] = fieldText;
   h[TEXT_METADATA] = metadataText;
-  if (s.length > MAX_INPUT_CHARS) return INVALID;
+  if (s.length > MAX_INPUT_CHARS) return -1;
   scratch(s.length * 3);
-  const written = s.length === 0 ? 0 : encoder.encodeInto(s, bytes).written;
-  return raw.fastValidate(amount === undefined ? 0 : amount, written);
+  return s.length === 0 ? 0 : encoder.encodeInto(s, bytes).written;
 }
 
 /** Reads the problems Rust wrote: `len` bytes of text, lengths in the header. */

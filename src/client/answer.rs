@@ -8,11 +8,10 @@ use super::Op;
 use crate::json::Json;
 use crate::loose::Scalar;
 use crate::request::{ApiKey, HttpRequest};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 /// What happened to the request in flight.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Received {
     /// The HTTP status, when an answer came.
     pub status: Option<u16>,
@@ -32,8 +31,7 @@ pub struct Received {
 }
 
 /// Why no answer came.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Failure {
     /// The connection failed or was dropped.
     Network,
@@ -58,13 +56,11 @@ pub struct Shape {
 }
 
 /// What to do now.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(tag = "step", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Step {
     /// Send a request after `after_ms`: the same as before, or `request` when given.
     Send {
         /// The wait, in ms.
-        #[serde(rename = "afterMs")]
         after_ms: u64,
         /// Another request to send (the look before re-sending a cancel).
         request: Option<HttpRequest>,

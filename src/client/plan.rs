@@ -9,7 +9,7 @@ use crate::loose::Scalar;
 use crate::request::{self, HttpRequest, Target};
 use crate::text::percent_encode;
 use crate::validate::{self, Code, FieldError, Given};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 /// The most payments one page may ask for (`limit`).
 pub const LIST_LIMIT_MAX: u64 = u32::MAX as u64;
@@ -52,8 +52,7 @@ pub struct Query {
 
 /// What [`super::answer`] needs to know about a call in flight; the caller keeps it and hands
 /// it back with each answer.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Context {
     /// The operation.
     pub op: Op,
@@ -82,8 +81,7 @@ pub struct Context {
 }
 
 /// A checked call: its first request and the context of its answers.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Plan {
     /// The request to send (it carries the API key: never log it).
     pub request: HttpRequest,
@@ -92,7 +90,7 @@ pub struct Plan {
 }
 
 /// The body of a create or refund, as handed over.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub enum Body<'j, 'a> {
     /// No body was given.
     None,
@@ -100,6 +98,9 @@ pub enum Body<'j, 'a> {
     Json(&'j Json<'a>),
     /// A body that could not be read at all (a cycle, a getter that throws): why.
     Unreadable(&'j str),
+    /// A create body the fast path already checked ([`crate::fast::body_json`]): the
+    /// normalised JSON, or its problems.
+    Checked(Result<String, Vec<FieldError>>),
 }
 
 /// Builds the first request of `call`; `body` is the create or refund body, `random` 16 bytes
@@ -204,8 +205,11 @@ fn path_and_body(
         "payment"
     };
     let body = match body {
+        Body::Checked(result) if call.op == Op::Create => {
+            return (String::new(), checked(p, result));
+        }
         Body::Json(j) => Some(j),
-        Body::None => Some(&Json::Null),
+        Body::None | Body::Checked(_) => Some(&Json::Null),
         Body::Unreadable(why) => {
             p.push(FieldError::new(
                 "",

@@ -165,21 +165,26 @@ fn has_text(mask: u32, i: usize) -> bool {
     mask & (1 << i) != 0
 }
 
-fn run(header: &[u32], bytes: &[u8], amount: f64) -> Outcome {
+/// Reads the encoding and hands the fields to `f` (with whether any string went by length
+/// only); `None` when the encoding breaks an invariant.
+fn with_fields<R>(
+    header: &[u32],
+    bytes: &[u8],
+    amount: f64,
+    f: impl FnOnce(&PaymentFields<'_, '_>, bool) -> R,
+) -> Option<R> {
     if header.len() < HEADER_WORDS || header[LINE_ITEMS] != ABSENT {
-        return Outcome::AskAgain;
+        return None;
     }
     let count = header[METADATA];
     let pairs_given = if count == ABSENT { 0 } else { count as usize };
     if pairs_given > MAX_FAST_METADATA {
-        return Outcome::AskAgain;
+        return None;
     }
     let (field_text, metadata_text) = (header[TEXT_FIELDS], header[TEXT_METADATA]);
     let lengths = &header[METADATA_LENGTHS..METADATA_LENGTHS + 2 * pairs_given];
     let first_chars = &header[FIRST_CHARS..FIRST_CHARS + FIELD_COUNT + 2 * MAX_FAST_METADATA];
-    let Some(mut reader) = Reader::new(bytes) else {
-        return Outcome::AskAgain;
-    };
+    let mut reader = Reader::new(bytes)?;
     let mut lean = false;
     let mut next = |text: bool, units: u32, first: u32| -> Option<Given<'_>> {
         if text {
@@ -194,32 +199,26 @@ fn run(header: &[u32], bytes: &[u8], amount: f64) -> Outcome {
         if f.kind.is_string() && header[i] != ABSENT {
             let text = has_text(field_text, i);
             if !text && f.kind.reads_text() {
-                return Outcome::AskAgain;
+                return None;
             }
-            match next(text, header[i], first_chars[i]) {
-                Some(g) => values[i] = g,
-                None => return Outcome::AskAgain,
-            }
+            values[i] = next(text, header[i], first_chars[i])?;
         }
     }
-    if header[AMOUNT] == 1 {
-        values[AMOUNT] = Given::Num(amount);
-    } else if header[AMOUNT] != ABSENT {
-        return Outcome::AskAgain;
+    match header[AMOUNT] {
+        1 => values[AMOUNT] = Given::Num(amount),
+        ABSENT => {}
+        _ => return None,
     }
     let mut pairs = [(Given::Absent, Given::Absent); MAX_FAST_METADATA];
     for (e, pair) in pairs.iter_mut().take(pairs_given).enumerate() {
         let (j, first) = (2 * e, &first_chars[FIELD_COUNT..]);
-        let (Some(k), Some(v)) = (
-            next(has_text(metadata_text, j), lengths[j], first[j]),
-            next(has_text(metadata_text, j + 1), lengths[j + 1], first[j + 1]),
-        ) else {
-            return Outcome::AskAgain;
-        };
-        *pair = (k, v);
+        *pair = (
+            next(has_text(metadata_text, j), lengths[j], first[j])?,
+            next(has_text(metadata_text, j + 1), lengths[j + 1], first[j + 1])?,
+        );
     }
     if !reader.done() {
-        return Outcome::AskAgain;
+        return None;
     }
     let fields = PaymentFields {
         values,
@@ -229,35 +228,70 @@ fn run(header: &[u32], bytes: &[u8], amount: f64) -> Outcome {
             MetadataGiven::Strings(&pairs[..pairs_given])
         },
     };
-    let mut p = Problems::counting();
-    if let Some(checked) = check_payment(&mut p, &fields, |_, _| false) {
-        let rewritten = match (checked.values[DUE_DATE], values[DUE_DATE]) {
-            (Normal::Date(d), Given::Str(given)) => {
-                let d = d.to_paysg_bytes();
-                (d != given.as_bytes()).then_some(d)
-            }
-            _ => None,
-        };
-        return Outcome::Valid(checked.kept, rewritten);
-    }
-    if p.missing_text() {
-        return Outcome::AskAgain;
-    }
-    // Invalid: run the rules again, this time building the messages. Messages never show values,
-    // so lengths suffice, except for metadata problems, whose field names the key: then the JS
-    // layer is asked for every text.
-    let mut p = Problems::collecting();
-    let _ = check_payment(&mut p, &fields, |_, _| false);
-    let problems = p.into_list();
-    let metadata_path = CREATE_PAYMENT_FIELDS[METADATA].name;
-    if lean
-        && problems
-            .iter()
-            .any(|e| e.field.len() > metadata_path.len() && e.field.starts_with(metadata_path))
-    {
-        return Outcome::AskAgain;
-    }
-    Outcome::Invalid(problems)
+    Some(f(&fields, lean))
+}
+
+fn run(header: &[u32], bytes: &[u8], amount: f64) -> Outcome {
+    with_fields(header, bytes, amount, |fields, lean| {
+        let mut p = Problems::counting();
+        if let Some(checked) = check_payment(&mut p, fields, |_, _| false) {
+            let rewritten = match (checked.values[DUE_DATE], fields.values[DUE_DATE]) {
+                (Normal::Date(d), Given::Str(given)) => {
+                    let d = d.to_paysg_bytes();
+                    (d != given.as_bytes()).then_some(d)
+                }
+                _ => None,
+            };
+            return Outcome::Valid(checked.kept, rewritten);
+        }
+        if p.missing_text() {
+            return Outcome::AskAgain;
+        }
+        // Invalid: run the rules again, this time building the messages. Messages never show
+        // values, so lengths suffice, except for metadata problems, whose field names the key:
+        // then the JS layer is asked for every text.
+        let mut p = Problems::collecting();
+        let _ = check_payment(&mut p, fields, |_, _| false);
+        let problems = p.into_list();
+        let metadata_path = CREATE_PAYMENT_FIELDS[METADATA].name;
+        if lean
+            && problems
+                .iter()
+                .any(|e| e.field.len() > metadata_path.len() && e.field.starts_with(metadata_path))
+        {
+            return Outcome::AskAgain;
+        }
+        Outcome::Invalid(problems)
+    })
+    .unwrap_or(Outcome::AskAgain)
+}
+
+/// The normalised create-payment body of a *full* encoding (every text in the buffer) as the
+/// JSON sent to PaySG, or every problem: what the client sends, checked by the same rules,
+/// without the input crossing as JSON.
+///
+/// # Errors
+///
+/// Every problem; one problem when the encoding cannot be read.
+pub fn body_json(header: &[u32], bytes: &[u8], amount: f64) -> Result<String, Vec<FieldError>> {
+    let unreadable = || {
+        vec![FieldError::new(
+            "",
+            crate::validate::Code::InvalidType,
+            "the payment could not be read from the module's buffer",
+        )]
+    };
+    with_fields(header, bytes, amount, |fields, lean| {
+        if lean {
+            return Err(unreadable());
+        }
+        let mut p = Problems::collecting();
+        match check_payment(&mut p, fields, |_, _| false) {
+            Some(checked) => Ok(crate::validate::body_of(fields, &checked)),
+            None => Err(p.into_list()),
+        }
+    })
+    .unwrap_or_else(|| Err(unreadable()))
 }
 
 /// Writes the problems into the header and buffer; `None` when they do not fit.

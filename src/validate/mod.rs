@@ -159,6 +159,37 @@ pub(crate) fn serialize_pairs<K: Serialize, V: Serialize, S: Serializer>(
     map.end()
 }
 
+/// The normalised body of a valid input whose strings were all handed over as text (the
+/// fast path's full encoding) as JSON: the fields `checked` keeps, in order.
+pub(crate) fn body_of(f: &PaymentFields<'_, '_>, checked: &check::Checked) -> String {
+    let mut fields: Vec<(&'static str, Value<'_>)> = Vec::with_capacity(FIELD_COUNT);
+    for (i, field) in CREATE_PAYMENT_FIELDS.iter().enumerate() {
+        if checked.kept & (1 << i) == 0 {
+            continue;
+        }
+        let value = match (field.kind, checked.values[i], f.values[i]) {
+            (_, Normal::Amount(a), _) => Value::Amount(a),
+            (_, Normal::Date(d), _) => Value::Text(Cow::Owned(d.to_paysg())),
+            (Kind::Metadata, _, _) => Value::Metadata(match f.metadata {
+                MetadataGiven::Strings(pairs) => pairs
+                    .iter()
+                    .filter_map(|(k, v)| match (k, v) {
+                        (Given::Str(k), Given::Str(v)) => {
+                            Some((Cow::Borrowed(*k), Cow::Borrowed(*v)))
+                        }
+                        _ => None,
+                    })
+                    .collect(),
+                _ => Vec::new(),
+            }),
+            (_, _, Given::Str(s)) => Value::Text(Cow::Borrowed(s)),
+            _ => continue,
+        };
+        fields.push((field.name, value));
+    }
+    CreatePayment { fields }.to_json()
+}
+
 /// A valid refund body.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Refund {

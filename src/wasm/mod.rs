@@ -119,6 +119,19 @@ pub fn fast_validate(amount: f64, len: usize) -> u32 {
     })
 }
 
+/// [`crate::fast::body_json`] of the first `len` bytes of the buffer.
+fn fast_body(len: usize, amount: f64) -> Result<String, Vec<crate::validate::FieldError>> {
+    HEADER.with(|h| {
+        BYTES.with(|b| match (h.try_borrow(), b.try_borrow()) {
+            (Ok(h), Ok(b)) => match b.get(..len) {
+                Some(bytes) => crate::fast::body_json(&h, bytes, amount),
+                None => crate::fast::body_json(&[], &[], amount),
+            },
+            _ => crate::fast::body_json(&[], &[], amount),
+        })
+    })
+}
+
 /// The first `len` bytes of the buffer, to `f`; `None` when the buffer is shorter (JS never
 /// asks for more than it wrote) or in use.
 fn with_scratch<R>(len: usize, f: impl FnOnce(&[u8]) -> R) -> Option<R> {
