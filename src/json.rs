@@ -168,7 +168,64 @@ pub fn from_js(text: &str) -> Result<Json<'_>, String> {
     if let Some(reason) = text.strip_prefix('\0') {
         return Err(format!("a value that cannot be read as JSON ({reason})"));
     }
-    Json::parse(text).map_err(|e| format!("text that is not JSON ({e})"))
+    let parsed = match well_formed(text) {
+        Cow::Borrowed(t) => Json::parse(t),
+        Cow::Owned(t) => Json::parse(&t).map(Json::into_owned),
+    };
+    parsed.map_err(|e| format!("text that is not JSON ({e})"))
+}
+
+/// `JSON.stringify`'s text with every lone UTF-16 surrogate (`\ud800` with no pair, which a JS
+/// string may hold and UTF-8 cannot) written as U+FFFD — what `TextEncoder` and `fetch` send
+/// for it, and what the fast path sees: one behaviour on every path. It still counts as one
+/// character.
+pub fn well_formed(text: &str) -> Cow<'_, str> {
+    if !text.contains("\\u") {
+        return Cow::Borrowed(text);
+    }
+    let b = text.as_bytes();
+    let code = |i: usize| -> Option<u16> {
+        let hex = text.get(i..i + 4)?;
+        if hex.bytes().all(|c| c.is_ascii_hexdigit()) {
+            u16::from_str_radix(hex, 16).ok()
+        } else {
+            None
+        }
+    };
+    let mut out = String::with_capacity(text.len());
+    let (mut i, mut copied) = (0, 0);
+    while i < b.len() {
+        if b[i] != b'\\' {
+            i += 1;
+            continue;
+        }
+        if b.get(i + 1) != Some(&b'u') {
+            i += 2; // another escape (a backslash among them): skip it whole
+            continue;
+        }
+        let unit = code(i + 2);
+        let paired = |u: u16| {
+            (0xd800..0xdc00).contains(&u)
+                && b.get(i + 6) == Some(&b'\\')
+                && b.get(i + 7) == Some(&b'u')
+                && code(i + 8).is_some_and(|l| (0xdc00..0xe000).contains(&l))
+        };
+        match unit {
+            Some(u) if paired(u) => i += 12,
+            Some(u) if (0xd800..0xe000).contains(&u) => {
+                out.push_str(&text[copied..i]);
+                out.push_str("\\ufffd");
+                i += 6;
+                copied = i;
+            }
+            _ => i += 6,
+        }
+    }
+    if copied == 0 {
+        return Cow::Borrowed(text);
+    }
+    out.push_str(&text[copied..]);
+    Cow::Owned(out)
 }
 
 impl<'de: 'a, 'a> Deserialize<'de> for Json<'a> {
@@ -329,6 +386,30 @@ mod tests {
         assert_eq!(items[4].js_date(), Some(None));
         assert_eq!(items[5].type_name(), "bigint");
         assert_eq!(items[5].js_date(), None);
+    }
+
+    #[test]
+    fn lone_surrogates_read_as_the_replacement_character() {
+        assert_eq!(well_formed(r#"{"a":"x"}"#), r#"{"a":"x"}"#);
+        assert_eq!(well_formed(r#""Tan \ud800""#), r#""Tan \ufffd""#);
+        assert_eq!(
+            well_formed(r#""\udc00\ud83d\ude00\ud83d""#),
+            r#""\ufffd\ud83d\ude00\ufffd""#
+        );
+        assert_eq!(
+            well_formed(r#""\\ud800""#),
+            r#""\\ud800""#,
+            "an escaped backslash"
+        );
+        assert_eq!(
+            well_formed(r#"{"\ud800":"\u0041"}"#),
+            r#"{"\ufffd":"\u0041"}"#
+        );
+        let Ok(Json::Str(s)) = from_js(r#""Tan \ud800""#) else {
+            panic!()
+        };
+        assert_eq!(s, "Tan \u{fffd}");
+        assert!(from_js(r#""\ud800"#).is_err(), "still not JSON when cut");
     }
 
     #[test]

@@ -9,6 +9,7 @@ import {
   ABSENT, AMOUNT, buildValue, CODES, DETAILS, DUE_DATE_REWRITTEN, FIELDS, INVALID,
   LENGTH_ONLY_MAX, LENGTH_ONLY_MIN, LINE_ITEMS, MAX_FAST_METADATA, MAX_INPUT_CHARS, METADATA,
   METADATA_LENGTHS, FIRST_CHARS, readFields, STRING_FIELDS, TEXT_FIELDS, TEXT_METADATA, TEXT_RULES,
+  wellFormed,
 } from "../gen/contract.js";
 import { bytes, header, scratch } from "./scratch.js";
 
@@ -67,7 +68,7 @@ function read(input) {
     // JSON and so PaySG never see, are copied along).
     md = { ...vals[METADATA] };
     let n = 0;
-    for (const k in md) if (typeof md[k] !== "string" || ++n > MAX_FAST_METADATA) return undefined;
+    for (const k in md) if (typeof md[k] !== "string" || !wellFormed(k) || !wellFormed(md[k]) || ++n > MAX_FAST_METADATA) return undefined;
   }
   return { strings: present & STRING_FIELDS, md, amount };
 }

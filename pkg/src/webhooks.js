@@ -4,13 +4,13 @@
 import * as raw from "../gen/paysg.js";
 import { PaySGSignatureError, PaySGValidationError } from "./errors.js";
 import { bytes, scratch } from "./scratch.js";
-import { DEFAULT_TOLERANCE_S } from "../gen/contract.js";
+import { DEFAULT_TOLERANCE_S, MAX_WEBHOOK_BODY } from "../gen/contract.js";
 import { urlText } from "./encode.js";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 /** Bodies up to this many bytes go through the shared buffer; larger ones are copied in. */
-const MAX_SCRATCH = 1 << 20;
+const MAX_SCRATCH = MAX_WEBHOOK_BODY;
 /** Where the header's timestamp probably is (Rust checks it is the one it reads). */
 const T_PART = /(?:^|,)\s*t\s*=\s*(\d{1,16})\s*(?=,|$)/;
 
@@ -32,16 +32,30 @@ function checkSecret(secret) {
   }
 }
 
-/** The header value from a string, a `Headers` object or a plain headers object. */
+/** A header's value as text: a string, or strings (repeated headers); undefined for anything else. */
+function headerText(v) {
+  if (typeof v === "string") return v;
+  if (v == null) return "";
+  if (Array.isArray(v) && v.length <= 16 && v.every((x) => typeof x === "string")) return v.join(",");
+  return undefined;
+}
+
+/**
+ * The header value from a string, a `Headers` object or a plain headers object (Node's
+ * `req.headers`): text; "" when absent; undefined when it is there but not text; null when
+ * `header` is none of these.
+ */
 function headerValue(header) {
   if (header == null) return "";
   if (typeof header === "string") return header;
-  if (typeof header.get === "function") return header.get("paysg-signature") ?? "";
-  if (typeof header === "object") {
-    for (const [k, v] of Object.entries(header)) if (k.toLowerCase() === "paysg-signature") return Array.isArray(v) ? v.join(",") : String(v ?? "");
+  if (typeof header !== "object") return null;
+  try {
+    if (typeof header.get === "function") return headerText(header.get("paysg-signature"));
+    for (const k of Object.keys(header)) if (k.toLowerCase() === "paysg-signature") return headerText(header[k]);
     return "";
+  } catch {
+    return undefined; // a Proxy or a getter that throws
   }
-  return null;
 }
 
 /**
@@ -63,12 +77,19 @@ export function verifyWebhook(rawBody, signatureHeader, secret, options = {}) {
   }
   const header = headerValue(signatureHeader);
   if (header === null) throw invalid("signatureHeader", "the signature header must be the PaySG-Signature value (a string) or the request's headers");
+  if (header === undefined) {
+    throw new PaySGSignatureError("malformed_header", "the PaySG-Signature header is not text: pass the header's value (a string) or the request's headers");
+  }
   const isString = typeof rawBody === "string";
   const body = isString || rawBody instanceof Uint8Array ? rawBody : rawBody instanceof ArrayBuffer ? new Uint8Array(rawBody) : undefined;
   if (body === undefined) {
     const what = rawBody === null ? "null" : typeof rawBody === "object" ? "an object (a parsed body)" : typeof rawBody;
     throw new PaySGSignatureError("invalid_payload",
       `the body is ${what}: verify the raw body exactly as received (a string from await request.text(), or bytes), never a parsed or re-serialised one`);
+  }
+  if (isString ? body.length > MAX_WEBHOOK_BODY : body.byteLength > MAX_WEBHOOK_BODY) {
+    const r = JSON.parse(raw.webhookBodyTooLarge(isString ? body.length : body.byteLength));
+    throw new PaySGSignatureError(r.reason, r.message);
   }
   let outcome;
   const need = isString ? body.length * 3 : body.length;

@@ -54,7 +54,10 @@ fn unreadable(what: &str, e: serde_wasm_bindgen::Error) -> Vec<FieldError> {
 }
 
 /// Loose values from JS; `undefined` reads as their default (nothing given).
-fn read<T: serde::de::DeserializeOwned + Default>(v: JsValue, what: &str) -> Result<T, Vec<FieldError>> {
+fn read<T: serde::de::DeserializeOwned + Default>(
+    v: JsValue,
+    what: &str,
+) -> Result<T, Vec<FieldError>> {
     if v.is_undefined() {
         return Ok(T::default());
     }
@@ -118,7 +121,12 @@ fn success<T: Serialize>(value: T) -> JsValue {
 /// `{ ok: true, value: { method, url, headers, body, idempotencyKey } }` or `{ ok: false, error }`
 /// listing the problems of the body and of the options together.
 #[wasm_bindgen(js_name = buildCreatePaymentRequest)]
-pub fn build_create_payment_request(options: JsValue, body: String, random: &[u8], runtime: String) -> JsValue {
+pub fn build_create_payment_request(
+    options: JsValue,
+    body: String,
+    random: &[u8],
+    runtime: String,
+) -> JsValue {
     let options: Options = match read(options, "options") {
         Ok(o) => o,
         Err(e) => return invalid(e),

@@ -40,6 +40,13 @@ pub fn verify_webhook_bytes(
     ))
 }
 
+/// The failure for a body over the maximum (see [`crate::webhook::MAX_BODY_BYTES`]), as
+/// `verifyWebhookBytes` answers it.
+#[wasm_bindgen(js_name = webhookBodyTooLarge)]
+pub fn webhook_body_too_large(size: f64) -> String {
+    webhook_outcome(Err(crate::webhook::body_too_large(size)))
+}
+
 /// A `PaySG-Signature` header for a bytes body.
 #[wasm_bindgen(js_name = signWebhookBytes)]
 pub fn sign_webhook_bytes(body: &[u8], secret: &str, timestamp: &str) -> String {

@@ -29,6 +29,21 @@ pub const MILLISECONDS_FROM: u64 = 100_000_000_000;
 /// How far the signature's timestamp may be from now, in seconds, unless the caller says
 /// otherwise (`toleranceSeconds`).
 pub const DEFAULT_TOLERANCE_S: u32 = 300;
+/// The largest webhook body verified, in bytes (1 MiB): PaySG's events are a few kilobytes, and
+/// a larger body is refused before it is copied or hashed.
+pub const MAX_BODY_BYTES: usize = 1 << 20;
+
+/// The failure for a body over [`MAX_BODY_BYTES`] (`size` in bytes, or in UTF-16 units for a
+/// string that is over in either).
+pub fn body_too_large(size: f64) -> Failure {
+    fail(
+        Reason::InvalidPayload,
+        format!(
+            "the body is {} bytes or more; PaySG's events are a few kilobytes, and paysg verifies at most {MAX_BODY_BYTES} bytes",
+            crate::validate::money::shown_number(size.floor())
+        ),
+    )
+}
 
 /// Why a webhook did not verify (the `reason` of `PaySGSignatureError`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -189,6 +204,9 @@ pub fn verify(
     tolerance_s: f64,
     now_ms: f64,
 ) -> Result<Option<String>, Failure> {
+    if body.len() > MAX_BODY_BYTES {
+        return Err(body_too_large(body.len() as f64));
+    }
     let h = parse_header(header)?;
     if secret.is_empty() {
         return Err(fail(
@@ -196,13 +214,14 @@ pub fn verify(
             "the webhook secret is empty",
         ));
     }
+    // The timestamp first: a replayed or stale webhook is refused before the HMAC is paid for.
+    fresh(&h, tolerance_s, now_ms)?;
     if !matches(secret.as_bytes(), &h, body) {
         return Err(fail(
             Reason::NoMatchingSignature,
             diagnose(body, secret, &h),
         ));
     }
-    fresh(&h, tolerance_s, now_ms)?;
     event(body)
 }
 

@@ -105,6 +105,21 @@ describe("validateCreatePayment", () => {
     assert.throws(() => new paysg.PaySG({ apiKey: "paysg_stag_x", timeoutMs: NaN }), /timeoutMs must be a whole number from 1 to 600000, got NaN/);
   });
 
+  test("a lone surrogate is read as U+FFFD on every path, as TextEncoder and fetch send it", () => {
+    const lone = { ...seed, payer_name: "Tan \ud800", metadata: { "k\udc00": "v\ud83d" } };
+    const fast = paysg.validateCreatePayment(lone);
+    const slow = paysg.validateCreatePayment({ ...lone, extra_key_for_the_json_path: undefined, line_items: undefined });
+    assert.equal(fast.ok, true);
+    assert.deepEqual(fast, slow);
+    assert.equal(fast.value.payer_name, "Tan \ufffd");
+    assert.deepEqual(fast.value.metadata, { "k\ufffd": "v\ufffd" });
+    const req = paysg.buildCreatePaymentRequest(lone, { paymentServiceId: PSID, apiKey: "paysg_stag_abc" });
+    assert.equal(JSON.parse(req.body).payer_name, "Tan \ufffd");
+    // it counts as one character, as in JavaScript
+    assert.equal(paysg.validateCreatePayment({ ...seed, payer_identifier: "S1234567D\ud800" }).ok, true);
+    assert.equal(paysg.validateCreatePayment({ ...seed, payer_identifier: "S1234567DA\ud800" }).ok, false);
+  });
+
   test("messages name the rule and the limit", () => {
     const r = paysg.validateCreatePayment({ ...seed, payer_identifier: "S1234567DAB" });
     assert.deepEqual(r.errors, [{ field: "payer_identifier", code: "too_long", message: "payer_identifier is 11 characters long; PaySG allows at most 10" }]);

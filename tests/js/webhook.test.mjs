@@ -134,6 +134,40 @@ describe("verifyWebhook in Node", () => {
     assert.ok(fails(SNAKE, 42, s) instanceof paysg.PaySGValidationError);
   });
 
+  test("hostile headers, huge bodies and stale timestamps: a PaySGSignatureError, and cheaply", () => {
+    const s = "whsec_hostile";
+    const t = Date.now();
+    const h = `t=${t}, v1=${hmac(s, t, SNAKE)}`;
+    const reason = (body, header, secret = s) => {
+      try {
+        paysg.verifyWebhook(body, header, secret);
+      } catch (e) {
+        assert.ok(e instanceof paysg.PaySGSignatureError, String(e));
+        return e.reason;
+      }
+      return "verified";
+    };
+    let deep = [h];
+    for (let i = 0; i < 10_000; i++) deep = [deep];
+    const revoked = Proxy.revocable({}, {});
+    revoked.revoke();
+    for (const header of [
+      { "paysg-signature": Object.create(null) }, { "paysg-signature": Symbol("s") }, { "PaySG-Signature": deep },
+      { "paysg-signature": 42n }, new Proxy({}, { ownKeys() { throw new Error("trap"); } }), revoked.proxy,
+      { get "paysg-signature"() { throw new Error("getter"); } }, { get: () => { throw new Error("get"); } },
+    ]) {
+      assert.equal(reason(SNAKE, header), "malformed_header");
+    }
+    assert.equal(reason(SNAKE, { "paysg-signature": [h] }), "verified", "repeated headers as an array still work");
+    // Past the documented maximum (1 MiB), before anything is copied or hashed.
+    const big = "x".repeat(1024 * 1024 + 1);
+    assert.equal(reason(big, h), "invalid_payload");
+    assert.equal(reason(new Uint8Array(1024 * 1024 + 1), h), "invalid_payload");
+    // The timestamp is checked before the signature: a stale header is refused as stale.
+    const old = t - 3_600_000;
+    assert.equal(reason(SNAKE, `t=${old}, v1=${"0".repeat(64)}`), "timestamp_too_old");
+  });
+
   test("signWebhook makes headers that verify; verifyWebhookRequest reads the body once", async () => {
     const h = paysg.signWebhook(SNAKE, "sec");
     assert.match(h, /^t=\d{13}, v1=[0-9a-f]{64}$/, "milliseconds by default, as paysg-sim signs");
