@@ -13,8 +13,8 @@ cargo fmt --all -- --check
 
 step "cargo clippy (host)"
 cargo clippy --quiet --workspace --all-targets -- -D warnings
-step "cargo clippy (wasm32)"
-cargo clippy --quiet -p paysg --all-targets --target wasm32-unknown-unknown -- -D warnings
+step "cargo clippy (wasm32, with the Rust client's feature gloo)"
+cargo clippy --quiet -p paysg --all-targets --target wasm32-unknown-unknown --features gloo -- -D warnings
 
 step "cargo test (native)"
 cargo test --quiet --workspace
@@ -26,6 +26,19 @@ step "wasm tests in Node"
 WASM_BINDGEN_TEST_ONLY_NODE=1 cargo test -p paysg --target wasm32-unknown-unknown --test wasm_node
 step "wasm tests in headless Chromium"
 cargo test -p paysg --target wasm32-unknown-unknown --test wasm_browser
+
+step "the Rust client over gloo-net (wasm, Node) against paysg-sim"
+cargo build --quiet -p paysg-sim
+sim_out=$(mktemp)
+target/debug/paysg-sim --port 0 --quiet >"$sim_out" 2>&1 &
+sim_pid=$!
+trap 'kill $sim_pid 2>/dev/null || true' EXIT
+for _ in $(seq 100); do grep -q "listening on" "$sim_out" && break; sleep 0.1; done
+PAYSG_SIM_URL=$(grep -o 'http://[^ ]*' "$sim_out" | head -n 1)
+[ -n "$PAYSG_SIM_URL" ] || { echo "paysg-sim did not start: $(cat "$sim_out")"; exit 1; }
+PAYSG_SIM_URL=$PAYSG_SIM_URL WASM_BINDGEN_TEST_ONLY_NODE=1 \
+  cargo test -p paysg --target wasm32-unknown-unknown --features gloo --test wasm_gloo
+kill $sim_pid 2>/dev/null || true
 
 step "pack and install into a temporary project"
 PAYSG_TEST_PROJECT=$(node --input-type=module -e 'import { packAndInstall } from "./tests/js/helpers.mjs"; console.log(packAndInstall());')

@@ -309,7 +309,22 @@ async fn respond(app: &Shared, parts: axum::http::request::Parts, body: Body) ->
         },
         None => app.config.faults.clone(),
     };
-    let fault = plan.draw();
+    let mut fault = plan.draw();
+    if let (Some(n), Some(_)) = (plan.first, fault) {
+        // Only the first `n` requests of this operation: count them by Idempotency-Key, or by
+        // method and path.
+        let scope = match header_str(headers, "idempotency-key") {
+            Some(k) => format!("key {k}"),
+            None => format!("{} {}", parts.method, parts.uri.path()),
+        };
+        let mut store = app.store();
+        let seen = store.first_faults.entry(scope).or_default();
+        if *seen >= n {
+            fault = None;
+        } else {
+            *seen += 1;
+        }
+    }
     if let Some(f) = fault {
         *app.store().faults.entry(f.name().to_owned()).or_default() += 1;
         app.log(|| {

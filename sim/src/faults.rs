@@ -46,6 +46,9 @@ impl Fault {
 pub struct FaultPlan {
     kinds: Vec<Fault>,
     rate: f64,
+    /// With the header's `;first=<n>`: only the first `n` requests of one operation (one
+    /// `Idempotency-Key`, or one method and path) get a fault, every one of them.
+    pub first: Option<u32>,
 }
 
 impl FaultPlan {
@@ -54,6 +57,7 @@ impl FaultPlan {
         FaultPlan {
             kinds: Vec::new(),
             rate: 0.0,
+            first: None,
         }
     }
 
@@ -77,10 +81,14 @@ impl FaultPlan {
                 })
             })
             .collect::<Result<Vec<_>, _>>()?;
-        Ok(FaultPlan { kinds, rate })
+        Ok(FaultPlan {
+            kinds,
+            rate,
+            first: None,
+        })
     }
 
-    /// From the `x-paysg-sim-fault` header: `<kinds>[;rate=<f>]` or `none`.
+    /// From the `x-paysg-sim-fault` header: `<kinds>[;rate=<f>][;first=<n>]` or `none`.
     ///
     /// # Errors
     ///
@@ -90,20 +98,31 @@ impl FaultPlan {
         if value.eq_ignore_ascii_case("none") {
             return Ok(FaultPlan::none());
         }
-        let (kinds, rate) = match value.split_once(';') {
-            None => (value, 1.0),
-            Some((kinds, param)) => {
-                let rate = param
-                    .trim()
-                    .strip_prefix("rate=")
-                    .and_then(|r| r.trim().parse::<f64>().ok())
-                    .ok_or_else(|| {
-                        format!("x-paysg-sim-fault: expected ;rate=<0..1>, got {param:?}")
-                    })?;
-                (kinds, rate)
+        let mut parts = value.split(';');
+        let kinds = parts.next().unwrap_or("");
+        let (mut rate, mut first) = (1.0, None);
+        for param in parts {
+            let param = param.trim();
+            if let Some(r) = param
+                .strip_prefix("rate=")
+                .and_then(|r| r.trim().parse::<f64>().ok())
+            {
+                rate = r;
+            } else if let Some(n) = param
+                .strip_prefix("first=")
+                .and_then(|n| n.trim().parse::<u32>().ok())
+            {
+                first = Some(n);
+            } else {
+                return Err(format!(
+                    "x-paysg-sim-fault: expected ;rate=<0..1> or ;first=<n>, got {param:?}"
+                ));
             }
-        };
-        FaultPlan::new(kinds, rate).map_err(|e| format!("x-paysg-sim-fault: {e}"))
+        }
+        let mut plan =
+            FaultPlan::new(kinds, rate).map_err(|e| format!("x-paysg-sim-fault: {e}"))?;
+        plan.first = first;
+        Ok(plan)
     }
 
     /// Draws the fault for one request, if any.
@@ -140,5 +159,9 @@ mod tests {
         let n = (0..4000).filter(|_| p.draw().is_some()).count();
         assert!((1700..2300).contains(&n), "{n}");
         assert!(FaultPlan::from_header("500;r=1").is_err());
+        assert_eq!(
+            FaultPlan::from_header("503;first=1").unwrap().first,
+            Some(1)
+        );
     }
 }

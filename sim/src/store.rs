@@ -113,6 +113,9 @@ pub struct Store {
     /// Webhook deliveries still being attempted (not kept across restarts).
     #[serde(skip)]
     pub webhooks_pending: u64,
+    /// Requests faulted so far per operation, for `x-paysg-sim-fault: …;first=<n>`.
+    #[serde(skip)]
+    pub first_faults: HashMap<String, u32>,
     #[serde(skip)]
     index: HashMap<String, usize>,
 }

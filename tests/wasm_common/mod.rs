@@ -39,45 +39,125 @@ fn field(v: &wasm_bindgen::JsValue, path: &[&str]) -> wasm_bindgen::JsValue {
     })
 }
 
+/// Calls a method of a handle the way the JS layer does (the handle is a JS object).
+fn call(
+    handle: &wasm_bindgen::JsValue,
+    name: &str,
+    args: &[wasm_bindgen::JsValue],
+) -> wasm_bindgen::JsValue {
+    use wasm_bindgen::JsCast;
+    let f: js_sys::Function = field(handle, &[name]).dyn_into().unwrap();
+    f.apply(handle, &args.iter().collect::<js_sys::Array>())
+        .unwrap()
+}
+
+fn bytes(b: &[u8]) -> wasm_bindgen::JsValue {
+    js_sys::Uint8Array::from(b).into()
+}
+
 #[wasm_bindgen_test]
 fn a_call_crosses_as_serde_values_and_comes_back_as_a_plan() {
-    let call = js(
-        r#"{"op":"create","client":{"apiKey":"paysg_stag_SECRETKEY1","paymentServiceId":"payment_service_x"},"options":{},"runtime":"node"}"#,
+    use paysg::wasm::client::new_client;
+    use wasm_bindgen::JsValue;
+    let made = new_client(
+        js(r#"{"apiKey":"paysg_stag_SECRETKEY1","paymentServiceId":"payment_service_x"}"#),
+        "node".into(),
     );
+    assert_eq!(field(&made, &["ok"]), true);
+    assert_eq!(field(&made, &["value", "timeoutMs"]), 30_000);
+    let client = field(&made, &["client"]);
     let body = r#"{"reference_id":"R","payer_name":"P","description":"D","amount_in_cents":5}"#;
-    let plan = paysg::wasm::client::plan_call(call, Some(body.to_owned()), &[1; 16], 1000.0);
-    assert_eq!(field(&plan, &["ok"]), true);
-    assert_eq!(field(&plan, &["value", "request", "method"]), "POST");
-    assert_eq!(field(&plan, &["value", "context", "attempts"]), 1);
-    let context = field(&plan, &["value", "context"]);
-    let got = js(
-        r#"{"status":503,"failure":null,"cause":null,"retryAfter":"0","requestId":null,"text":"","json":null}"#,
+    let plan = call(
+        &client,
+        "plan",
+        &[
+            "create".into(),
+            JsValue::UNDEFINED,
+            JsValue::UNDEFINED,
+            JsValue::UNDEFINED,
+            body.into(),
+            JsValue::UNDEFINED,
+            0.0.into(),
+            bytes(&[1; 16]),
+            1000.0.into(),
+        ],
     );
-    let step = paysg::wasm::client::answer_call(context, got, "paysg_stag_SECRETKEY1", 1100.0, 0.5);
+    assert_eq!(field(&plan, &["ok"]), true);
+    assert_eq!(field(&plan, &["value", "method"]), "POST");
+    assert_eq!(field(&plan, &["timing", "wait"]), 10_000);
+    let handle = field(&plan, &["call"]);
+    let answer = |status: u16, text: JsValue, json: JsValue, now: f64| {
+        call(
+            &handle,
+            "answer",
+            &[
+                status.into(),
+                0.into(),
+                if status == 503 {
+                    "0".into()
+                } else {
+                    JsValue::UNDEFINED
+                },
+                JsValue::UNDEFINED,
+                text,
+                json,
+                JsValue::UNDEFINED,
+                now.into(),
+                0.5.into(),
+            ],
+        )
+    };
+    let step = answer(503, "".into(), JsValue::NULL, 1100.0);
     assert_eq!(field(&step, &["step"]), "send");
-    assert_eq!(field(&step, &["context", "attempts"]), 2);
+    assert!(
+        field(&step, &["request"]).is_null(),
+        "the same request again"
+    );
+    let json = js(r#"{"id":"p1","latest_status":"unpaid"}"#);
+    let step = answer(201, JsValue::UNDEFINED, json, 1200.0);
+    assert_eq!(field(&step, &["step"]), "done");
 }
 
 #[wasm_bindgen_test]
 fn any_js_value_gets_a_typed_answer_not_a_trap() {
+    use paysg::wasm::client::new_client;
+    use wasm_bindgen::JsValue;
     let hostile = [
-        wasm_bindgen::JsValue::UNDEFINED,
-        wasm_bindgen::JsValue::from_str("x"),
+        JsValue::UNDEFINED,
+        JsValue::from_str("x"),
         js("[1,2]"),
         js(r#"{"op":"nope"}"#),
-        js(r#"{"op":"get","client":{"apiKey":5},"paymentId":{"\u0000type":"symbol"}}"#),
+        js(r#"{"apiKey":5,"paymentId":{"\u0000type":"symbol"}}"#),
         js_sys::Symbol::for_("s").into(),
     ];
+    let made = new_client(
+        js(r#"{"apiKey":"paysg_stag_x1","paymentServiceId":"payment_service_x"}"#),
+        "node".into(),
+    );
+    let client = field(&made, &["client"]);
     for v in hostile {
-        let plan =
-            paysg::wasm::client::plan_call(v.clone(), Some("\u{0}cycle".to_owned()), &[], f64::NAN);
+        let made = new_client(v.clone(), "node".into());
+        assert_eq!(field(&made, &["ok"]), false);
+        assert_eq!(field(&made, &["error", "kind"]), "validation");
+        let plan = call(
+            &client,
+            "plan",
+            &[
+                v.clone(),
+                v.clone(),
+                v.clone(),
+                v.clone(),
+                "\u{0}cycle".into(),
+                JsValue::UNDEFINED,
+                f64::NAN.into(),
+                bytes(&[]),
+                f64::NAN.into(),
+            ],
+        );
         assert_eq!(field(&plan, &["ok"]), false);
         assert_eq!(field(&plan, &["error", "kind"]), "validation");
-        let step = paysg::wasm::client::answer_call(v.clone(), v, "paysg_stag_x1", 0.0, 0.0);
-        assert_eq!(field(&step, &["ok"]), false);
-        assert_eq!(field(&step, &["error", "kind"]), "validation");
     }
-    let settings = paysg::wasm::client::client_settings(js(r#"{"apiKey":"paysg_stag_SECRET\n"}"#));
+    let settings = new_client(js(r#"{"apiKey":"paysg_stag_SECRET\n"}"#), "node".into());
     let text: String = js_sys::JSON::stringify(&settings).unwrap().into();
     assert!(
         text.contains("validation") && !text.contains("SECRET"),
