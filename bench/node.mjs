@@ -90,18 +90,29 @@ const clients = {
   "in-process": new paysg.PaySG({ apiKey: KEY, paymentServiceId: SERVICE, baseUrl: "http://127.0.0.1:9", fetch: fakeFetch }),
   http: new paysg.PaySG({ apiKey: KEY, paymentServiceId: SERVICE, baseUrl: serverUrl }),
 };
-const handWritten = (fetchImpl, base) => async () => {
+// The hand-written peers: the bare one (no deadline, which nobody should ship), and the careful
+// one a payments engineer writes: a deadline (AbortSignal.timeout) and an Idempotency-Key.
+const handWritten = (fetchImpl, base, careful) => async () => {
   const res = await fetchImpl(`${base}/v1/payment-services/${SERVICE}/payments`, {
     method: "POST",
     headers: { "x-api-key": KEY, "content-type": "application/json", accept: "application/json", "idempotency-key": crypto.randomUUID() },
     body: JSON.stringify(payloads.typical),
+    ...(careful ? { signal: AbortSignal.timeout(30_000) } : {}),
   });
   if (!res.ok) throw new Error(`status ${res.status}`);
   return res.json();
 };
 const perCall = {
-  "in-process": { paysg: () => clients["in-process"].createPayment(payloads.typical), "hand-written fetch": handWritten(fakeFetch, "http://127.0.0.1:9") },
-  http: { paysg: () => clients.http.createPayment(payloads.typical), "hand-written fetch": handWritten(fetch, serverUrl) },
+  "in-process": {
+    paysg: () => clients["in-process"].createPayment(payloads.typical),
+    "careful fetch (deadline + key)": handWritten(fakeFetch, "http://127.0.0.1:9", true),
+    "hand-written fetch": handWritten(fakeFetch, "http://127.0.0.1:9", false),
+  },
+  http: {
+    paysg: () => clients.http.createPayment(payloads.typical),
+    "careful fetch (deadline + key)": handWritten(fetch, serverUrl, true),
+    "hand-written fetch": handWritten(fetch, serverUrl, false),
+  },
 };
 for (const m of Object.values(perCall)) for (const f of Object.values(m)) if ((await f()).id !== "ZbzTvadjmP0wd7RRxhWtj") throw new Error("per-call wrong");
 

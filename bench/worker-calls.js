@@ -1,4 +1,4 @@
-// The per-call benchmark inside workerd: `?impl=paysg|fetch&mode=inprocess|http&n=&c=` makes n
+// The per-call benchmark inside workerd: `?impl=paysg|careful|fetch&mode=inprocess|http&n=&c=` makes n
 // createPayment calls (c at a time). Timed from outside (workerd's clocks do not advance during
 // CPU work), as the difference between n calls and none.
 import { PaySG } from "paysg";
@@ -22,13 +22,16 @@ export default {
     const fetchImpl = http ? fetch : fake;
     const base = http ? env.SERVER : "http://127.0.0.1:9";
     const client = new PaySG({ apiKey: KEY, paymentServiceId: SERVICE, baseUrl: base, fetch: http ? undefined : fake });
-    const one = u.searchParams.get("impl") === "paysg"
+    // "careful": a hand-written fetch with a deadline and an Idempotency-Key; "fetch": no deadline.
+    const impl = u.searchParams.get("impl");
+    const one = impl === "paysg"
       ? () => client.createPayment(payload)
       : async () => {
         const res = await fetchImpl(`${base}/v1/payment-services/${SERVICE}/payments`, {
           method: "POST",
           headers: { "x-api-key": KEY, "content-type": "application/json", accept: "application/json", "idempotency-key": crypto.randomUUID() },
           body: JSON.stringify(payload),
+          ...(impl === "careful" ? { signal: AbortSignal.timeout(30_000) } : {}),
         });
         if (!res.ok) throw new Error(`status ${res.status}`);
         return res.json();

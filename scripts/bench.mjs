@@ -86,10 +86,10 @@ for (let round = 0; round <= ROUNDS; round++) {
   for (const mode of ["inprocess", "http"]) {
     for (const c of [1, 16]) {
       const n = mode === "http" ? 200 : 400;
-      for (const impl of ["paysg", "fetch"]) {
+      for (const [impl, name] of [["paysg", "paysg"], ["careful", "careful fetch (deadline + key)"], ["fetch", "hand-written fetch"]]) {
         const empty = await timeRequest(`impl=${impl}&mode=${mode}&n=0&c=${c}`);
         const full = await timeRequest(`impl=${impl}&mode=${mode}&n=${n}&c=${c}`);
-        if (round > 0) (workerdSeries[`call|workerd ${mode === "http" ? "http" : "in-process"} c${c}|${impl === "paysg" ? "paysg" : "hand-written fetch"}`] ??= []).push(n / (Math.max(full - empty, 0.001) / 1000));
+        if (round > 0) (workerdSeries[`call|workerd ${mode === "http" ? "http" : "in-process"} c${c}|${name}`] ??= []).push(n / (Math.max(full - empty, 0.001) / 1000));
       }
     }
   }
@@ -137,6 +137,15 @@ const size = {
   "paysg Worker bundle (wasm + glue)": { raw: paysgBundle.reduce((s, p) => s + readFileSync(p).length, 0), gzip: paysgBundle.reduce((s, p) => s + gz(p), 0) },
   "stripe Worker bundle": { raw: readFileSync(stripeBundle).length, gzip: gz(stripeBundle) },
 };
+// The same bundles minified by esbuild (as a user's build would), gzip -9.
+const esbuild = (await import("node:module")).createRequire(import.meta.url)(join(root, "node_modules", "esbuild"));
+const minified = (p) => Buffer.from(esbuild.transformSync(readFileSync(p, "utf8"), { minify: true, format: "esm", legalComments: "none" }).code);
+const minSize = (js, wasm = []) => ({
+  raw: minified(js).length + wasm.reduce((s, p) => s + readFileSync(p).length, 0),
+  gzip: gzipSync(minified(js), { level: 9 }).length + wasm.reduce((s, p) => s + gz(p), 0),
+});
+size["paysg Worker bundle (wasm + glue, minified)"] = minSize(paysgBundle[0], paysgBundle.slice(1));
+size["stripe Worker bundle (minified)"] = minSize(stripeBundle);
 
 // ---- report ----
 const all = { ...nodeSeries, ...workerdSeries, ...coldSeries };
@@ -165,6 +174,7 @@ for (const rt of ["node", "workerd"]) {
   results.ratios.push({ kind: "cold", group: rt, peer: "stripe", ratio: median(all[`cold|${rt}|stripe`]) / median(all[`cold|${rt}|paysg`]) });
 }
 results.ratios.push({ kind: "size", group: "Worker bundle gzip", peer: "stripe", ratio: size["stripe Worker bundle"].gzip / size["paysg Worker bundle (wasm + glue)"].gzip });
+results.ratios.push({ kind: "size", group: "Worker bundle gzip, minified", peer: "stripe", ratio: size["stripe Worker bundle (minified)"].gzip / size["paysg Worker bundle (wasm + glue, minified)"].gzip });
 writeFileSync(join(root, "bench", "results.json"), `${JSON.stringify(results, null, 1)}\n`);
 const { report, chart } = await import(join(root, "bench", "report.mjs"));
 writeFileSync(join(root, "bench", "chart.svg"), chart(results));

@@ -274,8 +274,7 @@ impl PaySg {
 
     /// Sends one request: what came back for [`client::answer`], and the body's text.
     async fn attempt(&self, request: &HttpRequest, ctx: &client::Context) -> (Received, String) {
-        let left = (ctx.deadline_ms - now()).max(0.0);
-        let deadline = left <= ctx.attempt_timeout_ms as f64;
+        let timing = client::wire::Timing::of(ctx, now());
         let controller = web_sys::AbortController::new().ok();
         let abort = controller.clone();
         let on_time = Closure::once_into_js(move || {
@@ -283,10 +282,7 @@ impl PaySg {
                 c.abort();
             }
         });
-        let timer = set_timeout(
-            on_time.unchecked_ref(),
-            left.min(ctx.attempt_timeout_ms as f64),
-        );
+        let timer = set_timeout(on_time.unchecked_ref(), timing.wait);
         let mut builder = RequestBuilder::new(&request.url).method(match request.method {
             "GET" => gloo_net::http::Method::GET,
             _ => gloo_net::http::Method::POST,
@@ -335,7 +331,7 @@ impl PaySg {
                 (got, text)
             }
             Err(cause) => {
-                let failure = match (timed_out, deadline) {
+                let failure = match (timed_out, timing.deadline) {
                     (true, true) => Failure::Deadline,
                     (true, false) => Failure::Stalled,
                     _ => Failure::Network,

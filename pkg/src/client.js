@@ -5,7 +5,7 @@
 // name, the browser-page guard.
 import * as raw from "../gen/paysg.js";
 import { encode, scalar, scalars, urlText } from "./encode.js";
-import { run } from "./call.js";
+import { readPlan, run } from "./call.js";
 import { writeBody } from "./fast.js";
 import { PaySGError, PaySGValidationError } from "./errors.js";
 import { fromRust } from "./from-rust.js";
@@ -57,7 +57,7 @@ export function newClient(options) {
   return { settings: r.value, client: r.client };
 }
 
-/** Plans a call in Rust: `{ request, call }`, or throws the problems. */
+/** Plans a call in Rust: `{ slot, request, timing, idempotencyKey }`, or throws the problems. */
 export function plan(client, op, opts, args, what = `${op} call`) {
   // A plain create body goes into wasm memory (fast.js); any other body crosses as JSON text.
   const fast = op === "create" ? writeBody(args.body) : undefined;
@@ -66,8 +66,8 @@ export function plan(client, op, opts, args, what = `${op} call`) {
     args.paymentId === undefined ? undefined : scalar(args.paymentId),
     args.query === undefined || args.query === null ? undefined : scalars(args.query, QUERY),
     body, fast?.len, fast?.amount ?? 0, randomBytes(), Date.now());
-  if (!r.ok) throw fromRust(r.error, undefined, what);
-  return { request: r.value, timing: r.timing, call: r.call };
+  if (typeof r === "object" && !r.ok) throw fromRust(r.error, undefined, what);
+  return readPlan(r);
 }
 
 export class PaySG {
@@ -205,6 +205,6 @@ export class PaySG {
       throw new PaySGValidationError([{ field: "signal", code: "invalid_type", message: "signal must be an AbortSignal" }], `${op} call`);
     }
     if (signal?.aborted) throw signal.reason;
-    return run(plan(this.#client, op, opts, args), this.#fetch, signal);
+    return run(this.#client, plan(this.#client, op, opts, args), this.#fetch, signal);
   }
 }

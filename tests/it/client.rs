@@ -690,3 +690,16 @@ fn return_urls_are_read_strictly() {
         "invalid_format"
     );
 }
+
+#[test]
+fn an_operation_has_one_name_for_js_and_serde() {
+    for op in Op::ALL {
+        assert_eq!(
+            serde_json::to_string(&op).unwrap(),
+            format!("\"{}\"", op.name())
+        );
+        assert_eq!(Op::from_name(op.name()), Some(op));
+    }
+    assert_eq!(Op::from_name("Create"), None);
+    assert_eq!(Op::from_name(""), None);
+}

@@ -2,7 +2,7 @@
 // packed package: the Node ones in Node, the Worker ones in workerd (the webhook handlers in
 // webhook.test.mjs, receiving paysg-sim's deliveries).
 import assert from "node:assert/strict";
-import { copyFileSync, readFileSync } from "node:fs";
+import { copyFileSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { bundleWorker, root, startMiniflare, startSim, testProject } from "./helpers.mjs";
@@ -33,12 +33,18 @@ function runNodeEnv(args, cwd, env) {
 
 /** The fenced code block that follows `<!-- example: path -->` in the README. */
 function readmeExample(path) {
-  const m = readme.match(new RegExp(`<!-- example: ${path.replace(/[.]/g, "\\.")} -->\\n\`\`\`js\\n([\\s\\S]*?)\`\`\``));
+  const m = readme.match(new RegExp(`<!-- example: ${path.replace(/[.]/g, "\\.")} -->\\n\`\`\`(?:js|rust)\\n([\\s\\S]*?)\`\`\``));
   assert.ok(m, `README has no example block for ${path}`);
   return m[1];
 }
 
-for (const path of ["examples/worker.js", "examples/node.mjs", "examples/webhook-worker.js", "examples/webhook-node.mjs"]) {
+// Every example the README marks; the Rust one is compiled and run by tests/wasm_gloo.
+const marked = [...readme.matchAll(/<!-- example: (\S+) -->/g)].map((m) => m[1]);
+test("the README shows every example (examples/ and the Rust client's)", () => {
+  const all = [...readdirSync(join(root, "examples")).filter((f) => /\.m?js$/.test(f)).map((f) => `examples/${f}`), "tests/wasm_gloo/example.rs"];
+  assert.deepEqual(all.filter((p) => !marked.includes(p)), []);
+});
+for (const path of marked) {
   test(`README shows ${path} verbatim`, () => {
     assert.equal(readmeExample(path), readFileSync(join(root, path), "utf8"));
   });

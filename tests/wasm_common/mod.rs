@@ -56,7 +56,7 @@ fn bytes(b: &[u8]) -> wasm_bindgen::JsValue {
 }
 
 #[wasm_bindgen_test]
-fn a_call_crosses_as_serde_values_and_comes_back_as_a_plan() {
+fn a_call_is_planned_answered_and_released_through_its_slot() {
     use paysg::wasm::client::new_client;
     use wasm_bindgen::JsValue;
     let made = new_client(
@@ -82,15 +82,19 @@ fn a_call_crosses_as_serde_values_and_comes_back_as_a_plan() {
             1000.0.into(),
         ],
     );
-    assert_eq!(field(&plan, &["ok"]), true);
-    assert_eq!(field(&plan, &["value", "method"]), "POST");
-    assert_eq!(field(&plan, &["timing", "wait"]), 10_000);
-    let handle = field(&plan, &["call"]);
+    // The plan crosses as lines (src/client/wire.rs): slot, wait, deadline, key, request.
+    let lines: String = plan.as_string().expect("a plan's lines");
+    let lines: Vec<&str> = lines.split('\n').collect();
+    assert_eq!(lines[1..3], ["10000", "0"]);
+    assert_eq!(lines[4], "POST");
+    assert!(lines.last().unwrap().starts_with("B{"), "{lines:?}");
+    let slot: u32 = lines[0].parse().unwrap();
     let answer = |status: u16, text: JsValue, json: JsValue, now: f64| {
         call(
-            &handle,
+            &client,
             "answer",
             &[
+                slot.into(),
                 status.into(),
                 0.into(),
                 if status == 503 {
@@ -108,14 +112,21 @@ fn a_call_crosses_as_serde_values_and_comes_back_as_a_plan() {
         )
     };
     let step = answer(503, "".into(), JsValue::NULL, 1100.0);
-    assert_eq!(field(&step, &["step"]), "send");
-    assert!(
-        field(&step, &["request"]).is_null(),
-        "the same request again"
+    assert_eq!(
+        step.as_string().as_deref(),
+        Some("0\n10000\n0\n"),
+        "the same request again, at once"
     );
     let json = js(r#"{"id":"p1","latest_status":"unpaid"}"#);
     let step = answer(201, JsValue::UNDEFINED, json, 1200.0);
-    assert_eq!(field(&step, &["step"]), "done");
+    assert_eq!(step, 1, "done: the result is the body");
+    call(&client, "release", &[slot.into()]);
+    let step = answer(201, JsValue::UNDEFINED, JsValue::NULL, 1300.0);
+    assert_eq!(
+        field(&step, &["step"]),
+        "fail",
+        "a released slot is no call"
+    );
 }
 
 #[wasm_bindgen_test]
