@@ -44,11 +44,33 @@ pub fn retryable(op: Op, attempt: Attempt<'_>) -> bool {
     }
 }
 
-/// `Retry-After` in ms: delta-seconds (PaySG documents none; the simulator sends seconds).
-/// HTTP dates are not read (the computed backoff applies).
+/// `Retry-After` in ms: delta-seconds (PaySG documents none; the simulator sends seconds), with
+/// a decimal fraction tolerated (`1.5`), read to the ms. HTTP dates, signs and exponents are not
+/// read (the computed backoff applies). Read by hand: `str::parse::<f64>` would bring core's
+/// float parser and its 10 KB table into the module for this one header.
 pub fn retry_after_ms(value: &str) -> Option<u64> {
-    let secs: f64 = value.trim().parse().ok()?;
-    (secs.is_finite() && secs >= 0.0).then(|| (secs * 1000.0).round() as u64)
+    let (whole, fraction) = value.trim().split_once('.').unwrap_or((value.trim(), ""));
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if whole.len() + fraction.len() == 0 || !digits(whole) || !digits(fraction) {
+        return None;
+    }
+    // Past 10^9 s (any wait this long is refused anyway), saturate rather than overflow.
+    let secs = whole.bytes().try_fold(0u64, |n, b| {
+        let n = n * 10 + u64::from(b - b'0');
+        (n < 1_000_000_000).then_some(n)
+    });
+    let secs = secs.unwrap_or(1_000_000_000);
+    // The fraction to the ms, rounded half up on its fourth digit.
+    let mut ms = 0u64;
+    for i in 0..4 {
+        let d = fraction.as_bytes().get(i).map_or(0, |b| u64::from(b - b'0'));
+        if i < 3 {
+            ms = ms * 10 + d;
+        } else if d >= 5 {
+            ms += 1;
+        }
+    }
+    Some(secs * 1000 + ms)
 }
 
 /// How long to wait before retry number `retries_done + 1`, or `None` to stop and report.

@@ -321,6 +321,26 @@ fn backoff_doubles_with_jitter_honours_retry_after_and_the_deadline() {
     assert_eq!(retry_delay(Op::SendEmail, 0, 10, net, 0.0, far, 0.5), None);
     assert_eq!(retry_after_ms("-1"), None);
     assert_eq!(retry_after_ms(" 3 "), Some(3000));
+    for (given, ms) in [
+        ("0", Some(0)),
+        ("1.5", Some(1500)),
+        ("0.0004", Some(0)),
+        ("0.0005", Some(1)),
+        (".25", Some(250)),
+        ("2.", Some(2000)),
+        ("007", Some(7000)),
+        ("99999999999999999999", Some(1_000_000_000_000)),
+        ("", None),
+        (".", None),
+        ("1e3", None),
+        ("+1", None),
+        ("inf", None),
+        ("NaN", None),
+        ("1.2.3", None),
+        ("١", None),
+    ] {
+        assert_eq!(retry_after_ms(given), ms, "{given:?}");
+    }
 }
 
 /// The context of a create planned at t = 1000 ms (deadline 31,000 ms).
