@@ -1,6 +1,6 @@
 // The PaySG client. Each method describes its call to Rust (src/client/): the operation, the
 // client's and the call's options, the arguments. Rust checks everything and plans the request
-// (planCall); call.js sends it and brings the answers back to Rust. This file only gathers the
+// (Client.plan); call.js sends it and brings the answers back to Rust. This file only gathers the
 // arguments, keeps the API key private, and owns what only JS can: randomness, the runtime's
 // name, the browser-page guard.
 import * as raw from "../gen/paysg.js";

@@ -63,7 +63,10 @@ pub fn retry_after_ms(value: &str) -> Option<u64> {
     // The fraction to the ms, rounded half up on its fourth digit.
     let mut ms = 0u64;
     for i in 0..4 {
-        let d = fraction.as_bytes().get(i).map_or(0, |b| u64::from(b - b'0'));
+        let d = fraction
+            .as_bytes()
+            .get(i)
+            .map_or(0, |b| u64::from(b - b'0'));
         if i < 3 {
             ms = ms * 10 + d;
         } else if d >= 5 {
