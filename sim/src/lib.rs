@@ -1,89 +1,61 @@
 //! `paysg-sim`: a local PaySG for the SDK's tests, its demo and users' own test suites.
 //!
-//! A real HTTP server (axum on tokio) with PaySG's endpoints and semantics, the payer's payment
-//! page, idempotency, signed webhooks and faults on demand. See `docs/paysg-sim.md` for what it
-//! does and the choices made where PaySG's documentation is silent.
+//! The logic is a sans-I/O core ([`core`]): a request, the time and randomness in; an answer,
+//! what to store and the webhooks to send out. This crate's binary is its native shell: an HTTP
+//! server (hyper and axum on tokio), the store (memory, or SQLite with `--data`: [`sqlite`]),
+//! webhook delivery, and the locks. See `docs/paysg-sim.md` for what it does and the choices
+//! made where PaySG's documentation is silent.
 
 pub mod api;
-pub mod faults;
+pub mod core;
+mod legacy;
 pub mod pages;
-pub mod store;
+pub mod sqlite;
 pub mod util;
 pub mod webhooks;
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use axum::extract::Request;
 use axum::routing::{any, get, post};
 use axum::Router;
-use hyper_util::rt::TokioIo;
+use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::net::TcpListener;
-use tokio::sync::Notify;
+use tokio::sync::{Notify, Semaphore};
 use tower::ServiceExt as _;
 
-use faults::FaultPlan;
-use store::Store;
+use crate::core::model::Change;
+use crate::core::store::{MemStore, Store, StoreError};
+pub use crate::core::Config;
+use crate::core::Volatile;
 
-/// How the simulator runs (the command-line flags).
-#[derive(Debug, Clone)]
-pub struct Config {
-    /// Base of `payment_url` and `payment_qr_code_url` (no trailing slash).
-    pub public_url: String,
-    /// When non-empty, the only API keys accepted.
-    pub api_keys: Vec<String>,
-    /// Webhook endpoints.
-    pub webhook_urls: Vec<String>,
-    /// Webhook signing secret (never logged).
-    pub webhook_secret: Option<String>,
-    /// Attempts per event and endpoint.
-    pub webhook_max_attempts: u32,
-    /// First retry delay.
-    pub webhook_backoff: Duration,
-    /// `t` of `PaySG-Signature` in seconds instead of milliseconds.
-    pub signature_in_seconds: bool,
-    /// Faults for every API request (a header can override them).
-    pub faults: FaultPlan,
-    /// `Retry-After` of injected 429/503.
-    pub retry_after_secs: u64,
-    /// How long a `stall` fault holds the response.
-    pub stall: Duration,
-    /// Where state is kept, if anywhere.
-    pub data: Option<PathBuf>,
-    /// `(from, to)` prefixes: a payer whose `return_url` starts with `from` is sent to `to`
-    /// instead (local development without TLS).
-    pub return_url_map: Vec<(String, String)>,
-    /// Log requests and webhook attempts on stderr.
-    pub log: bool,
-}
+/// How long a connection may take to send a request's headers, and stay idle between requests.
+pub const HEADER_TIMEOUT: Duration = Duration::from_secs(5);
+/// How long a request's body may take to arrive.
+pub const BODY_TIMEOUT: Duration = Duration::from_secs(10);
+/// Connections served at once; more wait to be accepted.
+pub const MAX_CONNECTIONS: usize = 512;
 
-impl Default for Config {
-    fn default() -> Self {
-        Config {
-            public_url: String::new(),
-            api_keys: Vec::new(),
-            webhook_urls: Vec::new(),
-            webhook_secret: None,
-            webhook_max_attempts: 6,
-            webhook_backoff: Duration::from_millis(500),
-            signature_in_seconds: false,
-            faults: FaultPlan::none(),
-            retry_after_secs: 1,
-            stall: Duration::from_secs(30),
-            data: None,
-            return_url_map: Vec::new(),
-            log: true,
-        }
-    }
+/// Where the state is kept.
+enum Backend {
+    /// In memory (no `--data`): one store for reads and writes.
+    Memory(Mutex<MemStore>),
+    /// SQLite: one connection writes, another reads (reads do not wait for a write's fsync).
+    Sqlite {
+        writer: Mutex<sqlite::SqliteStore>,
+        reader: Mutex<sqlite::SqliteStore>,
+        _lock: sqlite::FileLock,
+    },
 }
 
 /// State shared by every request.
 pub struct App {
     /// The configuration.
     pub config: Config,
-    store: Mutex<Store>,
+    backend: Backend,
+    volatile: Mutex<Volatile>,
     /// HTTP client for webhooks.
     pub http: reqwest::Client,
 }
@@ -91,16 +63,30 @@ pub struct App {
 /// The shared state handle.
 pub type Shared = Arc<App>;
 
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 impl App {
-    /// Builds the state, loading `config.data` when given.
+    /// Builds the state, opening `config.data` when given.
     ///
     /// # Errors
     ///
-    /// When the data file cannot be read or is not a simulator file.
+    /// One line: the data file cannot be used (in use, not writable, not a paysg-sim file).
     pub fn new(config: Config) -> Result<Shared, String> {
-        let store = match &config.data {
-            Some(path) => Store::load(path)?,
-            None => Store::default(),
+        let backend = match &config.data {
+            Some(path) => {
+                let (writer, reader, lock, note) = sqlite::open(path, config.data_max_bytes)?;
+                if let Some(note) = note {
+                    eprintln!("paysg-sim: {note}");
+                }
+                Backend::Sqlite {
+                    writer: Mutex::new(writer),
+                    reader: Mutex::new(reader),
+                    _lock: lock,
+                }
+            }
+            None => Backend::Memory(Mutex::new(MemStore::default())),
         };
         let http = reqwest::Client::builder()
             .timeout(Duration::from_secs(10))
@@ -108,23 +94,48 @@ impl App {
             .map_err(|e| format!("cannot build the webhook client: {e}"))?;
         Ok(Arc::new(App {
             config,
-            store: Mutex::new(store),
+            backend,
+            volatile: Mutex::new(Volatile::default()),
             http,
         }))
     }
 
-    /// Locks the store (a panic elsewhere never makes it unusable).
-    pub fn store(&self) -> MutexGuard<'_, Store> {
-        self.store.lock().unwrap_or_else(|e| e.into_inner())
+    /// Reads the store (blocking: call from a blocking task, or for quick reads).
+    pub fn read<T>(&self, f: impl FnOnce(&dyn Store) -> T) -> T {
+        match &self.backend {
+            Backend::Memory(m) => f(&*lock(m)),
+            Backend::Sqlite { reader, .. } => f(&*lock(reader)),
+        }
     }
 
-    /// Saves the store after a change, when `--data` was given. Failures are logged, not fatal.
-    pub fn persist(&self, store: &Store) {
-        if let Some(path) = &self.config.data {
-            if let Err(e) = store.save(path) {
-                eprintln!("paysg-sim: {e}");
-            }
+    /// Holds the store's writer: reads inside see every committed change, and no other change
+    /// is made meanwhile (blocking: call from a blocking task).
+    pub fn write<T>(&self, f: impl FnOnce(&mut dyn Store) -> T) -> T {
+        match &self.backend {
+            Backend::Memory(m) => f(&mut *lock(m)),
+            Backend::Sqlite { writer, .. } => f(&mut *lock(writer)),
         }
+    }
+
+    /// Commits a change that acknowledges nothing (fault counts, webhook attempts): a failure
+    /// is reported on stderr.
+    pub fn commit_quietly(&self, change: &Change) {
+        if change.is_empty() {
+            return;
+        }
+        if let Err(e) = self.write(|s| s.commit(change)) {
+            self.storage_failed(&e);
+        }
+    }
+
+    /// Reports a storage failure on stderr (always, even with `--quiet`).
+    pub fn storage_failed(&self, e: &StoreError) {
+        eprintln!("paysg-sim: cannot store a change, answered 503 and applied nothing: {e}");
+    }
+
+    /// The in-memory state (never stored).
+    pub fn volatile(&self) -> MutexGuard<'_, Volatile> {
+        lock(&self.volatile)
     }
 
     /// Writes a log line on stderr unless `--quiet`.
@@ -133,6 +144,16 @@ impl App {
             eprintln!("paysg-sim: {}", line());
         }
     }
+}
+
+/// Runs `f` on a blocking thread with the app; it runs to its end even if the request that
+/// started it is gone (a change is committed whole or not at all, never half-way).
+pub async fn blocking<T: Send + 'static>(
+    app: &Shared,
+    f: impl FnOnce(&Shared) -> T + Send + 'static,
+) -> Option<T> {
+    let app = app.clone();
+    tokio::task::spawn_blocking(move || f(&app)).await.ok()
 }
 
 /// Lets a handler close its connection without answering (the `drop` fault).
@@ -165,7 +186,9 @@ pub fn router(app: Shared) -> Router {
         .with_state(app)
 }
 
-/// Accepts connections until `shutdown` resolves, then saves state and returns.
+/// Accepts connections until `shutdown` resolves, at most [`MAX_CONNECTIONS`] at a time, each
+/// closed when it takes longer than [`HEADER_TIMEOUT`] to send a request's headers or stays idle
+/// that long between requests. Changes are stored as they are made: nothing is left to save.
 ///
 /// Each connection is served by hyper directly (not `axum::serve`) so that a request can close
 /// its own connection without a response, as the `drop` fault needs.
@@ -175,13 +198,22 @@ pub async fn serve(
     shutdown: impl std::future::Future<Output = ()>,
 ) {
     let router = router(app.clone());
+    let slots = Arc::new(Semaphore::new(MAX_CONNECTIONS));
     tokio::pin!(shutdown);
     loop {
+        let slot = tokio::select! {
+            () = &mut shutdown => break,
+            slot = slots.clone().acquire_owned() => match slot {
+                Ok(s) => s,
+                Err(_) => break,
+            },
+        };
         let (stream, _peer): (_, SocketAddr) = tokio::select! {
             () = &mut shutdown => break,
             accepted = listener.accept() => match accepted {
                 Ok(a) => a,
                 Err(e) => {
+                    // Out of descriptors, say: idle connections close within HEADER_TIMEOUT.
                     app.log(|| format!("accept failed: {e}"));
                     tokio::time::sleep(Duration::from_millis(50)).await;
                     continue;
@@ -190,6 +222,7 @@ pub async fn serve(
         };
         let router = router.clone();
         tokio::spawn(async move {
+            let _slot = slot;
             let kill = Arc::new(Notify::new());
             let dropper = Dropper(kill.clone());
             let service =
@@ -198,6 +231,8 @@ pub async fn serve(
                     router.clone().oneshot(req.map(axum::body::Body::new))
                 });
             let conn = hyper::server::conn::http1::Builder::new()
+                .timer(TokioTimer::new())
+                .header_read_timeout(HEADER_TIMEOUT)
                 .serve_connection(TokioIo::new(stream), service);
             tokio::select! {
                 _ = conn => {}
@@ -205,6 +240,4 @@ pub async fn serve(
             }
         });
     }
-    let store = app.store();
-    app.persist(&store);
 }

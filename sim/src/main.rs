@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Parser;
-use paysg_sim::faults::FaultPlan;
+use paysg_sim::core::faults::FaultPlan;
 use paysg_sim::{serve, App, Config};
 use tokio::net::TcpListener;
 
@@ -53,9 +53,14 @@ struct Args {
     /// How long a stall fault holds the response, in ms.
     #[arg(long, default_value_t = 30_000, value_name = "MS")]
     stall_ms: u64,
-    /// Keep state in this JSON file: loaded at start, rewritten atomically after each change.
+    /// Keep state in this file (SQLite): every change is on disk before it is answered. An older
+    /// paysg-sim's JSON state file is migrated (kept beside as FILE.v1.json).
     #[arg(long, value_name = "FILE")]
     data: Option<PathBuf>,
+    /// Cap the data file at this many bytes: past it, changes fail with 503 as on a full disk
+    /// (to test how a client handles that).
+    #[arg(long, value_name = "BYTES", requires = "data")]
+    data_max_bytes: Option<u64>,
     /// Send payers whose return_url starts with FROM to TO instead (repeatable), e.g.
     /// https://eservice.example=http://127.0.0.1:8787 for local development without TLS.
     #[arg(long = "return-url-map", value_name = "FROM=TO")]
@@ -105,6 +110,7 @@ fn config(args: &Args, port: u16) -> Result<Config, String> {
         retry_after_secs: args.retry_after,
         stall: Duration::from_millis(args.stall_ms),
         data: args.data.clone(),
+        data_max_bytes: args.data_max_bytes,
         return_url_map,
         log: !args.quiet,
     })

@@ -6,10 +6,41 @@ use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde_json::json;
 
-use crate::api::Answer;
-use crate::store::Payment;
-use crate::util::{self, html, iso_sgt, now_ms, sgd};
-use crate::{webhooks, Shared};
+use crate::api::respond;
+use crate::core::answer::Answer;
+use crate::core::model::{Payment, Record};
+use crate::core::ops::{self, PayError};
+use crate::core::redirect_url;
+use crate::core::store::StoreError;
+use crate::util::{self, html, now_ms, sgd, OsEntropy};
+use crate::{blocking, webhooks, Shared};
+
+/// How many rows the HTML pages show (newest first); the JSON endpoints give everything.
+const PAGE_ROWS: usize = 200;
+
+/// Reads the store on a blocking thread; a failure is reported and read as `None`.
+async fn read<T: Send + 'static>(
+    app: &Shared,
+    f: impl FnOnce(&dyn crate::core::store::Store) -> Result<T, StoreError> + Send + 'static,
+) -> Option<T> {
+    match blocking(app, move |app| app.read(f)).await {
+        Some(Ok(v)) => Some(v),
+        Some(Err(e)) => {
+            eprintln!("paysg-sim: cannot read the store: {e}");
+            None
+        }
+        None => None,
+    }
+}
+
+fn unavailable() -> Response {
+    respond(Answer::error(
+        503,
+        "api_error",
+        "storage_unavailable",
+        "paysg-sim cannot read its store",
+    ))
+}
 
 /// A 1×1 PNG: what `payment_qr_code_url` serves (the simulator draws no real QR codes).
 const PNG: &[u8] = &[
@@ -50,8 +81,10 @@ fn details(p: &Payment) -> String {
 
 /// `GET /payments/{id}`: the payment page.
 pub async fn payment_page(State(app): State<Shared>, Path(id): Path<String>) -> Response {
-    let store = app.store();
-    let Some(r) = store.payments.iter().find(|r| r.payment.id == id) else {
+    let Some(found) = read(&app, move |s| s.payment(&id)).await else {
+        return unavailable();
+    };
+    let Some(r) = found else {
         return (
             StatusCode::NOT_FOUND,
             Html(page("Not found", "<h1>No such payment</h1>")),
@@ -77,77 +110,41 @@ pub async fn payment_page(State(app): State<Shared>, Path(id): Path<String>) -> 
     .into_response()
 }
 
-/// Why a payment cannot be paid.
-enum PayError {
-    NotFound,
-    Paid,
-    Cancelled,
-}
-
-/// Marks a payment paid and sends its webhooks.
-fn pay(app: &Shared, id: &str) -> Result<Payment, PayError> {
-    let mut store = app.store();
-    let r = store.by_id_mut(id).ok_or(PayError::NotFound)?;
-    let p = &mut r.payment;
-    if p.latest_status == "cancelled" {
-        return Err(PayError::Cancelled);
-    }
-    if p.payment_status == "paid" {
-        return Err(PayError::Paid);
-    }
-    let at = iso_sgt(now_ms());
-    p.payment_status = "paid".to_owned();
-    p.latest_status = "paid".to_owned();
-    p.payment_succeeded_timestamp = Some(at.clone());
-    p.stripe_payment_intent_id = Some(format!("pi_sim_{}", util::payment_id()));
-    p.updated_at = at;
-    let paid = p.clone();
-    app.persist(&store);
-    drop(store);
-    app.log(|| format!("payment {} paid", paid.id));
-    webhooks::dispatch(app, &paid);
-    Ok(paid)
-}
-
-/// `return_url` (after `--return-url-map`) with `paysg_payment_id` and
-/// `paysg_payment_service_id` added to its query.
-pub fn redirect_url(app: &Shared, p: &Payment) -> Option<String> {
-    let given = p.return_url.as_deref()?;
-    let mapped = app.config.return_url_map.iter().find_map(|(from, to)| {
-        given
-            .strip_prefix(from.as_str())
-            .map(|rest| format!("{to}{rest}"))
-    });
-    let url = mapped.as_deref().unwrap_or(given);
-    let (base, fragment) = match url.split_once('#') {
-        Some((b, f)) => (b, Some(f)),
-        None => (url, None),
-    };
-    let sep = if base.contains('?') {
-        if base.ends_with('?') || base.ends_with('&') {
-            ""
-        } else {
-            "&"
+/// Marks a payment paid, stores it, and sends its webhooks.
+async fn pay(app: &Shared, id: String) -> Result<Result<Payment, PayError>, ()> {
+    let runtime = tokio::runtime::Handle::current();
+    let done = blocking(app, move |app| {
+        let paid = app.write(|s| -> Result<_, StoreError> {
+            let paid = ops::pay(&app.config, &*s, &id, now_ms(), &mut OsEntropy)?;
+            if let Ok((_, outcome)) = &paid {
+                s.commit(&outcome.change)?;
+            }
+            Ok(paid)
+        });
+        match paid {
+            Ok(Ok((payment, outcome))) => {
+                app.log(|| format!("payment {} paid", payment.id));
+                webhooks::dispatch(app, &runtime, outcome.events);
+                Ok(Ok(payment))
+            }
+            Ok(Err(why)) => Ok(Err(why)),
+            Err(e) => {
+                app.storage_failed(&e);
+                Err(())
+            }
         }
-    } else {
-        "?"
-    };
-    let mut out = format!(
-        "{base}{sep}paysg_payment_id={}&paysg_payment_service_id={}",
-        util::query_encode(&p.id),
-        util::query_encode(&p.payment_service_id)
-    );
-    if let Some(f) = fragment {
-        out.push('#');
-        out.push_str(f);
-    }
-    Some(out)
+    })
+    .await;
+    done.unwrap_or(Err(()))
 }
 
 /// `POST /payments/{id}/pay` (the page's Pay button): redirect to `return_url`, or a receipt.
 pub async fn pay_form(State(app): State<Shared>, Path(id): Path<String>) -> Response {
-    match pay(&app, &id) {
-        Ok(p) => match redirect_url(&app, &p) {
+    let Ok(paid) = pay(&app, id).await else {
+        return respond(Answer::storage_failed());
+    };
+    match paid {
+        Ok(p) => match redirect_url(&app.config, &p) {
             Some(url) => Redirect::to(&url).into_response(),
             None => Html(page(
                 "Receipt",
@@ -178,8 +175,14 @@ pub async fn pay_form(State(app): State<Shared>, Path(id): Path<String>) -> Resp
 
 /// `POST /sim/payments/{id}/pay`: pay from a script; `{ "redirect_url": … }`.
 pub async fn pay_json(State(app): State<Shared>, Path(id): Path<String>) -> Response {
-    (match pay(&app, &id) {
-        Ok(p) => Answer::json(200, &json!({ "redirect_url": redirect_url(&app, &p) })),
+    let Ok(paid) = pay(&app, id).await else {
+        return respond(Answer::storage_failed());
+    };
+    respond(match paid {
+        Ok(p) => Answer::json(
+            200,
+            &json!({ "redirect_url": redirect_url(&app.config, &p) }),
+        ),
         Err(PayError::NotFound) => {
             Answer::error(404, "not_found", "payment_not_found", "no such payment")
         }
@@ -196,23 +199,24 @@ pub async fn pay_json(State(app): State<Shared>, Path(id): Path<String>) -> Resp
             "the payment was cancelled",
         ),
     })
-    .into_response(false)
 }
 
 /// `GET /v1/public/payments/{id}-qr.png`.
 pub async fn qr_png(State(app): State<Shared>, Path(file): Path<String>) -> Response {
-    let id = file.strip_suffix("-qr.png").unwrap_or("");
-    if app.store().by_id_mut(id).is_none() {
+    let id = file.strip_suffix("-qr.png").unwrap_or("").to_owned();
+    if !matches!(read(&app, move |s| s.payment(&id)).await, Some(Some(_))) {
         return crate::api::not_found().await;
     }
     ([(header::CONTENT_TYPE, "image/png")], PNG).into_response()
 }
 
-/// `GET /`: every payment.
+/// `GET /`: the newest payments.
 pub async fn index(State(app): State<Shared>) -> Html<String> {
-    let store = app.store();
+    let recent: Vec<Record> = read(&app, |s| s.recent_payments(PAGE_ROWS))
+        .await
+        .unwrap_or_default();
     let mut rows = String::new();
-    for r in store.payments.iter().rev() {
+    for r in &recent {
         let p = &r.payment;
         rows.push_str(&format!(
             "<tr><td><a href=\"/payments/{}\">{}</a></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
@@ -236,9 +240,9 @@ pub async fn index(State(app): State<Shared>) -> Html<String> {
 
 /// `GET /sim/emails`.
 pub async fn emails_page(State(app): State<Shared>) -> Html<String> {
-    let store = app.store();
+    let emails = read(&app, |s| s.emails()).await.unwrap_or_default();
     let mut items = String::new();
-    for e in store.emails.iter().rev() {
+    for e in emails.iter().rev().take(PAGE_ROWS) {
         items.push_str(&format!(
             "<article><h2>{}</h2><p class=\"note\">To {} · {}</p><pre>{}</pre></article>",
             html(&e.subject),
@@ -255,15 +259,17 @@ pub async fn emails_page(State(app): State<Shared>) -> Html<String> {
 
 /// `GET /sim/emails.json`.
 pub async fn emails_json(State(app): State<Shared>) -> Response {
-    let store = app.store();
-    Answer::json(200, &json!({ "emails": store.emails })).into_response(false)
+    match read(&app, |s| s.emails()).await {
+        Some(emails) => respond(Answer::json(200, &json!({ "emails": emails }))),
+        None => unavailable(),
+    }
 }
 
 /// `GET /sim/webhooks`.
 pub async fn webhooks_page(State(app): State<Shared>) -> Html<String> {
-    let store = app.store();
+    let attempts = read(&app, |s| s.attempts()).await.unwrap_or_default();
     let mut rows = String::new();
-    for a in store.webhook_attempts.iter().rev() {
+    for a in attempts.iter().rev().take(PAGE_ROWS) {
         rows.push_str(&format!(
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             html(&a.at),
@@ -284,43 +290,40 @@ pub async fn webhooks_page(State(app): State<Shared>) -> Html<String> {
 
 /// `GET /sim/webhooks.json`.
 pub async fn webhooks_json(State(app): State<Shared>) -> Response {
-    let store = app.store();
-    Answer::json(
-        200,
-        &json!({ "attempts": store.webhook_attempts, "pending": store.webhooks_pending }),
-    )
-    .into_response(false)
+    let pending = app.volatile().webhooks_pending;
+    match read(&app, |s| s.attempts()).await {
+        Some(attempts) => respond(Answer::json(
+            200,
+            &json!({ "attempts": attempts, "pending": pending }),
+        )),
+        None => unavailable(),
+    }
 }
 
 /// `GET /sim/state`: counts for tests.
 pub async fn state_json(State(app): State<Shared>) -> Response {
-    let store = app.store();
-    let mut by_reference = serde_json::Map::new();
-    for r in &store.payments {
-        let n = by_reference
-            .entry(r.payment.reference_id.clone())
-            .or_insert(json!(0));
-        *n = json!(n.as_u64().unwrap_or(0) + 1);
+    let pending = app.volatile().webhooks_pending;
+    match read(&app, |s| s.summary()).await {
+        Some(summary) => {
+            let mut v = json!(summary);
+            if let Some(o) = v.as_object_mut() {
+                o.insert("webhooks_pending".to_owned(), json!(pending));
+            }
+            respond(Answer::json(200, &v))
+        }
+        None => unavailable(),
     }
-    Answer::json(
-        200,
-        &json!({
-            "payments": store.payments.len(),
-            "payments_by_reference": by_reference,
-            "idempotency_keys": store.idempotency.len(),
-            "emails": store.emails.len(),
-            "webhook_attempts": store.webhook_attempts.len(),
-            "webhooks_pending": store.webhooks_pending,
-            "faults": store.faults,
-        }),
-    )
-    .into_response(false)
 }
 
 /// `POST /sim/reset`: forget everything.
 pub async fn reset(State(app): State<Shared>) -> Response {
-    let mut store = app.store();
-    store.reset();
-    app.persist(&store);
-    StatusCode::NO_CONTENT.into_response()
+    app.volatile().reset();
+    match blocking(&app, |app| app.write(|s| s.reset())).await {
+        Some(Ok(())) => StatusCode::NO_CONTENT.into_response(),
+        Some(Err(e)) => {
+            app.storage_failed(&e);
+            respond(Answer::storage_failed())
+        }
+        None => respond(Answer::storage_failed()),
+    }
 }

@@ -145,11 +145,18 @@ async fn data_file_keeps_state_across_a_restart() {
     let paid_id = paid["id"].as_str().unwrap().to_owned();
     api.pay_ok(&paid_id).await;
     api.refund(&paid_id, 500).await.expect(200);
-    // The file is rewritten after each change.
-    let on_disk = std::fs::read_to_string(&path).expect("the data file exists after a change");
-    serde_json::from_str::<Value>(&on_disk).expect("the data file is JSON");
+    // Each change is in the file (SQLite) before it is answered.
+    let on_disk = std::fs::read(&path).expect("the data file exists after a change");
     assert!(
-        on_disk.contains(kept["id"].as_str().unwrap()),
+        on_disk.starts_with(b"SQLite format 3\0"),
+        "the data file is SQLite"
+    );
+    let wal = std::fs::read(format!("{data}-wal")).unwrap_or_default();
+    let id = kept["id"].as_str().unwrap().as_bytes();
+    assert!(
+        [&on_disk, &wal]
+            .iter()
+            .any(|f| f.windows(id.len()).any(|w| w == id)),
         "the data file lacks the new payment"
     );
     let before: Vec<Value> = vec![
@@ -179,7 +186,14 @@ async fn data_file_keeps_state_across_a_restart() {
         );
     }
     assert_eq!(api.all_ids().await.len(), 2);
-    let _ = std::fs::remove_file(&path);
+    drop(sim);
+    for f in [
+        data.to_owned(),
+        format!("{data}-wal"),
+        format!("{data}-shm"),
+    ] {
+        let _ = std::fs::remove_file(f);
+    }
 }
 
 #[tokio::test]

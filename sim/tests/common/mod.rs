@@ -227,7 +227,7 @@ pub fn wait_timeout(child: &mut Child, within: Duration) -> Option<ExitStatus> {
 /// A path for a data file in Cargo's scratch directory for integration tests, removed if present.
 pub fn scratch_file(name: &str) -> std::path::PathBuf {
     let path = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join(format!("paysg-sim-{name}-{}.json", std::process::id()));
+        .join(format!("paysg-sim-{name}-{}.db", std::process::id()));
     let _ = std::fs::remove_file(&path);
     path
 }

@@ -1,6 +1,6 @@
 //! Faults on demand: which API requests get a 500, 503, 429, a stall or a dropped connection.
 
-use rand::Rng;
+use super::ids::Entropy;
 
 /// One kind of fault.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -125,16 +125,15 @@ impl FaultPlan {
         Ok(plan)
     }
 
-    /// Draws the fault for one request, if any.
-    pub fn draw(&self) -> Option<Fault> {
+    /// Draws the fault for one request, if any, with `entropy`'s numbers.
+    pub fn draw(&self, entropy: &mut dyn Entropy) -> Option<Fault> {
         if self.kinds.is_empty() || self.rate <= 0.0 {
             return None;
         }
-        let mut rng = rand::rng();
-        if self.rate < 1.0 && rng.random::<f64>() >= self.rate {
+        if self.rate < 1.0 && entropy.unit() >= self.rate {
             return None;
         }
-        Some(self.kinds[rng.random_range(0..self.kinds.len())])
+        self.kinds.get(entropy.below(self.kinds.len())).copied()
     }
 }
 
@@ -144,19 +143,20 @@ mod tests {
 
     #[test]
     fn plans_parse_and_draw() {
-        assert_eq!(FaultPlan::none().draw(), None);
+        let mut e = crate::core::ids::Seeded(7);
+        assert_eq!(FaultPlan::none().draw(&mut e), None);
         assert_eq!(
-            FaultPlan::new("503", 1.0).unwrap().draw(),
+            FaultPlan::new("503", 1.0).unwrap().draw(&mut e),
             Some(Fault::Unavailable)
         );
-        assert_eq!(FaultPlan::new("drop", 0.0).unwrap().draw(), None);
+        assert_eq!(FaultPlan::new("drop", 0.0).unwrap().draw(&mut e), None);
         assert!(FaultPlan::new("404", 1.0)
             .unwrap_err()
             .contains("unknown fault"));
         assert!(FaultPlan::new("500", 1.5).is_err());
         assert_eq!(FaultPlan::from_header("none").unwrap(), FaultPlan::none());
         let p = FaultPlan::from_header("500, stall;rate=0.5").unwrap();
-        let n = (0..4000).filter(|_| p.draw().is_some()).count();
+        let n = (0..4000).filter(|_| p.draw(&mut e).is_some()).count();
         assert!((1700..2300).contains(&n), "{n}");
         assert!(FaultPlan::from_header("500;r=1").is_err());
         assert_eq!(

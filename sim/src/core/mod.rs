@@ -1,0 +1,199 @@
+//! The simulator's logic without I/O: a request, the time and randomness in; an answer, what to
+//! store and the webhooks to send out. The shell (the axum binary today; JS over wasm next)
+//! reads requests, keeps the store, sleeps, delivers webhooks and holds the locks.
+//!
+//! * [`api`]: a `/v1/…` request up to what it will do (auth, route, faults, the
+//!   `Idempotency-Key`) and the idempotency rules around it;
+//! * [`ops`]: PaySG's operations over a [`store::Store`];
+//! * [`store`]: the store trait, [`model::Change`] (applied whole or not at all) and the
+//!   in-memory store.
+//!
+//! How a keyed create runs, and why no key is ever stranded: the shell claims the key in
+//! [`Volatile`] (in memory only: a second request with it meanwhile gets 409), replays a stored
+//! answer if there is one, runs the operation, and commits its change together with the key's
+//! record in one transaction. A crash or a kill at any moment leaves either both or neither, and
+//! the claim, being in memory, is gone after a restart.
+
+pub mod answer;
+pub mod api;
+pub mod faults;
+pub mod ids;
+pub mod model;
+pub mod ops;
+pub mod store;
+
+use std::collections::{HashMap, HashSet};
+use std::path::PathBuf;
+use std::time::Duration;
+
+use faults::FaultPlan;
+use ids::{uuid_v4, Entropy};
+use model::{Event, Payment};
+use paysg::dates::iso_sgt;
+
+/// How the simulator runs (the command-line flags).
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Base of `payment_url` and `payment_qr_code_url` (no trailing slash).
+    pub public_url: String,
+    /// When non-empty, the only API keys accepted.
+    pub api_keys: Vec<String>,
+    /// Webhook endpoints.
+    pub webhook_urls: Vec<String>,
+    /// Webhook signing secret (never logged).
+    pub webhook_secret: Option<String>,
+    /// Attempts per event and endpoint.
+    pub webhook_max_attempts: u32,
+    /// First retry delay.
+    pub webhook_backoff: Duration,
+    /// `t` of `PaySG-Signature` in seconds instead of milliseconds.
+    pub signature_in_seconds: bool,
+    /// Faults for every API request (a header can override them).
+    pub faults: FaultPlan,
+    /// `Retry-After` of injected 429/503.
+    pub retry_after_secs: u64,
+    /// How long a `stall` fault holds the response.
+    pub stall: Duration,
+    /// Where state is kept, if anywhere.
+    pub data: Option<PathBuf>,
+    /// The largest the data file may grow, in bytes (a full disk, on demand).
+    pub data_max_bytes: Option<u64>,
+    /// `(from, to)` prefixes: a payer whose `return_url` starts with `from` is sent to `to`
+    /// instead (local development without TLS).
+    pub return_url_map: Vec<(String, String)>,
+    /// Log requests and webhook attempts on stderr.
+    pub log: bool,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            public_url: String::new(),
+            api_keys: Vec::new(),
+            webhook_urls: Vec::new(),
+            webhook_secret: None,
+            webhook_max_attempts: 6,
+            webhook_backoff: Duration::from_millis(500),
+            signature_in_seconds: false,
+            faults: FaultPlan::none(),
+            retry_after_secs: 1,
+            stall: Duration::from_secs(30),
+            data: None,
+            data_max_bytes: None,
+            return_url_map: Vec::new(),
+            log: true,
+        }
+    }
+}
+
+/// What the simulator keeps in memory only, never stored: it must not outlive the process.
+#[derive(Debug, Default)]
+pub struct Volatile {
+    /// Requests faulted so far per operation, for `x-paysg-sim-fault: …;first=<n>`.
+    pub first_faults: HashMap<String, u32>,
+    /// Idempotency scopes of requests executing now.
+    pub in_flight: HashSet<String>,
+    /// Webhook deliveries still being attempted.
+    pub webhooks_pending: u64,
+}
+
+impl Volatile {
+    /// Claims an idempotency scope for a request about to execute; `false` when another request
+    /// holds it.
+    pub fn claim(&mut self, scope: &str) -> bool {
+        self.in_flight.insert(scope.to_owned())
+    }
+
+    /// Releases a claimed scope.
+    pub fn release(&mut self, scope: &str) {
+        self.in_flight.remove(scope);
+    }
+
+    /// Forgets the fault counters (a reset; claims and pending deliveries stay).
+    pub fn reset(&mut self) {
+        self.first_faults.clear();
+    }
+}
+
+/// The `payment.succeeded` event of a paid payment: compact JSON, snake_case, integer amounts.
+pub fn webhook_event(payment: &Payment, now: i64, entropy: &mut dyn Entropy) -> Event {
+    #[derive(serde::Serialize)]
+    struct Data<'a> {
+        object: &'a Payment,
+    }
+    #[derive(serde::Serialize)]
+    struct Body<'a> {
+        id: &'a str,
+        r#type: &'a str,
+        object: &'a str,
+        created_at: String,
+        payment_service_id: &'a str,
+        data: Data<'a>,
+    }
+    let id = format!("evt_{}", uuid_v4(entropy));
+    let body = serde_json::to_string(&Body {
+        id: &id,
+        r#type: "payment.succeeded",
+        object: "event",
+        created_at: iso_sgt(now),
+        payment_service_id: &payment.payment_service_id,
+        data: Data { object: payment },
+    })
+    .unwrap_or_default();
+    Event { id, body }
+}
+
+/// The `PaySG-Signature` header value: `t=<t>, v1=<hex HMAC-SHA256 of "<t>.<body>">`, signed
+/// with the SDK's own signer (the black-box tests check it against an independent HMAC).
+pub fn signature_header(secret: &str, t: i64, body: &str) -> String {
+    paysg::webhook::sign(body.as_bytes(), secret, &t.to_string())
+}
+
+/// `return_url` (after `--return-url-map`) with `paysg_payment_id` and
+/// `paysg_payment_service_id` added to its query.
+pub fn redirect_url(config: &Config, p: &Payment) -> Option<String> {
+    let given = p.return_url.as_deref()?;
+    let mapped = config.return_url_map.iter().find_map(|(from, to)| {
+        given
+            .strip_prefix(from.as_str())
+            .map(|rest| format!("{to}{rest}"))
+    });
+    let url = mapped.as_deref().unwrap_or(given);
+    let (base, fragment) = match url.split_once('#') {
+        Some((b, f)) => (b, Some(f)),
+        None => (url, None),
+    };
+    let sep = if !base.contains('?') {
+        "?"
+    } else if base.ends_with('?') || base.ends_with('&') {
+        ""
+    } else {
+        "&"
+    };
+    let enc = paysg::text::percent_encode;
+    let mut out = format!(
+        "{base}{sep}paysg_payment_id={}&paysg_payment_service_id={}",
+        enc(&p.id),
+        enc(&p.payment_service_id)
+    );
+    if let Some(f) = fragment {
+        out.push('#');
+        out.push_str(f);
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn signs_the_documented_fixture() {
+        // paysg-api.md §15.5
+        let body = r#"{"id":"evt_752ced1f-00ce-4905-8c46-367371dd78e6","type":"payment.succeeded","object":"event","created_at":"2023-10-02T16:17:08.210+08:00","payment_service_id":"payment_service_fd724c82-786b-43ba-b7d7-1eecab0388e1","data":{"object":{"id":"wLAnFWQLYyYNKBimc2ZkA","payment_status":"paid","amount_in_cents":1234}}}"#;
+        assert_eq!(
+            signature_header("test_webhook_secret", 1_696_234_628_210, body),
+            "t=1696234628210, v1=551f01f810fd70585a74b914b49402a7a6c5967db87fff361bd70eccbaf7c44d"
+        );
+    }
+}

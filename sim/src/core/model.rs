@@ -1,0 +1,140 @@
+//! What the simulator keeps: payments with their refunds, idempotency records, emails and
+//! webhook attempts. The store (the shell's: memory or SQLite) keeps them; the core reads them
+//! through [`super::store::Store`] and says what to change with a [`Change`].
+
+use serde::{Deserialize, Serialize};
+
+pub use paysg::model::{LineItem, Pairs, Payment};
+
+/// One refund.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RefundRecord {
+    /// Amount refunded, in cents.
+    pub amount_in_cents: u32,
+    /// When.
+    pub at: String,
+}
+
+/// A payment with what the simulator keeps beside it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Record {
+    /// What the API returns.
+    pub payment: Payment,
+    /// Creation time in ms (the list order, with the id).
+    pub created_ms: i64,
+    /// Refunds so far.
+    pub refunds: Vec<RefundRecord>,
+}
+
+impl Record {
+    /// Cents refunded so far.
+    pub fn refunded(&self) -> u64 {
+        self.refunds
+            .iter()
+            .map(|r| u64::from(r.amount_in_cents))
+            .sum()
+    }
+
+    /// Its place in a list (newest first): creation time, then id.
+    pub fn list_key(&self) -> (i64, String) {
+        (self.created_ms, self.payment.id.clone())
+    }
+}
+
+/// The stored answer of an idempotency key. Only finished requests are stored, in the same
+/// change as what they did: a key is never left "in progress" in the store.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IdemRecord {
+    /// SHA-256 of the first request's body.
+    pub fingerprint: String,
+    /// When it was first used (ms).
+    pub created_ms: i64,
+    /// HTTP status.
+    pub status: u16,
+    /// Response body (empty for 204).
+    pub body: String,
+}
+
+/// An email "sent" by send-email.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Email {
+    /// Recipient.
+    pub to: String,
+    /// Subject line.
+    pub subject: String,
+    /// Plain-text body.
+    pub body: String,
+    /// Payment id.
+    pub payment_id: String,
+    /// When.
+    pub sent_at: String,
+}
+
+/// One webhook delivery attempt.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Attempt {
+    /// Event id.
+    pub event_id: String,
+    /// Endpoint.
+    pub url: String,
+    /// 1 for the first try.
+    pub attempt: u32,
+    /// HTTP status, when the endpoint answered.
+    pub status: Option<u16>,
+    /// Why it failed, when it did without a status.
+    pub error: Option<String>,
+    /// Whether this attempt delivered the event (2xx).
+    pub delivered: bool,
+    /// When.
+    pub at: String,
+}
+
+/// What one request changes, applied by the store all at once or not at all.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Change {
+    /// Payments created or updated (whole records).
+    pub payments: Vec<Record>,
+    /// Idempotency records (the request's), under their scopes.
+    pub idempotency: Vec<(String, IdemRecord)>,
+    /// Emails sent.
+    pub emails: Vec<Email>,
+    /// Webhook attempts made.
+    pub attempts: Vec<Attempt>,
+    /// Faults injected, by kind (one count each).
+    pub faults: Vec<String>,
+    /// Idempotency records first used before this time (ms) are forgotten.
+    pub prune_before_ms: Option<i64>,
+}
+
+impl Change {
+    /// Whether it changes nothing.
+    pub fn is_empty(&self) -> bool {
+        *self == Change::default()
+    }
+}
+
+/// A `payment.succeeded` event to deliver to every webhook endpoint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Event {
+    /// Its id (`evt_…`).
+    pub id: String,
+    /// The JSON body, as signed and sent.
+    pub body: String,
+}
+
+/// Counts for `/sim/state`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    /// Payments.
+    pub payments: u64,
+    /// Payments per `reference_id`.
+    pub payments_by_reference: std::collections::BTreeMap<String, u64>,
+    /// Idempotency records kept (expired ones included until pruned).
+    pub idempotency_keys: u64,
+    /// Emails sent.
+    pub emails: u64,
+    /// Webhook attempts made.
+    pub webhook_attempts: u64,
+    /// Faults injected, by kind.
+    pub faults: std::collections::BTreeMap<String, u64>,
+}

@@ -1,0 +1,540 @@
+//! PaySG's operations, as functions of the store's state, the time and randomness: each returns
+//! its answer, what to store ([`Change`]) and the webhook events to send. Nothing is stored
+//! here: the shell commits the change, and answers 503 if it cannot.
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine as _;
+use paysg::json::Json;
+use paysg::validate::{self, Code, FieldError};
+use serde_json::json;
+
+use super::answer::Answer;
+use super::ids::{payment_id, uuid_from, Entropy};
+use super::model::{Change, Email, Event, LineItem, Pairs, Payment, Record, RefundRecord};
+use super::store::{PageFrom, Store, StoreError};
+use super::{webhook_event, Config};
+use paysg::dates::iso_sgt;
+
+/// Page size when `limit` is not given.
+pub const DEFAULT_LIMIT: usize = 10;
+/// The largest `limit`.
+pub const MAX_LIMIT: usize = 100;
+
+/// An operation of the API, read from its request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Op {
+    /// `GET …/payments`.
+    List {
+        /// Payment service.
+        service: String,
+        /// The query's pairs.
+        query: Vec<(String, String)>,
+    },
+    /// `POST …/payments`.
+    Create {
+        /// Payment service.
+        service: String,
+        /// The caller's key (for `creator_id`).
+        api_key: String,
+        /// The JSON body.
+        body: Vec<u8>,
+    },
+    /// `GET …/payments/{id}`.
+    Retrieve {
+        /// Payment service.
+        service: String,
+        /// Payment id.
+        id: String,
+    },
+    /// `POST …/cancel`.
+    Cancel {
+        /// Payment service.
+        service: String,
+        /// Payment id.
+        id: String,
+    },
+    /// `POST …/refund`.
+    Refund {
+        /// Payment service.
+        service: String,
+        /// Payment id.
+        id: String,
+        /// The JSON body.
+        body: Vec<u8>,
+    },
+    /// `POST …/send-email`.
+    SendEmail {
+        /// Payment service.
+        service: String,
+        /// Payment id.
+        id: String,
+    },
+}
+
+impl Op {
+    /// Whether it only reads.
+    pub fn reads_only(&self) -> bool {
+        matches!(self, Op::List { .. } | Op::Retrieve { .. })
+    }
+}
+
+/// What an operation decided.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    /// The answer, once the change is stored.
+    pub answer: Answer,
+    /// What to store.
+    pub change: Change,
+    /// Events to deliver once it is stored.
+    pub events: Vec<Event>,
+}
+
+impl From<Answer> for Outcome {
+    fn from(answer: Answer) -> Outcome {
+        Outcome {
+            answer,
+            change: Change::default(),
+            events: Vec::new(),
+        }
+    }
+}
+
+/// Runs an operation against the store's current state.
+///
+/// # Errors
+///
+/// The store could not be read.
+pub fn execute(
+    config: &Config,
+    store: &dyn Store,
+    op: &Op,
+    now_ms: i64,
+    entropy: &mut dyn Entropy,
+) -> Result<Outcome, StoreError> {
+    let in_service = |service: &str, id: &str| -> Result<Option<Record>, StoreError> {
+        Ok(store
+            .payment(id)?
+            .filter(|r| r.payment.payment_service_id == service))
+    };
+    Ok(match op {
+        Op::List { service, query } => list(store, service, query)?.into(),
+        Op::Retrieve { service, id } => match in_service(service, id)? {
+            Some(r) => Answer::json(200, &r.payment).into(),
+            None => Answer::not_found("payment").into(),
+        },
+        Op::Create {
+            service,
+            api_key,
+            body,
+        } => create(config, store, service, api_key, body, now_ms, entropy)?,
+        Op::Cancel { service, id } => match in_service(service, id)? {
+            Some(r) => cancel(r, now_ms),
+            None => Answer::not_found("payment").into(),
+        },
+        Op::Refund { service, id, body } => match in_service(service, id)? {
+            Some(r) => refund(r, body, now_ms),
+            None => Answer::not_found("payment").into(),
+        },
+        Op::SendEmail { service, id } => match in_service(service, id)? {
+            Some(r) => send_email(r, now_ms),
+            None => Answer::not_found("payment").into(),
+        },
+    })
+}
+
+/// An outcome that stores `record` and answers it.
+fn updated(record: Record, status: u16) -> Outcome {
+    Outcome {
+        answer: Answer::json(status, &record.payment),
+        change: Change {
+            payments: vec![record],
+            ..Change::default()
+        },
+        events: Vec::new(),
+    }
+}
+
+/// Parses a JSON body into the SDK's loose view, or the 400 answer.
+fn parse_json(body: &[u8]) -> Result<Json<'_>, Answer> {
+    let text = std::str::from_utf8(body).map_err(|_| invalid_json("the body is not UTF-8"))?;
+    if text.trim().is_empty() {
+        return Err(invalid_json("the body is empty; send a JSON object"));
+    }
+    Json::parse(text).map_err(|e| invalid_json(&format!("the body is not valid JSON ({e})")))
+}
+
+fn invalid_json(message: &str) -> Answer {
+    Answer::invalid("invalid_json", message)
+}
+
+fn validation_failed(errors: &[FieldError]) -> Answer {
+    let first = errors
+        .first()
+        .map_or("the request is invalid".to_owned(), |e| e.message.clone());
+    let message = match errors.len() {
+        0 | 1 => first,
+        n => format!(
+            "{first} (and {} more problem{})",
+            n - 1,
+            if n == 2 { "" } else { "s" }
+        ),
+    };
+    Answer::error_with(
+        400,
+        "invalid_request_error",
+        "validation_failed",
+        message,
+        json!({ "errors": errors }),
+    )
+}
+
+/// Whether `s` is exactly `dd-MMM-yyyy` (PaySG's form; the SDK normalises others before sending).
+fn is_paysg_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 11
+        && b[2] == b'-'
+        && b[6] == b'-'
+        && b[..2].iter().all(u8::is_ascii_digit)
+        && b[3..6].iter().all(u8::is_ascii_alphabetic)
+        && b[7..].iter().all(u8::is_ascii_digit)
+}
+
+fn create(
+    config: &Config,
+    store: &dyn Store,
+    service: &str,
+    api_key: &str,
+    body: &[u8],
+    now: i64,
+    entropy: &mut dyn Entropy,
+) -> Result<Outcome, StoreError> {
+    let input = match parse_json(body) {
+        Ok(j) => j,
+        Err(a) => return Ok(a.into()),
+    };
+    let mut strict = Vec::new();
+    if let Json::Obj(entries) = &input {
+        for (k, v) in entries {
+            if let (true, Json::Str(d)) = (k == "due_date", v) {
+                if !d.is_empty() && !is_paysg_date(d) {
+                    strict.push(FieldError::new(
+                        "due_date",
+                        Code::InvalidFormat,
+                        "due_date must be dd-MMM-yyyy, such as 31-DEC-2023",
+                    ));
+                }
+            }
+        }
+    }
+    let body = match validate::validate_create_payment(&input) {
+        Ok(b) if strict.is_empty() => b,
+        Ok(_) => return Ok(validation_failed(&strict).into()),
+        Err(mut errors) => {
+            if !errors.iter().any(|e| e.field == "due_date") {
+                errors.extend(strict);
+            }
+            return Ok(validation_failed(&errors).into());
+        }
+    };
+    let at = iso_sgt(now);
+    let id = loop {
+        let id = payment_id(entropy);
+        if store.payment(&id)?.is_none() {
+            break id;
+        }
+    };
+    let public = &config.public_url;
+    let text = |name: &str| body.text(name).map(str::to_owned);
+    let payment = Payment {
+        payment_url: format!("{public}/payments/{id}"),
+        payment_qr_code_url: format!("{public}/v1/public/payments/{id}-qr.png"),
+        id,
+        payment_service_id: service.to_owned(),
+        reference_id: text("reference_id").unwrap_or_default(),
+        payer_name: text("payer_name").unwrap_or_default(),
+        payer_address: text("payer_address"),
+        payer_identifier: text("payer_identifier"),
+        payer_email: text("payer_email"),
+        description: text("description").unwrap_or_default(),
+        amount_in_cents: body.amount("amount_in_cents").unwrap_or_default(),
+        due_date: text("due_date"),
+        metadata: Pairs(
+            body.metadata()
+                .iter()
+                .map(|(k, v)| (k.clone().into_owned(), v.clone().into_owned()))
+                .collect(),
+        ),
+        line_items: body.line_items().map(|items| {
+            items
+                .iter()
+                .map(|i| LineItem {
+                    description: i.description.clone().into_owned(),
+                    amount_in_cents: i.amount_in_cents,
+                })
+                .collect()
+        }),
+        return_url: text("return_url"),
+        payment_status: "unpaid".to_owned(),
+        latest_status: "unpaid".to_owned(),
+        refund_status: "not_refunded".to_owned(),
+        email_delivery_status: "unsent".to_owned(),
+        stripe_payment_intent_id: None,
+        payout_id: None,
+        creator_id: format!("user_{}", uuid_from(api_key)),
+        created_at: at.clone(),
+        updated_at: at,
+        payment_sent_timestamp: None,
+        payment_succeeded_timestamp: None,
+        payment_cancelled_timestamp: None,
+        payment_fully_refunded_timestamp: None,
+        paid_out_timestamp: None,
+    };
+    Ok(updated(
+        Record {
+            payment,
+            created_ms: now,
+            refunds: Vec::new(),
+        },
+        201,
+    ))
+}
+
+/// An opaque list cursor: base64url of `<created ms>:<id>`.
+fn cursor(r: &Record) -> String {
+    URL_SAFE_NO_PAD.encode(format!("{}:{}", r.created_ms, r.payment.id))
+}
+
+fn parse_cursor(c: &str) -> Option<(i64, String)> {
+    let text = String::from_utf8(URL_SAFE_NO_PAD.decode(c).ok()?).ok()?;
+    let (ms, id) = text.split_once(':')?;
+    Some((ms.parse().ok()?, id.to_owned()))
+}
+
+fn list(store: &dyn Store, service: &str, q: &[(String, String)]) -> Result<Answer, StoreError> {
+    let get = |name: &str| q.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v);
+    let limit = match get("limit").map(|l| l.trim().parse::<usize>()) {
+        None => DEFAULT_LIMIT,
+        Some(Ok(n)) if (1..=MAX_LIMIT).contains(&n) => n,
+        Some(_) => {
+            return Ok(Answer::invalid(
+                "invalid_limit",
+                format!("limit must be a whole number from 1 to {MAX_LIMIT}"),
+            ))
+        }
+    };
+    let bad_cursor =
+        || Answer::invalid("invalid_cursor", "the cursor is not one this API gave out");
+    let from = match (get("before"), get("after")) {
+        (Some(_), Some(_)) => {
+            return Ok(Answer::invalid(
+                "conflicting_cursors",
+                "send before or after, not both",
+            ))
+        }
+        (None, Some(c)) => match parse_cursor(c) {
+            Some(c) => PageFrom::After(c),
+            None => return Ok(bad_cursor()),
+        },
+        (Some(c), None) => match parse_cursor(c) {
+            Some(c) => PageFrom::Before(c),
+            None => return Ok(bad_cursor()),
+        },
+        (None, None) => PageFrom::Start,
+    };
+    let page = store.page(service, &from, limit)?;
+    #[derive(serde::Serialize)]
+    struct PageInfo {
+        has_next_page: bool,
+        has_previous_page: bool,
+        start_cursor: Option<String>,
+        end_cursor: Option<String>,
+    }
+    #[derive(serde::Serialize)]
+    struct Body<'a> {
+        data: Vec<&'a Payment>,
+        page_info: PageInfo,
+    }
+    Ok(Answer::json(
+        200,
+        &Body {
+            data: page.items.iter().map(|r| &r.payment).collect(),
+            page_info: PageInfo {
+                has_next_page: page.has_next,
+                has_previous_page: page.has_previous,
+                start_cursor: page.items.first().map(cursor),
+                end_cursor: page.items.last().map(cursor),
+            },
+        },
+    ))
+}
+
+fn cancel(mut r: Record, now: i64) -> Outcome {
+    let p = &mut r.payment;
+    if p.latest_status == "cancelled" {
+        return Answer::state(
+            "payment_already_cancelled",
+            "the payment is already cancelled",
+        )
+        .into();
+    }
+    if p.payment_status != "unpaid" {
+        return Answer::state(
+            "payment_not_cancellable",
+            "only unpaid payments can be cancelled; this one is paid",
+        )
+        .into();
+    }
+    let at = iso_sgt(now);
+    p.latest_status = "cancelled".to_owned();
+    p.payment_cancelled_timestamp = Some(at.clone());
+    p.updated_at = at;
+    updated(r, 200)
+}
+
+fn refund(mut r: Record, body: &[u8], now: i64) -> Outcome {
+    let input = match parse_json(body) {
+        Ok(j) => j,
+        Err(a) => return a.into(),
+    };
+    let amount = match validate::validate_refund(&input) {
+        Ok(v) => v.refund_amount_in_cents,
+        Err(errors) => return validation_failed(&errors).into(),
+    };
+    if r.payment.payment_status != "paid" {
+        return Answer::state("payment_not_paid", "only paid payments can be refunded").into();
+    }
+    let total = u64::from(r.payment.amount_in_cents);
+    let refunded = r.refunded();
+    if refunded >= total {
+        return Answer::state(
+            "payment_fully_refunded",
+            "the payment is already fully refunded",
+        )
+        .into();
+    }
+    let remaining = total - refunded;
+    if u64::from(amount) > remaining {
+        return Answer::state(
+            "refund_exceeds_remaining",
+            format!("refund_amount_in_cents is more than the {remaining} cents left to refund"),
+        )
+        .into();
+    }
+    let at = iso_sgt(now);
+    r.refunds.push(RefundRecord {
+        amount_in_cents: amount,
+        at: at.clone(),
+    });
+    let full = r.refunded() >= total;
+    let p = &mut r.payment;
+    p.refund_status = if full {
+        "fully_refunded"
+    } else {
+        "partially_refunded"
+    }
+    .to_owned();
+    if full {
+        p.payment_fully_refunded_timestamp = Some(at.clone());
+    }
+    p.updated_at = at;
+    updated(r, 200)
+}
+
+fn send_email(mut r: Record, now: i64) -> Outcome {
+    let p = &mut r.payment;
+    let Some(to) = p.payer_email.clone() else {
+        return Answer::invalid(
+            "payer_email_missing",
+            "the payment has no payer_email to send the link to",
+        )
+        .into();
+    };
+    if p.latest_status != "unpaid" {
+        return Answer::state(
+            "payment_not_unpaid",
+            format!(
+                "the payment is {}; only unpaid payments can be emailed",
+                p.latest_status
+            ),
+        )
+        .into();
+    }
+    let at = iso_sgt(now);
+    p.email_delivery_status = "sent".to_owned();
+    p.payment_sent_timestamp = Some(at.clone());
+    p.updated_at = at.clone();
+    let email = Email {
+        to,
+        subject: format!("Payment request: {}", p.description),
+        body: format!(
+            "Dear {},\n\nPlease pay {} for {} (reference {}) at {}\n",
+            p.payer_name,
+            paysg::validate::money::dollars(u64::from(p.amount_in_cents)),
+            p.description,
+            p.reference_id,
+            p.payment_url
+        ),
+        payment_id: p.id.clone(),
+        sent_at: at,
+    };
+    Outcome {
+        answer: Answer::no_content(),
+        change: Change {
+            payments: vec![r],
+            emails: vec![email],
+            ..Change::default()
+        },
+        events: Vec::new(),
+    }
+}
+
+/// Why a payment cannot be paid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PayError {
+    /// No such payment.
+    NotFound,
+    /// Already paid.
+    Paid,
+    /// Cancelled.
+    Cancelled,
+}
+
+/// The payer pays: the payment as paid, what to store, and its `payment.succeeded` event (when
+/// webhooks are configured).
+///
+/// # Errors
+///
+/// The store could not be read (outer), or the payment cannot be paid (inner).
+pub fn pay(
+    config: &Config,
+    store: &dyn Store,
+    id: &str,
+    now: i64,
+    entropy: &mut dyn Entropy,
+) -> Result<Result<(Payment, Outcome), PayError>, StoreError> {
+    let Some(mut r) = store.payment(id)? else {
+        return Ok(Err(PayError::NotFound));
+    };
+    let p = &mut r.payment;
+    if p.latest_status == "cancelled" {
+        return Ok(Err(PayError::Cancelled));
+    }
+    if p.payment_status == "paid" {
+        return Ok(Err(PayError::Paid));
+    }
+    let at = iso_sgt(now);
+    p.payment_status = "paid".to_owned();
+    p.latest_status = "paid".to_owned();
+    p.payment_succeeded_timestamp = Some(at.clone());
+    p.stripe_payment_intent_id = Some(format!("pi_sim_{}", payment_id(entropy)));
+    p.updated_at = at;
+    let paid = p.clone();
+    let events = if config.webhook_urls.is_empty() || config.webhook_secret.is_none() {
+        Vec::new()
+    } else {
+        vec![webhook_event(&paid, now, entropy)]
+    };
+    let mut outcome = updated(r, 200);
+    outcome.events = events;
+    Ok(Ok((paid, outcome)))
+}
