@@ -16,10 +16,12 @@
 
 pub mod answer;
 pub mod api;
+mod create;
 pub mod faults;
 pub mod ids;
 pub mod model;
 pub mod ops;
+mod route;
 pub mod store;
 
 use std::collections::{HashMap, HashSet};
