@@ -7,7 +7,7 @@
 //! made where PaySG's documentation is silent.
 
 pub mod api;
-pub mod core;
+pub use paysg_sim_core as core;
 mod legacy;
 pub mod pages;
 pub mod sqlite;

@@ -1,4 +1,4 @@
-//! The simulator's logic without I/O: a request, the time and randomness in; an answer, what to
+//! `paysg-sim-core`: the simulator's logic without I/O: a request, the time and randomness in; an answer, what to
 //! store and the webhooks to send out. The shell (the axum binary today; JS over wasm next)
 //! reads requests, keeps the store, sleeps, delivers webhooks and holds the locks.
 //!

@@ -143,7 +143,7 @@ mod tests {
 
     #[test]
     fn plans_parse_and_draw() {
-        let mut e = crate::core::ids::Seeded(7);
+        let mut e = crate::ids::Seeded(7);
         assert_eq!(FaultPlan::none().draw(&mut e), None);
         assert_eq!(
             FaultPlan::new("503", 1.0).unwrap().draw(&mut e),
