@@ -95,6 +95,15 @@ A fresh Node process: import the package and validate one payload; stripe: impor
 client. workerd: start Miniflare with the bundled Worker and answer the first request (mostly
 workerd's own start-up, the same for both).
 ${table(r, "cold", (ms) => `${f(ms, 1)} ms`)}
+## paysg-sim under load
+
+\`bench/sim-load.mjs\`: the release build, seeded with N payments by 8 clients; then 200 sequential
+keyed creates, 400 gets while 8 clients create, 50 list pages of 100, and the resident memory.
+
+| store | payments | create p50 | create p99 | get p99 while 8 create | list page | memory |
+|---|---|---|---|---|---|---|
+${(r.simLoad ?? []).map((x) => `| ${x.store} | ${x.N.toLocaleString("en-US")} | ${x.create_p50_ms} ms | ${x.create_p99_ms} ms | ${x.get_p99_while_8_create_ms} ms | ${x.list_page100_p50_ms} ms | ${x.rss_mb} MB |`).join("\n")}
+
 ## Size
 
 | artefact | raw | gzip |

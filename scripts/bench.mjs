@@ -126,6 +126,14 @@ for (let round = 0; round < (quick ? 2 : 7); round++) {
 }
 server.kill();
 
+// ---- paysg-sim under load (its own process; SQLite with --data, and memory) ----
+log("paysg-sim under load…");
+execFileSync("cargo", ["build", "--quiet", "--release", "-p", "paysg-sim"], { cwd: root, stdio: "inherit" });
+const simLoad = [];
+for (const args of quick ? [["1000"]] : [["1000"], ["10000"], ["10000", "--memory"]]) {
+  simLoad.push(JSON.parse(execFileSync(process.execPath, [join(root, "bench", "sim-load.mjs"), ...args], { stdio: ["ignore", "pipe", "ignore"] }).toString()));
+}
+
 // ---- sizes ----
 const sizes = JSON.parse(readFileSync(join(dist, "sizes.json"), "utf8"));
 const gz = (p) => gzipSync(readFileSync(p), { level: 9 }).length;
@@ -157,6 +165,7 @@ const results = {
   rounds: ROUNDS,
   series: Object.fromEntries(Object.entries(all).map(([k, xs]) => [k, { ...stat(xs), samples: xs }])),
   sizes: size,
+  simLoad,
 };
 // ratios: paysg ÷ each peer in the same group (throughput; for cold starts, peer time ÷ paysg time)
 const groups = {};
