@@ -1,51 +1,38 @@
-//! The shell of PaySG's REST endpoints (`/v1/…`): reads the request, asks the core what it is
-//! ([`core::api::prepare`]), holds an `Idempotency-Key` while its request runs, sleeps for
-//! `x-paysg-sim-delay-ms`, runs the operation and commits what it changed in one blocking task
-//! (so that a client that goes away cannot stop it half-way), then answers — or holds or drops
-//! the answer for a fault.
+//! The shell of every request: reads it, asks the core what it is ([`core::http::handle`]), and
+//! does the I/O that needs. For an API request: holds its `Idempotency-Key` while it runs,
+//! sleeps for `x-paysg-sim-delay-ms`, runs the operation and commits what it changed in one
+//! blocking task (so that a client that goes away cannot stop it half-way), then answers — or
+//! holds or drops the answer for a fault. Pages read the store; actions (pay, reset) change it
+//! the same way.
 
 use axum::body::to_bytes;
 use axum::extract::{Request, State};
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 
 use crate::core::answer::Answer;
-use crate::core::api::{self as core_api, Incoming, Job, Prepared, MAX_BODY};
+use crate::core::api::{self as core_api, Incoming, Job, MAX_BODY};
 use crate::core::faults::Fault;
+use crate::core::http::{self as core_http, Handling, Reply};
 use crate::core::model::Change;
 use crate::core::ops;
+use crate::core::pages::{self, Action, PageRead};
 use crate::util::{now_ms, OsEntropy};
 use crate::{blocking, webhooks, Dropper, Shared, BODY_TIMEOUT};
 
-/// The HTTP response of an answer.
-pub fn respond(answer: Answer) -> Response {
-    let status = StatusCode::from_u16(answer.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    let mut res = match answer.body {
-        Some(body) => (
-            status,
-            [(header::CONTENT_TYPE, "application/json; charset=utf-8")],
-            body,
-        )
-            .into_response(),
-        None => status.into_response(),
-    };
-    if answer.replayed {
-        res.headers_mut()
-            .insert("idempotent-replayed", HeaderValue::from_static("true"));
-    }
-    if let Some(secs) = answer.retry_after {
-        res.headers_mut()
-            .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+/// The HTTP response of a reply.
+pub fn respond(reply: Reply) -> Response {
+    let status = StatusCode::from_u16(reply.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let mut res = (status, reply.body).into_response();
+    for (name, value) in reply.headers {
+        if let (Ok(n), Ok(v)) = (HeaderName::try_from(name), HeaderValue::try_from(value)) {
+            res.headers_mut().insert(n, v);
+        }
     }
     res
 }
 
-/// Any path the simulator does not serve.
-pub async fn not_found() -> Response {
-    respond(Answer::no_route())
-}
-
-/// The handler of every `/v1/…` request.
+/// The handler of every request.
 pub async fn handle(State(app): State<Shared>, req: Request) -> Response {
     let (parts, body) = req.into_parts();
     let started = std::time::Instant::now();
@@ -56,30 +43,29 @@ pub async fn handle(State(app): State<Shared>, req: Request) -> Response {
     let body = match tokio::time::timeout(BODY_TIMEOUT, to_bytes(body, MAX_BODY)).await {
         Ok(Ok(b)) => b,
         Ok(Err(_)) => {
-            let mut res = respond(Answer::error(
-                413,
-                "invalid_request_error",
-                "body_too_large",
-                format!("the request body is over {MAX_BODY} bytes"),
-            ));
-            // The rest of the body was never read: the connection cannot be reused.
-            res.headers_mut()
-                .insert(header::CONNECTION, HeaderValue::from_static("close"));
-            return res;
+            return respond(
+                Answer::error(
+                    413,
+                    "invalid_request_error",
+                    "body_too_large",
+                    format!("the request body is over {MAX_BODY} bytes"),
+                )
+                .into(),
+            )
         }
         Err(_) => {
-            let mut res = respond(Answer::error(
-                408,
-                "invalid_request_error",
-                "request_timeout",
-                format!(
-                    "the request body did not arrive within {} s",
-                    BODY_TIMEOUT.as_secs()
-                ),
-            ));
-            res.headers_mut()
-                .insert(header::CONNECTION, HeaderValue::from_static("close"));
-            return res;
+            return respond(
+                Reply::from(Answer::error(
+                    408,
+                    "invalid_request_error",
+                    "request_timeout",
+                    format!(
+                        "the request body did not arrive within {} s",
+                        BODY_TIMEOUT.as_secs()
+                    ),
+                ))
+                .with("connection", "close"),
+            )
         }
     };
     let headers: Vec<(String, Vec<u8>)> = parts
@@ -95,7 +81,7 @@ pub async fn handle(State(app): State<Shared>, req: Request) -> Response {
         body: &body,
     };
     let mut faults = Change::default();
-    let prepared = core_api::prepare(
+    let handling = core_http::handle(
         &app.config,
         &mut app.volatile(),
         &incoming,
@@ -106,9 +92,11 @@ pub async fn handle(State(app): State<Shared>, req: Request) -> Response {
         app.log(|| format!("injecting fault {kind} into {method} {path}"));
         blocking(&app, move |app| app.commit_quietly(&faults)).await;
     }
-    let answer = match prepared {
-        Prepared::Answer(a) => a,
-        Prepared::Run(job) => {
+    let reply = match handling {
+        Handling::Reply(r) => r,
+        Handling::Read(what) => read(&app, what).await,
+        Handling::Act(action) => act(&app, action).await,
+        Handling::Api(job) => {
             let after = job.after;
             let answer = run(&app, job).await;
             match after {
@@ -121,17 +109,61 @@ pub async fn handle(State(app): State<Shared>, req: Request) -> Response {
                 }
                 _ => {}
             }
-            answer
+            answer.into()
         }
     };
-    let status = answer.status;
-    app.log(|| {
-        format!(
-            "{method} {path} → {status} ({} ms)",
-            started.elapsed().as_millis()
-        )
-    });
-    respond(answer)
+    if path.starts_with("/v1/") {
+        let status = reply.status;
+        app.log(|| {
+            format!(
+                "{method} {path} → {status} ({} ms)",
+                started.elapsed().as_millis()
+            )
+        });
+    }
+    respond(reply)
+}
+
+/// A page that reads the store.
+async fn read(app: &Shared, what: PageRead) -> Reply {
+    let pending = app.volatile().webhooks_pending;
+    match blocking(app, move |app| app.read(|s| pages::read(s, &what, pending))).await {
+        Some(Ok(reply)) => reply,
+        Some(Err(e)) => {
+            eprintln!("paysg-sim: cannot read the store: {e}");
+            Answer::storage_failed().into()
+        }
+        None => Answer::storage_failed().into(),
+    }
+}
+
+/// An action that changes state (pay, reset): run and committed on the writer.
+async fn act(app: &Shared, action: Action) -> Reply {
+    if action == Action::Reset {
+        app.volatile().reset();
+    }
+    let runtime = tokio::runtime::Handle::current();
+    let done = blocking(app, move |app| {
+        let acted = app.write(|s| {
+            let acted = pages::act(&app.config, &*s, &action, now_ms(), &mut OsEntropy)?;
+            if !acted.change.is_empty() {
+                s.commit(&acted.change)?;
+            }
+            Ok(acted)
+        });
+        match acted {
+            Ok(acted) => {
+                webhooks::dispatch(app, &runtime, acted.events);
+                acted.reply
+            }
+            Err(e) => {
+                app.storage_failed(&e);
+                Answer::storage_failed().into()
+            }
+        }
+    })
+    .await;
+    done.unwrap_or_else(|| Answer::storage_failed().into())
 }
 
 /// Releases an idempotency claim when dropped: when the request's work is over, or when the

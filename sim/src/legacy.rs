@@ -69,6 +69,7 @@ impl Store {
             attempts: self.webhook_attempts,
             faults,
             prune_before_ms: None,
+            reset: false,
         }
     }
 }

@@ -9,7 +9,6 @@
 pub mod api;
 pub use paysg_sim_core as core;
 mod legacy;
-pub mod pages;
 pub mod sqlite;
 pub mod util;
 pub mod webhooks;
@@ -19,7 +18,6 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use axum::extract::Request;
-use axum::routing::{any, get, post};
 use axum::Router;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::net::TcpListener;
@@ -167,23 +165,9 @@ impl Dropper {
     }
 }
 
-/// Every route of the simulator.
+/// Every route of the simulator: one handler, which asks the core what a request is.
 pub fn router(app: Shared) -> Router {
-    Router::new()
-        .route("/v1/public/payments/{file}", get(pages::qr_png))
-        .route("/v1/{*rest}", any(api::handle))
-        .route("/", get(pages::index))
-        .route("/payments/{id}", get(pages::payment_page))
-        .route("/payments/{id}/pay", post(pages::pay_form))
-        .route("/sim/payments/{id}/pay", post(pages::pay_json))
-        .route("/sim/emails", get(pages::emails_page))
-        .route("/sim/emails.json", get(pages::emails_json))
-        .route("/sim/webhooks", get(pages::webhooks_page))
-        .route("/sim/webhooks.json", get(pages::webhooks_json))
-        .route("/sim/state", get(pages::state_json))
-        .route("/sim/reset", post(pages::reset))
-        .fallback(api::not_found)
-        .with_state(app)
+    Router::new().fallback(api::handle).with_state(app)
 }
 
 /// Accepts connections until `shutdown` resolves, at most [`MAX_CONNECTIONS`] at a time, each

@@ -292,6 +292,13 @@ impl Store for SqliteStore {
 
     fn commit(&mut self, change: &Change) -> Result<(), StoreError> {
         let tx = self.conn.transaction().map_err(err)?;
+        if change.reset {
+            tx.execute_batch(
+                "DELETE FROM payments; DELETE FROM idempotency; DELETE FROM emails;
+                 DELETE FROM attempts; DELETE FROM faults;",
+            )
+            .map_err(err)?;
+        }
         {
             let json = |v: &dyn erased::Json| v.text();
             for r in &change.payments {
@@ -343,18 +350,6 @@ impl Store for SqliteStore {
             }
         }
         tx.commit().map_err(err)
-    }
-
-    fn reset(&mut self) -> Result<(), StoreError> {
-        self.conn
-            .execute_batch(
-                "BEGIN; DELETE FROM payments; DELETE FROM idempotency; DELETE FROM emails;
-                 DELETE FROM attempts; DELETE FROM faults; COMMIT;",
-            )
-            .map_err(|e| {
-                let _ = self.conn.execute_batch("ROLLBACK;");
-                err(e)
-            })
     }
 
     fn summary(&self) -> Result<Summary, StoreError> {

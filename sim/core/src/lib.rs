@@ -18,9 +18,11 @@ pub mod answer;
 pub mod api;
 mod create;
 pub mod faults;
+pub mod http;
 pub mod ids;
 pub mod model;
 pub mod ops;
+pub mod pages;
 mod route;
 pub mod store;
 

@@ -104,6 +104,8 @@ pub struct Change {
     pub faults: Vec<String>,
     /// Idempotency records first used before this time (ms) are forgotten.
     pub prune_before_ms: Option<i64>,
+    /// Forget everything first (`POST /sim/reset`).
+    pub reset: bool,
 }
 
 impl Change {

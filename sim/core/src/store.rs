@@ -49,8 +49,6 @@ pub trait Store {
     fn idempotency(&self, scope: &str) -> Result<Option<IdemRecord>, StoreError>;
     /// Applies a change: all of it, or (on error) none of it.
     fn commit(&mut self, change: &Change) -> Result<(), StoreError>;
-    /// Forgets everything.
-    fn reset(&mut self) -> Result<(), StoreError>;
     /// Counts for `/sim/state`.
     fn summary(&self) -> Result<Summary, StoreError>;
     /// The newest `n` payments of every service, newest first.
@@ -155,6 +153,9 @@ impl Store for MemStore {
     }
 
     fn commit(&mut self, change: &Change) -> Result<(), StoreError> {
+        if change.reset {
+            *self = MemStore::default();
+        }
         for r in &change.payments {
             if let Some(old) = self.payments.get(&r.payment.id) {
                 self.order.remove(&MemStore::key(old));
@@ -173,11 +174,6 @@ impl Store for MemStore {
         if let Some(before) = change.prune_before_ms {
             self.idempotency.retain(|_, r| r.created_ms >= before);
         }
-        Ok(())
-    }
-
-    fn reset(&mut self) -> Result<(), StoreError> {
-        *self = MemStore::default();
         Ok(())
     }
 

@@ -1,0 +1,374 @@
+//! The payer's side (payment page, Pay, the redirect to `return_url`) and the simulator's own
+//! pages and controls under `/sim`: routes, HTML and JSON, and the actions that change state.
+
+use serde_json::json;
+
+use super::answer::Answer;
+use super::http::{Handling, Reply};
+use super::ids::Entropy;
+use super::model::{Change, Event, Payment};
+use super::ops::{self, PayError};
+use super::store::{Store, StoreError};
+use super::{redirect_url, Config};
+use paysg::text::{percent_decode, percent_encode};
+use paysg::validate::money::dollars as sgd;
+
+/// How many rows the HTML pages show (newest first); the JSON endpoints give everything.
+pub const PAGE_ROWS: usize = 200;
+
+/// A 1×1 PNG: what `payment_qr_code_url` serves (the simulator draws no real QR codes).
+const PNG: &[u8] = &[
+    0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52,
+    0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1F, 0x15, 0xC4,
+    0x89, 0x00, 0x00, 0x00, 0x0A, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9C, 0x63, 0x00, 0x01, 0x00, 0x00,
+    0x05, 0x00, 0x01, 0x0D, 0x0A, 0x2D, 0xB4, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4E, 0x44, 0xAE,
+    0x42, 0x60, 0x82,
+];
+
+const STYLE: &str = "body{font:16px/1.5 system-ui,sans-serif;margin:0;background:#f4f6f8;color:#1b1f24}\
+main{max-width:40rem;margin:2rem auto;padding:1.5rem;background:#fff;border-radius:12px;box-shadow:0 1px 4px #0002}\
+h1{font-size:1.4rem;margin-top:0}.amount{font-size:2rem;font-weight:700}dl{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem}\
+dt{color:#57606a}button{font:inherit;padding:.75rem 1.5rem;border:0;border-radius:8px;background:#0b57d0;color:#fff;cursor:pointer}\
+table{border-collapse:collapse;width:100%;font-size:.9rem}td,th{text-align:left;padding:.3rem;border-bottom:1px solid #ddd}\
+.badge{display:inline-block;padding:.1rem .5rem;border-radius:999px;background:#eef;font-size:.85rem}.note{color:#57606a;font-size:.9rem}";
+
+/// A page that only reads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PageRead {
+    /// `GET /`.
+    Index,
+    /// `GET /payments/{id}`.
+    Payment(String),
+    /// `GET /v1/public/payments/{id}-qr.png`.
+    Qr(String),
+    /// `GET /sim/emails` (`json`: `/sim/emails.json`).
+    Emails {
+        /// The JSON form.
+        json: bool,
+    },
+    /// `GET /sim/webhooks` (`json`: `/sim/webhooks.json`).
+    Webhooks {
+        /// The JSON form.
+        json: bool,
+    },
+    /// `GET /sim/state`.
+    State,
+}
+
+/// A change outside the API.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    /// The payer pays (`json`: `POST /sim/payments/{id}/pay`; else the page's form).
+    Pay {
+        /// Payment id.
+        id: String,
+        /// Answer JSON for a script, not a redirect.
+        json: bool,
+    },
+    /// `POST /sim/reset`.
+    Reset,
+}
+
+/// Escapes text for HTML content and attribute values.
+pub fn html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// The route of a page or control, when `path` is one (`None`: the API, or nothing).
+pub fn route(method: &str, path: &str) -> Option<Handling> {
+    let (get, post) = (method == "GET", method == "POST");
+    let only = |ok: bool, h: Handling| {
+        Some(if ok {
+            h
+        } else {
+            Handling::Reply(Reply::empty(405))
+        })
+    };
+    let seg: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+    let id = |s: &str| percent_decode(s, false);
+    match seg.as_slice() {
+        [""] => only(get, Handling::Read(PageRead::Index)),
+        ["payments", p] => Some(match id(p) {
+            Some(p) if get => Handling::Read(PageRead::Payment(p)),
+            Some(_) => Handling::Reply(Reply::empty(405)),
+            None => Handling::Reply(not_found_page()),
+        }),
+        ["payments", p, "pay"] => Some(match id(p) {
+            Some(p) if post => Handling::Act(Action::Pay { id: p, json: false }),
+            Some(_) => Handling::Reply(Reply::empty(405)),
+            None => Handling::Reply(not_found_page()),
+        }),
+        ["sim", "payments", p, "pay"] => Some(match id(p) {
+            Some(p) if post => Handling::Act(Action::Pay { id: p, json: true }),
+            Some(_) => Handling::Reply(Reply::empty(405)),
+            None => Handling::Reply(Answer::not_found("payment").into()),
+        }),
+        ["v1", "public", "payments", file] => {
+            let file = id(file).unwrap_or_default();
+            let p = file.strip_suffix("-qr.png").unwrap_or("").to_owned();
+            only(get, Handling::Read(PageRead::Qr(p)))
+        }
+        ["sim", "emails"] => only(get, Handling::Read(PageRead::Emails { json: false })),
+        ["sim", "emails.json"] => only(get, Handling::Read(PageRead::Emails { json: true })),
+        ["sim", "webhooks"] => only(get, Handling::Read(PageRead::Webhooks { json: false })),
+        ["sim", "webhooks.json"] => only(get, Handling::Read(PageRead::Webhooks { json: true })),
+        ["sim", "state"] => only(get, Handling::Read(PageRead::State)),
+        ["sim", "reset"] => only(post, Handling::Act(Action::Reset)),
+        _ => None,
+    }
+}
+
+fn page(title: &str, body: &str) -> String {
+    format!(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\
+<title>{} · paysg-sim</title><style>{STYLE}</style></head><body><main>{body}\
+<p class=\"note\">paysg-sim — a local PaySG simulator. No real money moves.</p></main></body></html>",
+        html(title)
+    )
+}
+
+fn not_found_page() -> Reply {
+    Reply::html(404, page("Not found", "<h1>No such payment</h1>"))
+}
+
+fn details(p: &Payment) -> String {
+    format!(
+        "<p class=\"amount\">{}</p><dl><dt>For</dt><dd>{}</dd><dt>Payer</dt><dd>{}</dd><dt>Reference</dt><dd>{}</dd>\
+<dt>Status</dt><dd><span class=\"badge\" id=\"status\">{}</span></dd></dl>",
+        sgd(u64::from(p.amount_in_cents)),
+        html(&p.description),
+        html(&p.payer_name),
+        html(&p.reference_id),
+        html(&p.latest_status),
+    )
+}
+
+/// Renders a page that only reads. `pending` is the number of webhook deliveries under way.
+///
+/// # Errors
+///
+/// The store could not be read.
+pub fn read(store: &dyn Store, what: &PageRead, pending: u64) -> Result<Reply, StoreError> {
+    Ok(match what {
+        PageRead::Payment(id) => match store.payment(id)? {
+            None => not_found_page(),
+            Some(r) => {
+                let p = &r.payment;
+                let action = if p.latest_status == "unpaid" {
+                    format!(
+                        "<form method=\"post\" action=\"/payments/{}/pay\"><button type=\"submit\" id=\"pay\">Pay {}</button></form>",
+                        html(&percent_encode(&p.id)),
+                        sgd(u64::from(p.amount_in_cents))
+                    )
+                } else if p.latest_status == "cancelled" {
+                    "<p>This payment was cancelled and can no longer be paid.</p>".to_owned()
+                } else {
+                    "<p>This payment has been paid. Thank you.</p>".to_owned()
+                };
+                Reply::html(
+                    200,
+                    page(
+                        "Payment",
+                        &format!("<h1>Make a payment</h1>{}{action}", details(p)),
+                    ),
+                )
+            }
+        },
+        PageRead::Qr(id) => match store.payment(id)? {
+            Some(_) => Reply::new(200, "image/png", PNG),
+            None => Answer::no_route().into(),
+        },
+        PageRead::Index => {
+            let mut rows = String::new();
+            for r in store.recent_payments(PAGE_ROWS)? {
+                let p = &r.payment;
+                rows.push_str(&format!(
+                    "<tr><td><a href=\"/payments/{}\">{}</a></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                    html(&percent_encode(&p.id)),
+                    html(&p.id),
+                    html(&p.reference_id),
+                    html(&p.payer_name),
+                    sgd(u64::from(p.amount_in_cents)),
+                    html(&p.latest_status),
+                    html(&p.refund_status),
+                ));
+            }
+            Reply::html(200, page(
+                "Payments",
+                &format!(
+                    "<h1>paysg-sim</h1><p><a href=\"/sim/emails\">Emails</a> · <a href=\"/sim/webhooks\">Webhook deliveries</a> · <a href=\"/sim/state\">State (JSON)</a></p>\
+<table><thead><tr><th>Payment</th><th>Reference</th><th>Payer</th><th>Amount</th><th>Status</th><th>Refund</th></tr></thead><tbody>{rows}</tbody></table>"
+                ),
+            ))
+        }
+        PageRead::Emails { json: true } => {
+            Answer::json(200, &json!({ "emails": store.emails()? })).into()
+        }
+        PageRead::Emails { json: false } => {
+            let mut items = String::new();
+            for e in store.emails()?.iter().rev().take(PAGE_ROWS) {
+                items.push_str(&format!(
+                    "<article><h2>{}</h2><p class=\"note\">To {} · {}</p><pre>{}</pre></article>",
+                    html(&e.subject),
+                    html(&e.to),
+                    html(&e.sent_at),
+                    html(&e.body)
+                ));
+            }
+            if items.is_empty() {
+                items.push_str("<p>No emails yet.</p>");
+            }
+            Reply::html(200, page("Emails", &format!("<h1>Emails sent</h1>{items}")))
+        }
+        PageRead::Webhooks { json: true } => Answer::json(
+            200,
+            &json!({ "attempts": store.attempts()?, "pending": pending }),
+        )
+        .into(),
+        PageRead::Webhooks { json: false } => {
+            let mut rows = String::new();
+            for a in store.attempts()?.iter().rev().take(PAGE_ROWS) {
+                rows.push_str(&format!(
+                    "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                    html(&a.at),
+                    html(&a.event_id),
+                    html(&a.url),
+                    a.attempt,
+                    html(
+                        &a.status
+                            .map_or_else(|| a.error.clone().unwrap_or_default(), |s| s.to_string())
+                    ),
+                ));
+            }
+            Reply::html(200, page(
+                "Webhooks",
+                &format!("<h1>Webhook deliveries</h1><table><thead><tr><th>At</th><th>Event</th><th>Endpoint</th><th>Attempt</th><th>Result</th></tr></thead><tbody>{rows}</tbody></table>"),
+            ))
+        }
+        PageRead::State => {
+            let mut v = json!(store.summary()?);
+            if let Some(o) = v.as_object_mut() {
+                o.insert("webhooks_pending".to_owned(), json!(pending));
+            }
+            Answer::json(200, &v).into()
+        }
+    })
+}
+
+/// What an action decided: its reply once `change` is stored, and the events to send then.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Acted {
+    /// The reply.
+    pub reply: Reply,
+    /// What to store (nothing when it changed nothing).
+    pub change: Change,
+    /// Webhook events to send once stored.
+    pub events: Vec<Event>,
+}
+
+/// Runs an action against the store's current state.
+///
+/// # Errors
+///
+/// The store could not be read.
+pub fn act(
+    config: &Config,
+    store: &dyn Store,
+    action: &Action,
+    now_ms: i64,
+    entropy: &mut dyn Entropy,
+) -> Result<Acted, StoreError> {
+    Ok(match action {
+        Action::Reset => Acted {
+            reply: Reply::empty(204),
+            change: Change {
+                reset: true,
+                ..Change::default()
+            },
+            events: Vec::new(),
+        },
+        Action::Pay { id, json } => match ops::pay(config, store, id, now_ms, entropy)? {
+            Ok((p, outcome)) => Acted {
+                reply: if *json {
+                    Answer::json(200, &json!({ "redirect_url": redirect_url(config, &p) })).into()
+                } else {
+                    match redirect_url(config, &p) {
+                        Some(url) => Reply::see_other(&url),
+                        None => Reply::html(
+                            200,
+                            page(
+                                "Receipt",
+                                &format!("<h1>Payment received</h1>{}", details(&p)),
+                            ),
+                        ),
+                    }
+                },
+                change: outcome.change,
+                events: outcome.events,
+            },
+            Err(why) => Acted {
+                reply: pay_refused(why, *json),
+                change: Change::default(),
+                events: Vec::new(),
+            },
+        },
+    })
+}
+
+fn pay_refused(why: PayError, json: bool) -> Reply {
+    match (why, json) {
+        (PayError::NotFound, false) => not_found_page(),
+        (PayError::Paid, false) => Reply::html(
+            409,
+            page(
+                "Already paid",
+                "<h1>This payment has already been paid</h1>",
+            ),
+        ),
+        (PayError::Cancelled, false) => Reply::html(
+            402,
+            page("Cancelled", "<h1>This payment was cancelled</h1>"),
+        ),
+        (PayError::NotFound, true) => {
+            Answer::error(404, "not_found", "payment_not_found", "no such payment").into()
+        }
+        (PayError::Paid, true) => Answer::error(
+            409,
+            "invalid_state_error",
+            "payment_already_paid",
+            "the payment has already been paid",
+        )
+        .into(),
+        (PayError::Cancelled, true) => Answer::error(
+            402,
+            "invalid_state_error",
+            "payment_cancelled",
+            "the payment was cancelled",
+        )
+        .into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escaping() {
+        assert_eq!(
+            html("<a href=\"x\">'&'</a>"),
+            "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;"
+        );
+    }
+}
