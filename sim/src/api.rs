@@ -17,7 +17,7 @@ use crate::core::http::{self as core_http, Handling, Reply};
 use crate::core::model::Change;
 use crate::core::ops;
 use crate::core::pages::{self, Action, PageRead};
-use crate::util::{now_ms, OsEntropy};
+use crate::util::OsEntropy;
 use crate::{blocking, webhooks, Dropper, Shared, BODY_TIMEOUT};
 
 /// The HTTP response of a reply.
@@ -145,7 +145,7 @@ async fn act(app: &Shared, action: Action) -> Reply {
     let runtime = tokio::runtime::Handle::current();
     let done = blocking(app, move |app| {
         let acted = app.write(|s| {
-            let acted = pages::act(&app.config, &*s, &action, now_ms(), &mut OsEntropy)?;
+            let acted = pages::act(&app.config, &*s, &action, app.now(), &mut OsEntropy)?;
             if !acted.change.is_empty() {
                 s.commit(&acted.change)?;
             }
@@ -192,7 +192,7 @@ async fn run(app: &Shared, job: Job) -> Answer {
             };
             let keyed = k.clone();
             let stored = blocking(app, move |app| {
-                app.read(|s| core_api::replay(s, &keyed, now_ms()))
+                app.read(|s| core_api::replay(s, &keyed, app.now()))
             })
             .await;
             match stored {
@@ -216,7 +216,7 @@ async fn run(app: &Shared, job: Job) -> Answer {
         let _claim = claim;
         let mut entropy = OsEntropy;
         if job.op.reads_only() {
-            let now = now_ms();
+            let now = app.now();
             return match app.read(|s| ops::execute(&app.config, s, &job.op, now, &mut entropy)) {
                 Ok(outcome) => outcome.answer,
                 Err(e) => {
@@ -226,9 +226,9 @@ async fn run(app: &Shared, job: Job) -> Answer {
             };
         }
         let done = app.write(|s| {
-            let now = now_ms();
+            let now = app.now();
             let mut outcome = ops::execute(&app.config, &*s, &job.op, now, &mut entropy)?;
-            core_api::finish(&mut outcome, job.keyed.as_ref(), now);
+            core_api::finish(&mut outcome, &job, now);
             if !outcome.change.is_empty() {
                 s.commit(&outcome.change)?;
             }

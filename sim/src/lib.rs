@@ -131,6 +131,11 @@ impl App {
         eprintln!("paysg-sim: cannot store a change, answered 503 and applied nothing: {e}");
     }
 
+    /// The simulator's time (ms): the system clock, moved forward by `POST /sim/clock`.
+    pub fn now(&self) -> i64 {
+        self.volatile().now(util::now_ms())
+    }
+
     /// The in-memory state (never stored).
     pub fn volatile(&self) -> MutexGuard<'_, Volatile> {
         lock(&self.volatile)

@@ -7,8 +7,8 @@ use std::time::Duration;
 use rand::Rng;
 
 use crate::core::model::{Attempt, Change, Event};
-use crate::core::signature_header;
-use crate::util::{iso_sgt, now_ms};
+use crate::core::{signature_header, signed_at};
+use crate::util::iso_sgt;
 use crate::{blocking, Shared};
 
 /// Sends each event to every `--webhook-url`, in the background on `runtime` (callable from a
@@ -32,13 +32,10 @@ pub fn dispatch(app: &Shared, runtime: &tokio::runtime::Handle, events: Vec<Even
 async fn deliver(app: &Shared, url: &str, secret: &str, event: &Event) {
     let max = app.config.webhook_max_attempts.max(1);
     let mut delay = app.config.webhook_backoff;
+    let first = app.now();
     for attempt in 1..=max {
-        let now = now_ms();
-        let t = if app.config.signature_in_seconds {
-            now / 1000
-        } else {
-            now
-        };
+        let now = app.now();
+        let t = signed_at(&app.config, first, now);
         let sent = app
             .http
             .post(url)

@@ -354,7 +354,6 @@ async fn create_returns_the_full_payment_object() {
         "payer_email",
         "due_date",
         "return_url",
-        "stripe_payment_intent_id",
         "payout_id",
         "payment_sent_timestamp",
         "payment_succeeded_timestamp",
@@ -368,6 +367,14 @@ async fn create_returns_the_full_payment_object() {
             "{field} must be null on a new payment"
         );
     }
+    // Set at creation, as real captures show.
+    assert!(
+        payment["stripe_payment_intent_id"]
+            .as_str()
+            .is_some_and(|s| s.starts_with("pi_sim_")),
+        "{}",
+        payment["stripe_payment_intent_id"]
+    );
     let creator = payment["creator_id"].as_str().expect("creator_id string");
     assert!(
         creator.strip_prefix("user_").is_some_and(is_uuid),

@@ -9,7 +9,7 @@ use super::model::{Change, IdemRecord};
 use super::ops::{Op, Outcome};
 use super::route::{parse_query, route, Route};
 use super::store::{Store, StoreError};
-use super::{Config, Volatile};
+use super::{Config, Permission, Volatile};
 use paysg::request::STAGING_KEY_PREFIX;
 
 /// The largest request body accepted.
@@ -69,7 +69,7 @@ pub struct Job {
     pub keyed: Option<Keyed>,
     /// How long it takes (`x-paysg-sim-delay-ms`), in ms.
     pub delay_ms: u64,
-    /// A fault to apply after it ran (a stall or a dropped connection).
+    /// A fault to apply after it ran (a stall, a dropped connection, or a 500 stored).
     pub after: Option<Fault>,
 }
 
@@ -104,7 +104,8 @@ fn prepare_inner(
     entropy: &mut dyn Entropy,
     faults: &mut Change,
 ) -> Result<Job, Answer> {
-    let Some(api_key) = req.header_str("x-api-key").filter(|k| accepted(config, k)) else {
+    let key = req.header_str("x-api-key");
+    let Some((api_key, rights)) = key.and_then(|k| accepted(config, k).map(|r| (k, r))) else {
         let message = if req.header("x-api-key").is_some() {
             "the API key is not valid for this environment"
         } else {
@@ -118,6 +119,18 @@ fn prepare_inner(
         ));
     };
     let (service, route) = route(req.method, req.path)?;
+    let needed = route.permission();
+    if !rights.contains(&needed) && !rights.contains(&Permission::Administrator) {
+        return Err(Answer::error(
+            403,
+            "authorization_error",
+            "permission_denied",
+            format!(
+                "this API key lacks the {} permission, which this request needs",
+                needed.name()
+            ),
+        ));
+    }
     let plan = match req.header("x-paysg-sim-fault") {
         Some(h) => std::str::from_utf8(h)
             .map_err(|_| "x-paysg-sim-fault is not text".to_owned())
@@ -222,7 +235,7 @@ fn prepare_inner(
         op,
         keyed,
         delay_ms,
-        after: fault.filter(|f| matches!(f, Fault::Stall | Fault::Drop)),
+        after: fault.filter(|f| matches!(f, Fault::Stall | Fault::Drop | Fault::FailAfter)),
     })
 }
 
@@ -288,11 +301,21 @@ impl Answer {
     }
 }
 
-/// Adds the idempotency record of a keyed request to what it changes, in the same change (so
-/// that the record exists exactly when the request's effects do), and prunes expired records.
-/// A request refused before executing (400, 413, 415) stores nothing: the key can be used again.
-pub fn finish(outcome: &mut Outcome, keyed: Option<&Keyed>, now_ms: i64) {
-    let Some(k) = keyed else { return };
+/// Ends a job that ran: a `500-after` fault turns its answer into a 500 (what it did is kept);
+/// then the idempotency record of a keyed request joins what it changes, in the same change (so
+/// that the record exists exactly when the request's effects do), and expired records are
+/// pruned. A request refused before executing (400, 413, 415) stores nothing: the key can be
+/// used again. Any other answer is stored, 500s included, as PaySG documents.
+pub fn finish(outcome: &mut Outcome, job: &Job, now_ms: i64) {
+    if job.after == Some(Fault::FailAfter) && (200..300).contains(&outcome.answer.status) {
+        outcome.answer = Answer::error(
+            500,
+            "api_error",
+            "simulated_fault_after_executing",
+            "simulated internal error after the request was carried out (paysg-sim fault injection)",
+        );
+    }
+    let Some(k) = job.keyed.as_ref() else { return };
     if matches!(outcome.answer.status, 400 | 413 | 415) {
         return;
     }
@@ -308,12 +331,18 @@ pub fn finish(outcome: &mut Outcome, keyed: Option<&Keyed>, now_ms: i64) {
     outcome.change.prune_before_ms = Some(now_ms - IDEMPOTENCY_TTL_MS);
 }
 
-/// Whether the API key is accepted: any `paysg_stag_` key, or only the `--api-key` ones.
-fn accepted(config: &Config, key: &str) -> bool {
+/// The permissions of an accepted API key: any `paysg_stag_` key with every permission, or
+/// only the `--api-key` ones with theirs.
+fn accepted(config: &Config, key: &str) -> Option<Vec<Permission>> {
     if config.api_keys.is_empty() {
-        key.starts_with(STAGING_KEY_PREFIX) && key.len() > STAGING_KEY_PREFIX.len()
+        (key.starts_with(STAGING_KEY_PREFIX) && key.len() > STAGING_KEY_PREFIX.len())
+            .then(|| Permission::ALL.to_vec())
     } else {
-        config.api_keys.iter().any(|k| k == key)
+        config
+            .api_keys
+            .iter()
+            .find(|k| k.key == key)
+            .map(|k| k.permissions.clone())
     }
 }
 

@@ -85,12 +85,33 @@ pub(super) fn create(
             }
         }
     }
+    // The amount cap in force (`--amount-cap`): the SDK's own limit is the long-standing one.
+    if let Json::Obj(entries) = &input {
+        for (k, v) in entries {
+            if let (true, Json::Num(n)) = (k == "amount_in_cents", v) {
+                if *n > f64::from(config.amount_cap) && *n <= f64::from(validate::money::AMOUNT_MAX)
+                {
+                    strict.push(FieldError::new(
+                        "amount_in_cents",
+                        Code::OutOfRange,
+                        format!(
+                            "amount_in_cents must be at most {} ({}), got {n}",
+                            config.amount_cap,
+                            validate::money::dollars(u64::from(config.amount_cap))
+                        ),
+                    ));
+                }
+            }
+        }
+    }
     let body = match validate::validate_create_payment(&input) {
         Ok(b) if strict.is_empty() => b,
         Ok(_) => return Ok(validation_failed(&strict).into()),
         Err(mut errors) => {
-            if !errors.iter().any(|e| e.field == "due_date") {
-                errors.extend(strict);
+            for e in strict {
+                if !errors.iter().any(|f| f.field == e.field) {
+                    errors.push(e);
+                }
             }
             return Ok(validation_failed(&errors).into());
         }
@@ -137,7 +158,8 @@ pub(super) fn create(
         latest_status: "unpaid".to_owned(),
         refund_status: "not_refunded".to_owned(),
         email_delivery_status: "unsent".to_owned(),
-        stripe_payment_intent_id: None,
+        // Set at creation, as real captures show (PaySG creates the intent with the payment).
+        stripe_payment_intent_id: Some(format!("pi_sim_{}", payment_id(entropy))),
         payout_id: None,
         creator_id: format!("user_{}", uuid_from(api_key)),
         created_at: at.clone(),
@@ -153,6 +175,8 @@ pub(super) fn create(
             payment,
             created_ms: now,
             refunds: Vec::new(),
+            paid_ms: None,
+            failed_attempts: 0,
         },
         201,
     ))

@@ -15,6 +15,9 @@ pub enum Fault {
     Stall,
     /// Execute, then close the connection without a response.
     Drop,
+    /// Execute (and store), then answer 500: PaySG stores that answer under the request's
+    /// `Idempotency-Key` and replays it.
+    FailAfter,
 }
 
 impl Fault {
@@ -26,6 +29,7 @@ impl Fault {
             Fault::RateLimited => "429",
             Fault::Stall => "stall",
             Fault::Drop => "drop",
+            Fault::FailAfter => "500-after",
         }
     }
 
@@ -36,6 +40,7 @@ impl Fault {
             "429" => Fault::RateLimited,
             "stall" => Fault::Stall,
             "drop" => Fault::Drop,
+            "500-after" => Fault::FailAfter,
             _ => return None,
         })
     }
@@ -75,7 +80,7 @@ impl FaultPlan {
             .map(|k| {
                 Fault::parse(k).ok_or_else(|| {
                     format!(
-                        "unknown fault {:?}; use 500, 503, 429, stall or drop",
+                        "unknown fault {:?}; use 500, 503, 429, stall, drop or 500-after",
                         k.trim()
                     )
                 })

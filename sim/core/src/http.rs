@@ -102,7 +102,10 @@ pub fn handle(
     entropy: &mut dyn Entropy,
     faults: &mut Change,
 ) -> Handling {
-    if let Some(h) = pages::route(req.method, req.path) {
+    if req.path == "/sim/clock" {
+        return Handling::Reply(clock(volatile, req));
+    }
+    if let Some(h) = pages::route(req) {
         return h;
     }
     if req.path.starts_with("/v1/") {
@@ -112,4 +115,34 @@ pub fn handle(
         };
     }
     Handling::Reply(Answer::no_route().into())
+}
+
+/// `POST /sim/clock` with `{ "advance_ms": n }` moves the simulator's clock forward (refunds'
+/// 90-day window, pending refunds, timestamps); `GET` shows the offset.
+fn clock(volatile: &mut Volatile, req: &Incoming<'_>) -> Reply {
+    #[derive(serde::Deserialize)]
+    struct Advance {
+        advance_ms: i64,
+    }
+    match req.method {
+        "GET" => {}
+        "POST" => match serde_json::from_slice::<Advance>(req.body) {
+            Ok(a) if a.advance_ms >= 0 => {
+                volatile.clock_offset_ms = volatile.clock_offset_ms.saturating_add(a.advance_ms);
+            }
+            _ => {
+                return Answer::invalid(
+                    "invalid_clock",
+                    "send { \"advance_ms\": <a whole number of ms, 0 or more> }: the clock only moves forward",
+                )
+                .into()
+            }
+        },
+        _ => return Reply::empty(405),
+    }
+    Answer::json(
+        200,
+        &serde_json::json!({ "offset_ms": volatile.clock_offset_ms }),
+    )
+    .into()
 }

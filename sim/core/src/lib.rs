@@ -22,6 +22,7 @@ pub mod http;
 pub mod ids;
 pub mod model;
 pub mod ops;
+pub mod options;
 pub mod pages;
 mod route;
 pub mod store;
@@ -40,8 +41,8 @@ use paysg::dates::iso_sgt;
 pub struct Config {
     /// Base of `payment_url` and `payment_qr_code_url` (no trailing slash).
     pub public_url: String,
-    /// When non-empty, the only API keys accepted.
-    pub api_keys: Vec<String>,
+    /// When non-empty, the only API keys accepted, with their permissions.
+    pub api_keys: Vec<KeyRights>,
     /// Webhook endpoints.
     pub webhook_urls: Vec<String>,
     /// Webhook signing secret (never logged).
@@ -50,6 +51,8 @@ pub struct Config {
     pub webhook_max_attempts: u32,
     /// First retry delay.
     pub webhook_backoff: Duration,
+    /// Whether each delivery attempt is signed afresh, or each event once.
+    pub webhook_signing: WebhookSigning,
     /// `t` of `PaySG-Signature` in seconds instead of milliseconds.
     pub signature_in_seconds: bool,
     /// Faults for every API request (a header can override them).
@@ -58,6 +61,10 @@ pub struct Config {
     pub retry_after_secs: u64,
     /// How long a `stall` fault holds the response.
     pub stall: Duration,
+    /// The largest `amount_in_cents` of a payment.
+    pub amount_cap: u32,
+    /// How long a refund stays pending, in ms.
+    pub refund_settle_ms: i64,
     /// Where state is kept, if anywhere.
     pub data: Option<PathBuf>,
     /// The largest the data file may grow, in bytes (a full disk, on demand).
@@ -78,16 +85,70 @@ impl Default for Config {
             webhook_secret: None,
             webhook_max_attempts: 6,
             webhook_backoff: Duration::from_millis(500),
+            webhook_signing: WebhookSigning::PerAttempt,
             signature_in_seconds: false,
             faults: FaultPlan::none(),
             retry_after_secs: 1,
             stall: Duration::from_secs(30),
+            amount_cap: paysg::validate::money::AMOUNT_MAX,
+            refund_settle_ms: 0,
             data: None,
             data_max_bytes: None,
             return_url_map: Vec::new(),
             log: true,
         }
     }
+}
+
+/// A permission of an API key, as on PaySG's dashboard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Permission {
+    /// Read payments (get, list).
+    View,
+    /// Create, cancel and email payments.
+    Billing,
+    /// Refund payments.
+    Refund,
+    /// Everything.
+    Administrator,
+}
+
+impl Permission {
+    /// Every permission.
+    pub const ALL: [Permission; 4] = [
+        Permission::View,
+        Permission::Billing,
+        Permission::Refund,
+        Permission::Administrator,
+    ];
+
+    /// Its name in `--api-key KEY=RIGHTS`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Permission::View => "view",
+            Permission::Billing => "billing",
+            Permission::Refund => "refund",
+            Permission::Administrator => "administrator",
+        }
+    }
+}
+
+/// An accepted API key and what it may do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyRights {
+    /// The key.
+    pub key: String,
+    /// Its permissions.
+    pub permissions: Vec<Permission>,
+}
+
+/// When webhooks are signed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WebhookSigning {
+    /// Each delivery attempt afresh (its own `t`).
+    PerAttempt,
+    /// Once per event: every retry carries the first attempt's `t`.
+    PerEvent,
 }
 
 /// What the simulator keeps in memory only, never stored: it must not outlive the process.
@@ -99,6 +160,8 @@ pub struct Volatile {
     pub in_flight: HashSet<String>,
     /// Webhook deliveries still being attempted.
     pub webhooks_pending: u64,
+    /// How far the clock was moved forward (`POST /sim/clock`), in ms.
+    pub clock_offset_ms: i64,
 }
 
 impl Volatile {
@@ -113,9 +176,16 @@ impl Volatile {
         self.in_flight.remove(scope);
     }
 
-    /// Forgets the fault counters (a reset; claims and pending deliveries stay).
+    /// Forgets the fault counters and the clock's offset (a reset; claims and pending
+    /// deliveries stay).
     pub fn reset(&mut self) {
         self.first_faults.clear();
+        self.clock_offset_ms = 0;
+    }
+
+    /// The simulator's time: the shell's clock, moved forward by `POST /sim/clock`.
+    pub fn now(&self, clock_ms: i64) -> i64 {
+        clock_ms.saturating_add(self.clock_offset_ms)
     }
 }
 
@@ -151,6 +221,20 @@ pub fn webhook_event(payment: &Payment, now: i64, entropy: &mut dyn Entropy) -> 
 /// with the SDK's own signer (the black-box tests check it against an independent HMAC).
 pub fn signature_header(secret: &str, t: i64, body: &str) -> String {
     paysg::webhook::sign(body.as_bytes(), secret, &t.to_string())
+}
+
+/// The `t` a delivery attempt is signed with: its own time, or the event's first attempt's
+/// (`--webhook-signing event`), in the configured unit.
+pub fn signed_at(config: &Config, first_attempt_ms: i64, now_ms: i64) -> i64 {
+    let ms = match config.webhook_signing {
+        WebhookSigning::PerAttempt => now_ms,
+        WebhookSigning::PerEvent => first_attempt_ms,
+    };
+    if config.signature_in_seconds {
+        ms / 1000
+    } else {
+        ms
+    }
 }
 
 /// `return_url` (after `--return-url-map`) with `paysg_payment_id` and

@@ -13,6 +13,20 @@ pub struct RefundRecord {
     pub amount_in_cents: u32,
     /// When.
     pub at: String,
+    /// When it stops being pending and succeeds (ms); until then it blocks the next refund.
+    #[serde(default)]
+    pub settles_ms: i64,
+}
+
+impl RefundRecord {
+    /// `pending` or `succeeded` at `now_ms`.
+    pub fn status(&self, now_ms: i64) -> &'static str {
+        if now_ms < self.settles_ms {
+            "pending"
+        } else {
+            "succeeded"
+        }
+    }
 }
 
 /// A payment with what the simulator keeps beside it.
@@ -24,6 +38,13 @@ pub struct Record {
     pub created_ms: i64,
     /// Refunds so far.
     pub refunds: Vec<RefundRecord>,
+    /// When it was paid (ms): refunds are allowed for 90 days after.
+    #[serde(default)]
+    pub paid_ms: Option<i64>,
+    /// Payment attempts that failed (the payer's card was declined, say): the payment stays
+    /// unpaid and PaySG sends no event.
+    #[serde(default)]
+    pub failed_attempts: u32,
 }
 
 impl Record {

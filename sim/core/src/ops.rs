@@ -131,7 +131,7 @@ pub fn execute(
             None => Answer::not_found("payment").into(),
         },
         Op::Refund { service, id, body } => match in_service(service, id)? {
-            Some(r) => refund(r, body, now_ms),
+            Some(r) => refund(config, r, body, now_ms),
             None => Answer::not_found("payment").into(),
         },
         Op::SendEmail { service, id } => match in_service(service, id)? {
@@ -142,7 +142,7 @@ pub fn execute(
 }
 
 /// An outcome that stores `record` and answers it.
-pub(super) fn updated(record: Record, status: u16) -> Outcome {
+pub(crate) fn updated(record: Record, status: u16) -> Outcome {
     Outcome {
         answer: Answer::json(status, &record.payment),
         change: Change {
@@ -151,6 +151,11 @@ pub(super) fn updated(record: Record, status: u16) -> Outcome {
         },
         events: Vec::new(),
     }
+}
+
+/// A payout id's tail, derived from the payment's id (stable, so a replay shows the same).
+pub(crate) fn short_id(id: &str) -> String {
+    super::ids::sha256_hex(id.as_bytes())[..16].to_owned()
 }
 
 /// An opaque list cursor: base64url of `<created ms>:<id>`.
@@ -222,7 +227,8 @@ fn list(store: &dyn Store, service: &str, q: &[(String, String)]) -> Result<Answ
     ))
 }
 
-fn cancel(mut r: Record, now: i64) -> Outcome {
+/// Cancels `r` (the API's, or an officer's on the dashboard: the same rules).
+pub(crate) fn cancel(mut r: Record, now: i64) -> Outcome {
     let p = &mut r.payment;
     if p.latest_status == "cancelled" {
         return Answer::state(
@@ -245,7 +251,12 @@ fn cancel(mut r: Record, now: i64) -> Outcome {
     updated(r, 200)
 }
 
-fn refund(mut r: Record, body: &[u8], now: i64) -> Outcome {
+/// How long after payment a refund is possible (PaySG: 90 days; after that, outside PaySG).
+pub const REFUND_WINDOW_MS: i64 = 90 * 24 * 3600 * 1000;
+
+/// A refund of `r` (the API's, or an officer's on the dashboard: the same rules). Only one
+/// refund is processed at a time: one still pending blocks the next.
+pub(crate) fn refund(config: &Config, mut r: Record, body: &[u8], now: i64) -> Outcome {
     let input = match parse_json(body) {
         Ok(j) => j,
         Err(a) => return a.into(),
@@ -256,6 +267,23 @@ fn refund(mut r: Record, body: &[u8], now: i64) -> Outcome {
     };
     if r.payment.payment_status != "paid" {
         return Answer::state("payment_not_paid", "only paid payments can be refunded").into();
+    }
+    if let Some(paid) = r.paid_ms.filter(|paid| now > paid + REFUND_WINDOW_MS) {
+        return Answer::state(
+            "refund_window_closed",
+            format!(
+                "refunds are possible up to 90 days after payment; this payment was paid on {}",
+                iso_sgt(paid)
+            ),
+        )
+        .into();
+    }
+    if r.refunds.iter().any(|f| f.status(now) == "pending") {
+        return Answer::state(
+            "refund_pending",
+            "an earlier refund of this payment is still pending; only one refund is processed at a time",
+        )
+        .into();
     }
     let total = u64::from(r.payment.amount_in_cents);
     let refunded = r.refunded();
@@ -278,6 +306,7 @@ fn refund(mut r: Record, body: &[u8], now: i64) -> Outcome {
     r.refunds.push(RefundRecord {
         amount_in_cents: amount,
         at: at.clone(),
+        settles_ms: now.saturating_add(config.refund_settle_ms),
     });
     let full = r.refunded() >= total;
     let p = &mut r.payment;
@@ -380,9 +409,12 @@ pub fn pay(
     p.payment_status = "paid".to_owned();
     p.latest_status = "paid".to_owned();
     p.payment_succeeded_timestamp = Some(at.clone());
-    p.stripe_payment_intent_id = Some(format!("pi_sim_{}", payment_id(entropy)));
+    if p.stripe_payment_intent_id.is_none() {
+        p.stripe_payment_intent_id = Some(format!("pi_sim_{}", payment_id(entropy)));
+    }
     p.updated_at = at;
     let paid = p.clone();
+    r.paid_ms = Some(now);
     let events = if config.webhook_urls.is_empty() || config.webhook_secret.is_none() {
         Vec::new()
     } else {

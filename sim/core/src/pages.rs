@@ -4,12 +4,15 @@
 use serde_json::json;
 
 use super::answer::Answer;
+use super::api::Incoming;
 use super::http::{Handling, Reply};
 use super::ids::Entropy;
+use super::model::Record;
 use super::model::{Change, Event, Payment};
 use super::ops::{self, PayError};
 use super::store::{Store, StoreError};
 use super::{redirect_url, Config};
+use paysg::dates::iso_sgt;
 use paysg::text::{percent_decode, percent_encode};
 use paysg::validate::money::dollars as sgd;
 
@@ -67,6 +70,20 @@ pub enum Action {
     },
     /// `POST /sim/reset`.
     Reset,
+    /// An officer refunds on the dashboard (`POST /sim/payments/{id}/refund`, the API's body):
+    /// the API's rules, and no webhook.
+    OfficerRefund {
+        /// Payment id.
+        id: String,
+        /// `{ "refund_amount_in_cents": … }`.
+        body: Vec<u8>,
+    },
+    /// An officer cancels on the dashboard (`POST /sim/payments/{id}/cancel`): no webhook.
+    OfficerCancel(String),
+    /// A payer's attempt fails (`POST /sim/payments/{id}/fail`): the payment stays unpaid.
+    FailAttempt(String),
+    /// PaySG pays the payment out to the agency (`POST /sim/payments/{id}/payout`).
+    Payout(String),
 }
 
 /// Escapes text for HTML content and attribute values.
@@ -85,8 +102,9 @@ pub fn html(text: &str) -> String {
     out
 }
 
-/// The route of a page or control, when `path` is one (`None`: the API, or nothing).
-pub fn route(method: &str, path: &str) -> Option<Handling> {
+/// The route of a page or control, when the request is one (`None`: the API, or nothing).
+pub fn route(req: &Incoming<'_>) -> Option<Handling> {
+    let (method, path) = (req.method, req.path);
     let (get, post) = (method == "GET", method == "POST");
     let only = |ok: bool, h: Handling| {
         Some(if ok {
@@ -125,6 +143,21 @@ pub fn route(method: &str, path: &str) -> Option<Handling> {
         ["sim", "webhooks.json"] => only(get, Handling::Read(PageRead::Webhooks { json: true })),
         ["sim", "state"] => only(get, Handling::Read(PageRead::State)),
         ["sim", "reset"] => only(post, Handling::Act(Action::Reset)),
+        ["sim", "payments", p, action @ ("refund" | "cancel" | "fail" | "payout")] => {
+            Some(match id(p) {
+                Some(p) if post => Handling::Act(match *action {
+                    "refund" => Action::OfficerRefund {
+                        id: p,
+                        body: req.body.to_vec(),
+                    },
+                    "cancel" => Action::OfficerCancel(p),
+                    "fail" => Action::FailAttempt(p),
+                    _ => Action::Payout(p),
+                }),
+                Some(_) => Handling::Reply(Reply::empty(405)),
+                None => Handling::Reply(Answer::not_found("payment").into()),
+            })
+        }
         _ => None,
     }
 }
@@ -298,6 +331,44 @@ pub fn act(
             },
             events: Vec::new(),
         },
+        Action::OfficerRefund { id, body } => {
+            officer(store, id, |r| ops::refund(config, r, body, now_ms))?
+        }
+        Action::OfficerCancel(id) => officer(store, id, |r| ops::cancel(r, now_ms))?,
+        Action::FailAttempt(id) => officer(store, id, |mut r| {
+            if r.payment.latest_status != "unpaid" {
+                return Answer::state(
+                    "payment_not_unpaid",
+                    format!(
+                        "the payment is {}; only an unpaid payment can be attempted",
+                        r.payment.latest_status
+                    ),
+                )
+                .into();
+            }
+            r.failed_attempts += 1;
+            ops::updated(r, 200)
+        })?,
+        Action::Payout(id) => officer(store, id, |mut r| {
+            let p = &mut r.payment;
+            if p.payment_status != "paid" {
+                return Answer::state("payment_not_paid", "only paid payments are paid out").into();
+            }
+            if p.payout_id.is_some() {
+                return Answer::error(
+                    409,
+                    "invalid_state_error",
+                    "payment_already_paid_out",
+                    "the payment was already paid out",
+                )
+                .into();
+            }
+            let at = iso_sgt(now_ms);
+            p.payout_id = Some(format!("po_sim_{}", ops::short_id(&p.id)));
+            p.paid_out_timestamp = Some(at.clone());
+            p.updated_at = at;
+            ops::updated(r, 200)
+        })?,
         Action::Pay { id, json } => match ops::pay(config, store, id, now_ms, entropy)? {
             Ok((p, outcome)) => Acted {
                 reply: if *json {
@@ -323,6 +394,24 @@ pub fn act(
                 events: Vec::new(),
             },
         },
+    })
+}
+
+/// Runs an officer's action on a payment (any service): its outcome's answer and change, no
+/// webhook.
+fn officer(
+    store: &dyn Store,
+    id: &str,
+    f: impl FnOnce(Record) -> ops::Outcome,
+) -> Result<Acted, StoreError> {
+    let outcome = match store.payment(id)? {
+        Some(r) => f(r),
+        None => Answer::not_found("payment").into(),
+    };
+    Ok(Acted {
+        reply: outcome.answer.into(),
+        change: outcome.change,
+        events: Vec::new(),
     })
 }
 

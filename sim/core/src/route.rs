@@ -29,6 +29,19 @@ pub(super) enum Route {
     SendEmail(String),
 }
 
+impl Route {
+    /// The permission it needs (PaySG's dashboard: View reads, Billing creates, cancels and
+    /// emails, Refund refunds; Administrator may do all).
+    pub(super) fn permission(&self) -> super::Permission {
+        use super::Permission::{Billing, Refund, View};
+        match self {
+            Route::List | Route::Retrieve(_) => View,
+            Route::Create | Route::Cancel(_) | Route::SendEmail(_) => Billing,
+            Route::Refund(_) => Refund,
+        }
+    }
+}
+
 /// Routes `/v1/…` by method and decoded path segments: `(payment service, route)`.
 pub(super) fn route(method: &str, path: &str) -> Result<(String, Route), Answer> {
     let segments: Option<Vec<String>> = path
