@@ -102,3 +102,6 @@ for (const [f, s] of Object.entries(sizes)) {
   if (typeof s === "object") console.log(`  ${f.padEnd(14)} ${String(s.raw).padStart(8)} B raw  ${String(s.gzip).padStart(7)} B gzip  (${kb(s.gzip)})`);
 }
 console.log(`  Worker total (wasm + workerd glue), gzip: ${sizes.workerBundleGzip} B (${kb(sizes.workerBundleGzip)})`);
+
+// 7. The simulator's npm package (sim/pkg), from the same workspace.
+run(process.execPath, [join(root, "scripts", "build-sim.mjs")]);

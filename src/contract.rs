@@ -375,7 +375,7 @@ export interface BuildRequestOptions {{
 
 /** One page of `listPayments`. */
 export interface ListPaymentsParams {{
-  /** Page size, a whole number from 1. */
+  /** Page size, a whole number from 1 to {LIST_LIMIT_MAX} (PaySG documents no bounds; paysg-sim has the same). */
   limit?: number;
   /** A `page_info.start_cursor`: the page before it (newer payments). Not with `after`. */
   before?: string;
@@ -385,7 +385,7 @@ export interface ListPaymentsParams {{
 
 /** What `listAllPayments` reads. */
 export interface ListAllPaymentsParams {{
-  /** Page size of each request (default 100). */
+  /** Page size of each request, 1 to {LIST_LIMIT_MAX} (default 100). */
   limit?: number;
   /** Start after this cursor. */
   after?: string;
@@ -406,5 +406,6 @@ export interface VerifyWebhookOptions {{
         default_attempt = grouped(client::DEFAULT_ATTEMPT_TIMEOUT_MS),
         max_retries = client::MAX_RETRIES_LIMIT,
         default_retries = client::DEFAULT_MAX_RETRIES,
+        LIST_LIMIT_MAX = crate::client::plan::LIST_LIMIT_MAX,
     )
 }

@@ -26,7 +26,7 @@ pub mod text_api;
 pub mod validate;
 pub mod webhook;
 
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "js"))]
 pub mod wasm;
 
 #[cfg(test)]

@@ -11,8 +11,10 @@ use crate::text::percent_encode;
 use crate::validate::{self, Code, FieldError, Given};
 use serde::Deserialize;
 
-/// The most payments one page may ask for (`limit`).
-pub const LIST_LIMIT_MAX: u64 = u32::MAX as u64;
+/// The most payments one page may ask for (`limit`). PaySG documents no bounds (paysg-api.md
+/// §13); the SDK and paysg-sim share this one, so a call the simulator accepts is one the SDK
+/// sends, and the other way round.
+pub const LIST_LIMIT_MAX: u64 = 100;
 
 /// A call as the caller describes it: the operation, the client's options, this call's options
 /// and its arguments. Every argument is loose: [`plan`] checks them all.

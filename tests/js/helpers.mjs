@@ -20,16 +20,22 @@ export function testProject() {
   return packAndInstall();
 }
 
-/** Packs pkg/ and installs the tarball into a fresh project; returns the project's folder. */
+/** Packs pkg/ and sim/pkg/ and installs both into a fresh project; returns the project's folder. */
 export function packAndInstall() {
   if (!existsSync(join(root, "pkg", "dist", "paysg_bg.wasm"))) {
     throw new Error("pkg/dist is not built: run `npm run build` first");
   }
+  if (!existsSync(join(root, "sim", "pkg", "dist", "paysg_sim_bg.wasm"))) {
+    throw new Error("sim/pkg/dist is not built: run `npm run build` first");
+  }
   const dir = mkdtempSync(join(tmpdir(), "paysg-user-"));
-  execFileSync("npm", ["pack", join(root, "pkg"), "--pack-destination", dir, "--silent"], { stdio: "pipe" });
-  const tgz = readdirSync(dir).find((f) => f.endsWith(".tgz"));
+  // Both packages, packed and installed as a user gets them from the registry.
+  for (const p of [join(root, "pkg"), join(root, "sim", "pkg")]) {
+    execFileSync("npm", ["pack", p, "--pack-destination", dir, "--silent"], { stdio: "pipe" });
+  }
+  const tgzs = readdirSync(dir).filter((f) => f.endsWith(".tgz")).map((f) => `./${f}`);
   writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "paysg-user", private: true, type: "module" }));
-  execFileSync("npm", ["install", "--offline", "--no-audit", "--no-fund", "--silent", `./${tgz}`], { cwd: dir, stdio: "pipe" });
+  execFileSync("npm", ["install", "--offline", "--no-audit", "--no-fund", "--silent", ...tgzs], { cwd: dir, stdio: "pipe" });
   return dir;
 }
 

@@ -110,8 +110,10 @@ pub struct Attempt {
     pub at: String,
 }
 
-/// What one request changes, applied by the store all at once or not at all.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// What one request changes, applied by the store all at once or not at all. It serialises
+/// (as one line of the npm package's journal).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Change {
     /// Payments created or updated (whole records).
     pub payments: Vec<Record>,

@@ -16,8 +16,8 @@ use paysg::dates::iso_sgt;
 
 /// Page size when `limit` is not given.
 pub const DEFAULT_LIMIT: usize = 10;
-/// The largest `limit`.
-pub const MAX_LIMIT: usize = 100;
+/// The largest `limit`: the SDK's ([`paysg::client::plan::LIST_LIMIT_MAX`]).
+pub const MAX_LIMIT: usize = paysg::client::plan::LIST_LIMIT_MAX as usize;
 
 /// An operation of the API, read from its request.
 #[derive(Debug, Clone, PartialEq, Eq)]

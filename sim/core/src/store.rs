@@ -74,6 +74,30 @@ pub struct MemStore {
 }
 
 impl MemStore {
+    /// Everything it holds, as one change that rebuilds it on an empty store (a journal's
+    /// compaction).
+    pub fn snapshot(&self) -> Change {
+        let mut payments: Vec<Record> = self.payments.values().cloned().collect();
+        payments.sort_by_key(Record::list_key);
+        Change {
+            payments,
+            idempotency: self
+                .idempotency
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+            emails: self.emails.clone(),
+            attempts: self.attempts.clone(),
+            faults: self
+                .faults
+                .iter()
+                .flat_map(|(k, n)| std::iter::repeat_n(k.clone(), usize::try_from(*n).unwrap_or(0)))
+                .collect(),
+            prune_before_ms: None,
+            reset: true,
+        }
+    }
+
     fn key(r: &Record) -> ListKey {
         (
             r.payment.payment_service_id.clone(),

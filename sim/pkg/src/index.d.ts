@@ -1,0 +1,46 @@
+/** A PaySG error body's fields, on a refused simulator action. */
+export interface SimulatorError extends Error {
+  /** HTTP status. */
+  status: number;
+  /** PaySG's `error.code` (the simulator's choice where PaySG publishes none). */
+  code?: string;
+}
+
+/** A running simulator. */
+export interface Simulator {
+  /** Its base URL: the server's (with `port`), or `http://paysg-sim.local`, served only by `fetch`. */
+  readonly baseUrl: string;
+  /** A fetch that serves PaySG's API (and the simulator's pages) in-process, no port needed: pass it to `new PaySG({ fetch })`. */
+  fetch(input: string | URL | Request, init?: RequestInit): Promise<Response>;
+  /** The payer pays: the payment becomes paid and its `payment.succeeded` event is sent. */
+  pay(paymentId: string): Promise<{ redirect_url: string | null }>;
+  /** A payer's attempt fails (a declined card): the payment stays unpaid, no event. */
+  failAttempt(paymentId: string): Promise<Record<string, unknown>>;
+  /** An officer refunds on the dashboard (PaySG's rules; no webhook). Resolves to the payment. */
+  refund(paymentId: string, amountInCents: number): Promise<Record<string, unknown>>;
+  /** An officer cancels on the dashboard (no webhook). Resolves to the payment. */
+  cancel(paymentId: string): Promise<Record<string, unknown>>;
+  /** PaySG pays the payment out: `payout_id`, `paid_out_timestamp`. Resolves to the payment. */
+  payout(paymentId: string): Promise<Record<string, unknown>>;
+  /** Moves the simulator's clock forward (the 90-day refund window, pending refunds, timestamps). */
+  advanceClock(ms: number): Promise<{ offset_ms: number }>;
+  /** Counts: payments, payments_by_reference, idempotency_keys, emails, webhook_attempts, webhooks_pending, faults. */
+  state(): Promise<Record<string, unknown>>;
+  /** Every webhook delivery attempt, and how many deliveries are under way. */
+  webhooks(): Promise<{ attempts: Array<{ event_id: string; url: string; attempt: number; status: number | null; error: string | null; delivered: boolean; at: string }>; pending: number }>;
+  /** The emails sent by send-email. */
+  emails(): Promise<Array<{ to: string; subject: string; body: string; payment_id: string; sent_at: string }>>;
+  /** Forgets everything. */
+  reset(): Promise<void>;
+  /** Stops the server (if any) and pending deliveries, and releases the data file. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts a simulator: in-process (its `fetch`), and on node:http too when `port` is given (Node,
+ * Deno, Bun). Each simulator has its own state.
+ */
+export function createSimulator(options?: SimulatorOptions): Promise<Simulator>;
+
+/** The simulator's flags (the command line's, and `createSimulator`'s options in camelCase). */
+export function flags(): Array<{ name: string; camel: string; value: string; kind: "value" | "repeat" | "switch"; default: string | null; help: string }>;
