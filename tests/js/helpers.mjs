@@ -133,10 +133,12 @@ export function simBinary() {
 
 /**
  * Starts paysg-sim on a free port with extra flags; resolves to
- * `{ url, state(), pay(id), stop() }` once it prints its `listening on` line.
+ * `{ url, state(), pay(id), stop(), kill(), stderr() }` once it prints its `listening on` line.
+ * `command`: `[program, ...args]` to run instead of the native binary (the npm package's CLI).
  */
-export function startSim(args = []) {
-  const p = spawn(simBinary(), ["--port", "0", "--quiet", ...args], { stdio: ["ignore", "pipe", "pipe"] });
+export function startSim(args = [], { command = [simBinary()] } = {}) {
+  const [program, ...pre] = command;
+  const p = spawn(program, [...pre, "--port", "0", "--quiet", ...args], { stdio: ["ignore", "pipe", "pipe"] });
   let stderr = "";
   p.stderr.on("data", (d) => (stderr += d));
   return new Promise((resolve, reject) => {
@@ -153,6 +155,13 @@ export function startSim(args = []) {
         url,
         state: () => fetch(`${url}/sim/state`).then((r) => r.json()),
         pay: (id) => fetch(`${url}/sim/payments/${encodeURIComponent(id)}/pay`, { method: "POST" }).then((r) => r.json()),
+        stderr: () => stderr,
+        kill: () => new Promise((r) => {
+          if (p.exitCode !== null) return r();
+          p.removeAllListeners("exit");
+          p.on("exit", () => r());
+          p.kill("SIGKILL");
+        }),
         stop: () => new Promise((r) => {
           if (p.exitCode !== null) return r();
           p.removeAllListeners("exit");
