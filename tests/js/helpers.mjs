@@ -3,7 +3,7 @@
 import { execFileSync, spawn } from "node:child_process";
 import { createServer } from "node:http";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { homedir, tmpdir } from "node:os";
 import { dirname, extname, join, normalize } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -171,4 +171,23 @@ export function startSim(args = [], { command = [simBinary()] } = {}) {
       });
     });
   });
+}
+
+/** Runtimes the tests install from npm, pinned; cached across runs and fresh clones. */
+const RUNTIMES = { deno: "2.9.6", bun: "1.4.5" };
+
+/**
+ * The path of a runtime's executable (`deno`, `bun`), installed from the npm registry into
+ * `$XDG_CACHE_HOME/paysg/runtimes/<name>-<version>` (≈ 40 MB each) on first use.
+ */
+export function runtime(name) {
+  const version = RUNTIMES[name];
+  const cache = join(process.env.XDG_CACHE_HOME || join(homedir(), ".cache"), "paysg", "runtimes", `${name}-${version}`);
+  const exe = join(cache, "node_modules", ".bin", name);
+  if (!existsSync(exe)) {
+    mkdirSync(cache, { recursive: true });
+    writeFileSync(join(cache, "package.json"), JSON.stringify({ private: true }));
+    execFileSync("npm", ["install", "--no-audit", "--no-fund", "--silent", `${name}@${version}`], { cwd: cache, stdio: "pipe" });
+  }
+  return exe;
 }

@@ -1,5 +1,5 @@
 // `npx paysg-sim [flags]`: the native binary's flags (the core's table) and output.
-import { flags, start } from "./node.js";
+import { flags, start } from "./start.js";
 
 const table = flags();
 const VERSION = "0.1.0";

@@ -1,3 +1,29 @@
+/** The parts of a Fetch `Request` a webhook handler reads (the platform's own type where it has one). */
+export interface RequestLike {
+  readonly method: string;
+  readonly url: string;
+  readonly headers: { get(name: string): string | null };
+  text(): Promise<string>;
+}
+/** The part of a Fetch `Response` the simulator reads (from `onWebhook`). */
+export interface ResponseLike {
+  readonly status: number;
+}
+/** What the simulator's `fetch` resolves to where the platform has no `Response` type. */
+export interface FetchResponseLike {
+  readonly status: number;
+  readonly ok: boolean;
+  readonly headers: { get(name: string): string | null };
+  text(): Promise<string>;
+  json(): Promise<unknown>;
+}
+/** The platform's `Request` (no DOM or Node types needed). */
+export type PlatformRequest = typeof globalThis extends { Request: { prototype: infer R } } ? R : RequestLike;
+/** The platform's `Response`. */
+export type PlatformResponse = typeof globalThis extends { Response: { prototype: infer R } } ? R : ResponseLike;
+/** The platform's `fetch`, which `Simulator.fetch` is. */
+export type SimulatorFetch = typeof globalThis extends { fetch: infer F } ? F : (input: string, init?: any) => Promise<FetchResponseLike>;
+
 /** A PaySG error body's fields, on a refused simulator action. */
 export interface SimulatorError extends Error {
   /** HTTP status. */
@@ -11,7 +37,7 @@ export interface Simulator {
   /** Its base URL: the server's (with `port`), or `http://paysg-sim.local`, served only by `fetch`. */
   readonly baseUrl: string;
   /** A fetch that serves PaySG's API (and the simulator's pages) in-process, no port needed: pass it to `new PaySG({ fetch })`. */
-  fetch(input: string | URL | Request, init?: RequestInit): Promise<Response>;
+  readonly fetch: SimulatorFetch;
   /** The payer pays: the payment becomes paid and its `payment.succeeded` event is sent. */
   pay(paymentId: string): Promise<{ redirect_url: string | null }>;
   /** A payer's attempt fails (a declined card): the payment stays unpaid, no event. */

@@ -1,0 +1,89 @@
+// paysg-sim's declarations match the package: its run-time exports (Node, workerd) are exactly
+// the declared values, `SimulatorOptions` has exactly the core's flags (camelCase) plus
+// `onWebhook`, and a strict consumer — the simulator's `fetch` given to the paysg client —
+// type-checks under the module resolutions TypeScript users pick, with no DOM or Node types.
+import assert from "node:assert/strict";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import { before, test } from "node:test";
+import { bundleWorker, root, runNode, startMiniflare, testProject } from "./helpers.mjs";
+
+const ts = createRequire(import.meta.url)(join(root, "node_modules", "typescript"));
+let project, flags;
+const runtime = {};
+
+before(async () => {
+  project = testProject();
+  writeFileSync(join(project, "sim-keys.mjs"), 'import * as m from "paysg-sim";\nconsole.log(JSON.stringify({ keys: Object.keys(m), flags: m.flags() }));\n');
+  const r = await runNode(["sim-keys.mjs"], project);
+  assert.equal(r.stderr, "");
+  ({ keys: runtime.node, flags } = JSON.parse(r.stdout));
+  const out = bundleWorker(project, "sim-keys", 'import * as m from "paysg-sim";\nexport default { fetch() { return Response.json(Object.keys(m)); } };\n');
+  const mf = await startMiniflare(out);
+  try {
+    runtime.workerd = await (await mf.dispatchFetch("http://localhost/")).json();
+  } finally {
+    await mf.dispose();
+  }
+});
+
+function check(name, options, source) {
+  const dir = join(project, "ts-sim", name.replace(/\W+/g, "-"));
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, "consumer.mts");
+  writeFileSync(file, source);
+  const opts = ts.convertCompilerOptionsFromJson({ target: "es2022", strict: true, noEmit: true, types: [], ...options }, dir);
+  const program = ts.createProgram([file], opts.options);
+  const text = ts.formatDiagnostics(ts.getPreEmitDiagnostics(program), { getCanonicalFileName: (f) => f, getCurrentDirectory: () => dir, getNewLine: () => "\n" });
+  return { program, file: program.getSourceFile(file), text };
+}
+
+const consumer = `
+import { createSimulator, flags, type SimulatorOptions } from "paysg-sim";
+import { PaySG } from "paysg";
+
+const options: SimulatorOptions = { apiKey: ["paysg_stag_a=view", "paysg_stag_b"], faultRate: 0.5, fault: "503", webhookSecret: "s", quiet: false };
+export async function flow(): Promise<string> {
+  const sim = await createSimulator({ ...options, onWebhook: async (request) => { await request.text(); return { status: 204 }; } });
+  const paysg = new PaySG({ apiKey: "paysg_stag_a", paymentServiceId: "payment_service_x", baseUrl: sim.baseUrl, fetch: sim.fetch });
+  const p = await paysg.createPayment({ reference_id: "R", payer_name: "P", description: "D", amount_in_cents: 100 });
+  const { redirect_url } = await sim.pay(p.id);
+  await sim.advanceClock(1000);
+  await sim.close();
+  // @ts-expect-error an option the simulator does not have
+  await createSimulator({ nonsense: 1 });
+  // @ts-expect-error quiet is a switch
+  await createSimulator({ quiet: "yes" });
+  // @ts-expect-error redirect_url is a string or null
+  const n: number = redirect_url;
+  return flags()[0].camel + n;
+}
+`;
+
+for (const [mode, options] of Object.entries({ node16: { module: "node16", moduleResolution: "node16" }, bundler: { module: "esnext", moduleResolution: "bundler" } })) {
+  test(`a strict consumer type-checks, with no DOM or Node types (${mode})`, () => {
+    const { text } = check(`consumer-${mode}`, { ...options, lib: ["es2022"] }, consumer);
+    assert.equal(text, "");
+    const without = check(`without-${mode}`, { ...options, lib: ["es2022"] }, consumer.replaceAll("// @ts-expect-error", "//"));
+    assert.equal(without.text.split("\n").filter((l) => /error TS\d+/.test(l)).length, 3, without.text);
+  });
+}
+
+test("the run-time exports are the declared values, the same in Node and workerd", () => {
+  assert.deepEqual([...runtime.workerd].sort(), [...runtime.node].sort());
+  const names = [...runtime.node].sort();
+  const { program, file, text } = check("exports", { module: "node16", moduleResolution: "node16" }, `import { ${names.join(", ")} } from "paysg-sim";\nexport const all: unknown[] = [${names.join(", ")}];\n`);
+  assert.equal(text, "");
+  const checker = program.getTypeChecker();
+  const module = checker.getSymbolAtLocation(file.statements.find((s) => ts.isImportDeclaration(s)).moduleSpecifier);
+  assert.deepEqual(checker.getExportsOfModule(module).filter((s) => s.flags & ts.SymbolFlags.Value).map((s) => s.name).sort(), names);
+});
+
+test("SimulatorOptions is the core's flags in camelCase, and onWebhook", () => {
+  const { program, file } = check("options", { module: "node16", moduleResolution: "node16" }, 'import type { SimulatorOptions } from "paysg-sim";\nexport type O = SimulatorOptions;\n');
+  const checker = program.getTypeChecker();
+  const alias = file.statements.find((s) => ts.isTypeAliasDeclaration(s));
+  const props = checker.getTypeAtLocation(alias.name).getProperties().map((p) => p.name).sort();
+  assert.deepEqual(props, [...flags.map((f) => f.camel), "onWebhook"].sort());
+});
