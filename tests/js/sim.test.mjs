@@ -183,6 +183,25 @@ for (const [shell, start] of Object.entries(SHELLS)) {
       }
     });
 
+    test("faults: 503 on the first attempt only, and a dropped connection after the payment was made", async () => {
+      const sim = await start([]);
+      try {
+        const a = api(sim);
+        const first = await a.create(payment("X-1"), { "idempotency-key": "x-1", "x-paysg-sim-fault": "503;first=1" });
+        assert.equal(first.status, 503);
+        assert.equal(first.headers.get("retry-after"), "1");
+        assert.equal((await a.create(payment("X-1"), { "idempotency-key": "x-1", "x-paysg-sim-fault": "503;first=1" })).status, 201);
+        await assert.rejects(a.create(payment("X-2"), { "idempotency-key": "x-2", "x-paysg-sim-fault": "drop" }), TypeError, "no answer");
+        const replay = await a.create(payment("X-2"), { "idempotency-key": "x-2" });
+        assert.equal(replay.headers.get("idempotent-replayed"), "true", "it ran before the connection was dropped");
+        const state = await a.state();
+        assert.deepEqual(state.payments_by_reference, { "X-1": 1, "X-2": 1 });
+        assert.deepEqual(state.faults, { 503: 1, drop: 1 });
+      } finally {
+        await sim.stop();
+      }
+    });
+
     test("the amount cap switch", async () => {
       const sim = await start(["--amount-cap", "20000000"]);
       try {
