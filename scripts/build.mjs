@@ -54,13 +54,27 @@ run(bin("wasm-opt"), [join(gen, "paysg_bg.wasm"), level, "--strip-debug", "--str
   "--enable-mutable-globals", "--enable-reference-types", "--enable-multivalue",
   "-o", join(dist, "paysg_bg.wasm")]);
 
-// 4. One bundle per runtime. The .wasm stays a separate file next to each bundle.
+// 3b. The validation-only module of `paysg/validate` (validate/), built for size.
+run("cargo", ["build", "--quiet", "--profile", "wasm-small", "--target", "wasm32-unknown-unknown", "-p", "paysg-validate-wasm", "--lib"]);
+const genValidate = join(gen, "validate");
+run("wasm-bindgen", [join(root, "target", "wasm32-unknown-unknown", "wasm-small", "paysg_validate_wasm.wasm"), "--target", "web",
+  "--out-dir", genValidate, "--out-name", "paysg_validate", "--remove-name-section", "--remove-producers-section", "--omit-default-module-path"]);
+run(bin("wasm-opt"), [join(genValidate, "paysg_validate_bg.wasm"), "-Oz", "--strip-debug", "--strip-producers",
+  "--enable-bulk-memory", "--enable-nontrapping-float-to-int", "--enable-sign-ext",
+  "--enable-mutable-globals", "--enable-reference-types", "--enable-multivalue",
+  "-o", join(dist, "paysg_validate_bg.wasm")]);
+// The browser entries inline each module's bytes (see pkg/src/inline.js).
+writeFileSync(join(gen, "inline.js"), `export default "${readFileSync(join(dist, "paysg_bg.wasm")).toString("base64")}";\n`);
+writeFileSync(join(genValidate, "inline.js"), `export default "${readFileSync(join(dist, "paysg_validate_bg.wasm")).toString("base64")}";\n`);
+
+// 4. One bundle per runtime. The .wasm stays a separate file next to each bundle (inlined in
+// the browser's).
 const require = createRequire(import.meta.url);
 const esbuild = require(join(root, "node_modules", "esbuild"));
 const wasmExternal = {
   name: "wasm-external",
   setup(b) {
-    b.onResolve({ filter: /\.wasm$/ }, () => ({ path: "./paysg_bg.wasm", external: true }));
+    b.onResolve({ filter: /\.wasm$/ }, (a) => ({ path: `./${a.path.split("/").at(-1)}`, external: true }));
   },
 };
 const common = { bundle: true, legalComments: "none", logLevel: "warning", target: "es2022", plugins: [wasmExternal] };
@@ -71,20 +85,32 @@ await esbuild.build({
   // The web glue's default init() reads import.meta.url; the Node entry never calls it.
   define: { "import.meta.url": "undefined" },
 });
+await esbuild.build({ ...common, entryPoints: [join(pkg, "src", "entry-validate-workerd.js")], outfile: join(dist, "validate-workerd.mjs"), format: "esm", platform: "neutral" });
+await esbuild.build({ ...common, entryPoints: [join(pkg, "src", "entry-validate-browser.js")], outfile: join(dist, "validate-browser.mjs"), format: "esm", platform: "browser" });
+await esbuild.build({
+  ...common, entryPoints: [join(pkg, "src", "entry-validate-node.js")], outfile: join(dist, "validate.cjs"), format: "cjs", platform: "node",
+  define: { "import.meta.url": "undefined" },
+});
 // Node ESM re-exports the CommonJS build, so `import` and `require` share one wasm instance
 // and one set of error classes (no dual-package hazard).
-const names = Object.keys(require(join(dist, "node.cjs"))).sort();
 // Loaded with require, not `import … from "./node.cjs"`: Node's ESM loader would first scan the
 // whole CommonJS bundle for export names (≈ 20 ms of a cold start); require shares the same
 // instance either way.
-writeFileSync(join(dist, "node.mjs"),
-  `import { createRequire } from "node:module";\nconst m = createRequire(import.meta.url)("./node.cjs");\nexport const { ${names.join(", ")} } = m;\n`);
+for (const [cjs, mjs] of [["node.cjs", "node.mjs"], ["validate.cjs", "validate.mjs"]]) {
+  const names = Object.keys(require(join(dist, cjs))).sort();
+  writeFileSync(join(dist, mjs),
+    `import { createRequire } from "node:module";\nconst m = createRequire(import.meta.url)("./${cjs}");\nexport const { ${names.join(", ")} } = m;\n`);
+}
 
 // 5. Types, for import and for require: the data types generated from Rust, then the
 // declarations of the functions and classes.
 const dts = `${readFileSync(join(gen, "types.d.ts"), "utf8")}\n${readFileSync(join(pkg, "src", "index.d.ts"), "utf8")}`;
 writeFileSync(join(dist, "index.d.ts"), dts);
 writeFileSync(join(dist, "index.d.cts"), dts);
+// paysg/validate: the same declarations of the two functions and the version.
+const validateDts = `// paysg/validate: validation only (a smaller module). The same functions as paysg's.\nexport { validateCreatePayment, validateRefund, version } from "./index.js";\nexport type { CreatePaymentBody, CreatePaymentInput, FieldError, RefundInput, ValidationResult } from "./index.js";\n`;
+writeFileSync(join(dist, "validate.d.ts"), validateDts);
+writeFileSync(join(dist, "validate.d.cts"), validateDts.replaceAll("./index.js", "./index.cjs"));
 for (const f of ["README.md", "LICENSE"]) if (existsSync(join(root, f))) copyFileSync(join(root, f), join(pkg, f));
 
 // 6. Sizes
@@ -93,7 +119,7 @@ const size = (f) => {
   return { raw: b.length, gzip: gzipSync(b, { level: 9 }).length };
 };
 const sizes = { wasmOpt: level, wasm: size("paysg_bg.wasm") };
-for (const f of ["workerd.mjs", "browser.mjs", "node.cjs", "node.mjs"]) sizes[f] = size(f);
+for (const f of ["workerd.mjs", "browser.mjs", "node.cjs", "node.mjs", "paysg_validate_bg.wasm", "validate-browser.mjs"]) sizes[f] = size(f);
 sizes.workerBundleGzip = sizes.wasm.gzip + sizes["workerd.mjs"].gzip;
 writeFileSync(join(dist, "sizes.json"), JSON.stringify(sizes, null, 2) + "\n");
 const kb = (n) => `${(n / 1024).toFixed(1)} KiB`;

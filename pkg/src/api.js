@@ -8,7 +8,7 @@ import { encode, scalars } from "./encode.js";
 import { randomBytes, runtime } from "./client.js";
 import { fromRust } from "./from-rust.js";
 import { fastValidate } from "./fast.js";
-import { MAX_INPUT_CHARS } from "../gen/contract.js";
+import { call } from "./text-call.js";
 
 export * from "./errors.js";
 export { PaySG } from "./client.js";
@@ -17,24 +17,6 @@ export { verifyWebhook, verifyWebhookRequest, signWebhook, parseReturnUrl } from
 /** The SDK version. */
 export function version() {
   return raw.version();
-}
-
-function failure(message, code = "invalid_type") {
-  return { ok: false, errors: [{ field: "", code, message }] };
-}
-
-/** Calls a raw text export; a result object, never a throw. */
-function call(fn, ...texts) {
-  for (const t of texts) {
-    if (t.length > MAX_INPUT_CHARS) {
-      return failure(`the input is ${t.length} characters as JSON; paysg accepts at most ${MAX_INPUT_CHARS}`, "too_long");
-    }
-  }
-  try {
-    return JSON.parse(fn(...texts));
-  } catch (e) {
-    return failure(`paysg could not validate this input (${e && e.name})`);
-  }
 }
 
 /**

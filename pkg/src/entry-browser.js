@@ -1,9 +1,11 @@
-// Browsers, bundlers (Vite, webpack 5, Rollup) and Deno. Browsers forbid synchronous compilation
-// of modules over 4 KB on the main thread, so the module is fetched and instantiated with a
-// top-level await: importers still see a ready module, with no init call of their own.
-// `new URL("./paysg_bg.wasm", import.meta.url)` is the pattern bundlers recognise as an asset.
+// Browsers and bundlers (Vite, webpack 5, esbuild, bun, Rollup). The module's bytes are inlined
+// (inline.js: every bundler takes them with no extra step); browsers forbid compiling modules
+// over 4 KB synchronously on the main thread, so it is instantiated with a top-level await:
+// importers still see a ready module, with no init call of their own.
 import init from "../gen/paysg.js";
+import wasm from "../gen/inline.js";
+import { bytes } from "./inline.js";
 
-await init({ module_or_path: new URL("./paysg_bg.wasm", import.meta.url) });
+await init({ module_or_path: bytes(wasm) });
 
 export * from "./api.js";

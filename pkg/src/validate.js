@@ -1,0 +1,25 @@
+// `paysg/validate`: validation only, over the small module (validate/, built for size). The same
+// rules and results as `paysg`'s validateCreatePayment and validateRefund (the same Rust,
+// through the JSON path: the tests compare the two on generated inputs).
+import * as raw from "../gen/validate/paysg_validate.js";
+import { encode } from "./encode.js";
+import { call } from "./text-call.js";
+
+/**
+ * Checks a create-payment body against PaySG's rules. Never throws.
+ * @returns `{ ok: true, value }` with the normalised body, or `{ ok: false, errors }` listing
+ *   every problem as `{ field, code, message }`.
+ */
+export function validateCreatePayment(input) {
+  return call(raw.validateCreatePaymentText, encode(input));
+}
+
+/** Checks a refund body `{ refund_amount_in_cents }`. Never throws. */
+export function validateRefund(input) {
+  return call(raw.validateRefundText, encode(input));
+}
+
+/** The SDK version. */
+export function version() {
+  return raw.version();
+}
