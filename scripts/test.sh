@@ -15,8 +15,8 @@ step "cargo clippy (host)"
 cargo clippy --quiet --workspace --all-targets -- -D warnings
 step "cargo clippy (wasm32, with the Rust client's feature gloo)"
 cargo clippy --quiet -p paysg --all-targets --target wasm32-unknown-unknown --features gloo -- -D warnings
-step "cargo clippy (wasm32: the simulator's core and its binding for the npm package paysg-sim)"
-cargo clippy --quiet -p paysg-sim-core -p paysg-sim-wasm --all-targets --target wasm32-unknown-unknown -- -D warnings
+step "cargo clippy (wasm32: paysg/validate's module, the simulator's core and its binding)"
+cargo clippy --quiet -p paysg-sim-core -p paysg-sim-wasm -p paysg-validate-wasm --all-targets --target wasm32-unknown-unknown -- -D warnings
 
 step "cargo test (native)"
 cargo test --quiet --workspace
