@@ -1,9 +1,8 @@
-// The current wrangler 4.x (pinned below the registry's latest as the tests were written), on the
-// Node it requires (24: it asks for >= 22.12), builds a Worker that uses paysg — the e-service of
-// docs/paysg-sim.md — and runs it: the Worker creates a payment on paysg-sim,
-// the payer pays, and paysg-sim's signed webhook reaches the Worker, which verifies it (`wrangler
-// dev`: its Miniflare, version 5, takes other options than this repository's). The Node
-// 20 path (this machine's wrangler 4.86) is tested by the other Worker tests.
+// The current wrangler 4.x (4.164.0, the registry's latest when this was written, pinned), on the
+// Node it requires (it asks for >= 22.12; run on 24), builds a Worker that uses paysg — the
+// e-service of docs/paysg-sim.md — and runs it with `wrangler dev`: the Worker creates a payment
+// on paysg-sim, the payer pays, and paysg-sim's signed webhook reaches the Worker, which verifies
+// it. The Node 20 path (this machine's wrangler 4.86) is tested by the other Worker tests.
 import assert from "node:assert/strict";
 import { execFileSync, spawn } from "node:child_process";
 import { cpSync } from "node:fs";
