@@ -4,6 +4,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { inspect } from "node:util";
+import { createServer as createNetServer } from "node:net";
 import { after, before, describe, test } from "node:test";
 import { bundleWorker, root, startMiniflare, startSim, testProject } from "./helpers.mjs";
 
@@ -204,11 +205,19 @@ describe("errors", () => {
     assert.equal(f.sent.length, 0);
   });
 
-  test("network failures become PaySGConnectionError with the cause, after retries", async () => {
-    const c = new paysg.PaySG({ apiKey: KEY, paymentServiceId: SERVICE, baseUrl: "http://127.0.0.1:9", maxRetries: 1 });
+  test("network failures become PaySGConnectionError naming the host, the attempts and the cause, after retries", async () => {
+    // A port nothing listens on: the connection is refused.
+    const closed = await new Promise((resolve) => {
+      const s = createNetServer().listen(0, "127.0.0.1", () => {
+        const { port } = s.address();
+        s.close(() => resolve(port));
+      });
+    });
+    const c = new paysg.PaySG({ apiKey: KEY, paymentServiceId: SERVICE, baseUrl: `http://127.0.0.1:${closed}`, maxRetries: 1 });
     await assert.rejects(c.getPayment("x"), (e) => {
       assert.ok(e instanceof paysg.PaySGConnectionError);
       assert.equal(e.code, "connection_error");
+      assert.match(e.message, new RegExp(`could not reach 127\\.0\\.0\\.1:${closed} \\(2 attempts\\): .*ECONNREFUSED`));
       assert.ok(e.cause instanceof Error, "the cause is kept");
       assert.equal(e.attempts, 2);
       assertNoKey(e);
