@@ -144,7 +144,7 @@ export function signWebhook(rawBody, secret, options = {}) {
 
 /**
  * Reads a webhook request's body once, verifies it, and returns `{ event, rawBody }`.
- * @param {Request} request a Fetch API Request (Workers, Node 18+, Deno)
+ * @param {Request} request a Fetch API Request (Workers, Node, Deno, Bun)
  * @param {string} secret
  * @param {{ toleranceSeconds?: number, now?: number | Date }} [options]
  */

@@ -21,10 +21,17 @@ describe("packed package", () => {
     assert.equal(meta.dependencies, undefined);
     const files = execFileSync("find", [".", "-type", "f"], { cwd: join(project, "node_modules", "paysg") })
       .toString().trim().split("\n").map((f) => f.slice(2)).sort();
-    assert.deepEqual(files, [
-      "LICENSE", "README.md", "dist/browser.mjs", "dist/index.d.cts", "dist/index.d.ts", "dist/node.cjs",
-      "dist/node.mjs", "dist/paysg_bg.wasm", "dist/workerd.mjs", "package.json",
-    ]);
+    // What `exports` points to, the .wasm files those bundles load, and the package's own files:
+    // nothing else ships.
+    const targets = new Set();
+    const walk = (v) => (typeof v === "string" ? targets.add(v.replace(/^\.\//, "")) : Object.values(v).forEach(walk));
+    walk(meta.exports);
+    for (const f of [...targets].filter((f) => /\.(c|m)?js$/.test(f))) {
+      const text = readFileSync(join(project, "node_modules", "paysg", f), "utf8");
+      for (const m of text.matchAll(/"\.\/([\w.-]+\.(?:wasm|cjs))"/g)) targets.add(`dist/${m[1]}`);
+    }
+    for (const f of ["LICENSE", "README.md", "package.json"]) targets.add(f);
+    assert.deepEqual(files, [...targets].sort());
   });
 
   test("loads in Node as ESM", async () => {

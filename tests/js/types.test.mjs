@@ -83,7 +83,8 @@ function declaredValues(program, file) {
   const decl = file.statements.find((s) => ts.isImportDeclaration(s));
   const module = checker.getSymbolAtLocation(decl.moduleSpecifier);
   assert.ok(module, "the declarations resolve");
-  return checker.getExportsOfModule(module).filter((s) => s.flags & ts.SymbolFlags.Value).map((s) => s.name).sort();
+  const resolved = (s) => (s.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(s) : s);
+  return checker.getExportsOfModule(module).filter((s) => resolved(s).flags & ts.SymbolFlags.Value).map((s) => s.name).sort();
 }
 
 describe("declarations", () => {
@@ -108,6 +109,20 @@ describe("declarations", () => {
       assert.equal(text, "");
     });
   }
+
+  test("paysg/validate: every run-time export is declared, and nothing else", async () => {
+    writeFileSync(join(project, "validate-keys.mjs"), 'import * as m from "paysg/validate";\nconsole.log(JSON.stringify(Object.keys(m)));\n');
+    const r = await runNode(["validate-keys.mjs"], project);
+    assert.equal(r.stderr, "");
+    const names = JSON.parse(r.stdout).sort();
+    assert.deepEqual(names, ["validateCreatePayment", "validateRefund", "version"]);
+    for (const mode of ["node16", "bundler"]) {
+      const { program, file, text } = check(`validate exports ${mode}`, modes[mode].ext, modes[mode].options,
+        `import { ${names.join(", ")}, type CreatePaymentBody } from "paysg/validate";\nconst r = validateCreatePayment({});\nexport const body: CreatePaymentBody | undefined = r.ok ? r.value : undefined;\nexport const all: unknown[] = [${names.join(", ")}];\n`);
+      assert.equal(text, "");
+      assert.deepEqual(declaredValues(program, file), names);
+    }
+  });
 
   test("the declarations need no DOM or Node types (lib es2018)", () => {
     const { text } = check("standalone", "mts", { ...modes.node16.options, lib: ["es2018"], target: "es2018" }, consumer);
