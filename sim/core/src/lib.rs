@@ -14,12 +14,14 @@
 //! record in one transaction. A crash or a kill at any moment leaves either both or neither, and
 //! the claim, being in memory, is gone after a restart.
 
+mod actions;
 pub mod answer;
 pub mod api;
 mod create;
 pub mod faults;
 pub mod http;
 pub mod ids;
+mod list;
 pub mod model;
 pub mod ops;
 pub mod options;

@@ -2,15 +2,14 @@
 //! its answer, what to store ([`Change`]) and the webhook events to send. Nothing is stored
 //! here: the shell commits the change, and answers 503 if it cannot.
 
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine as _;
 use paysg::validate;
 
 use super::answer::Answer;
 use super::create::{create, parse_json, validation_failed};
 use super::ids::{payment_id, Entropy};
+use super::list::list;
 use super::model::{Change, Email, Event, Payment, Record, RefundRecord};
-use super::store::{PageFrom, Store, StoreError};
+use super::store::{Store, StoreError};
 use super::{webhook_event, Config};
 use paysg::dates::iso_sgt;
 
@@ -156,75 +155,6 @@ pub(crate) fn updated(record: Record, status: u16) -> Outcome {
 /// A payout id's tail, derived from the payment's id (stable, so a replay shows the same).
 pub(crate) fn short_id(id: &str) -> String {
     super::ids::sha256_hex(id.as_bytes())[..16].to_owned()
-}
-
-/// An opaque list cursor: base64url of `<created ms>:<id>`.
-fn cursor(r: &Record) -> String {
-    URL_SAFE_NO_PAD.encode(format!("{}:{}", r.created_ms, r.payment.id))
-}
-
-fn parse_cursor(c: &str) -> Option<(i64, String)> {
-    let text = String::from_utf8(URL_SAFE_NO_PAD.decode(c).ok()?).ok()?;
-    let (ms, id) = text.split_once(':')?;
-    Some((ms.parse().ok()?, id.to_owned()))
-}
-
-fn list(store: &dyn Store, service: &str, q: &[(String, String)]) -> Result<Answer, StoreError> {
-    let get = |name: &str| q.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v);
-    let limit = match get("limit").map(|l| l.trim().parse::<usize>()) {
-        None => DEFAULT_LIMIT,
-        Some(Ok(n)) if (1..=MAX_LIMIT).contains(&n) => n,
-        Some(_) => {
-            return Ok(Answer::invalid(
-                "invalid_limit",
-                format!("limit must be a whole number from 1 to {MAX_LIMIT}"),
-            ))
-        }
-    };
-    let bad_cursor =
-        || Answer::invalid("invalid_cursor", "the cursor is not one this API gave out");
-    let from = match (get("before"), get("after")) {
-        (Some(_), Some(_)) => {
-            return Ok(Answer::invalid(
-                "conflicting_cursors",
-                "send before or after, not both",
-            ))
-        }
-        (None, Some(c)) => match parse_cursor(c) {
-            Some(c) => PageFrom::After(c),
-            None => return Ok(bad_cursor()),
-        },
-        (Some(c), None) => match parse_cursor(c) {
-            Some(c) => PageFrom::Before(c),
-            None => return Ok(bad_cursor()),
-        },
-        (None, None) => PageFrom::Start,
-    };
-    let page = store.page(service, &from, limit)?;
-    #[derive(serde::Serialize)]
-    struct PageInfo {
-        has_next_page: bool,
-        has_previous_page: bool,
-        start_cursor: Option<String>,
-        end_cursor: Option<String>,
-    }
-    #[derive(serde::Serialize)]
-    struct Body<'a> {
-        data: Vec<&'a Payment>,
-        page_info: PageInfo,
-    }
-    Ok(Answer::json(
-        200,
-        &Body {
-            data: page.items.iter().map(|r| &r.payment).collect(),
-            page_info: PageInfo {
-                has_next_page: page.has_next,
-                has_previous_page: page.has_previous,
-                start_cursor: page.items.first().map(cursor),
-                end_cursor: page.items.last().map(cursor),
-            },
-        },
-    ))
 }
 
 /// Cancels `r` (the API's, or an officer's on the dashboard: the same rules).

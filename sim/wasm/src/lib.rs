@@ -6,24 +6,22 @@
 
 use paysg_sim_core::api::{self, Incoming, Job};
 use paysg_sim_core::faults::Fault;
-use paysg_sim_core::http::{self, Handling, Reply};
+use paysg_sim_core::http::{self, Handling};
 use paysg_sim_core::ids::Seeded;
-use paysg_sim_core::model::{Attempt, Change, Event};
+use paysg_sim_core::model::{Attempt, Change};
 use paysg_sim_core::ops;
 use paysg_sim_core::options::{self, Given, Kind, Style, FLAGS};
 use paysg_sim_core::pages;
-use paysg_sim_core::store::{MemStore, Page, PageFrom, Store, StoreError};
+use paysg_sim_core::store::{MemStore, Store, StoreError};
 use paysg_sim_core::{answer::Answer, Config, Volatile};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
-/// Plain JS values: objects (not `Map`s), `null` for `None`, bodies as `Uint8Array`s.
-fn to_js(value: &impl Serialize) -> JsValue {
-    let s = serde_wasm_bindgen::Serializer::new()
-        .serialize_maps_as_objects(true)
-        .serialize_missing_as_null(true);
-    value.serialize(&s).unwrap_or(JsValue::NULL)
-}
+mod persisted;
+mod step;
+
+use persisted::Persisted;
+use step::{reply_step, to_js, Step};
 
 /// The flags, for the JS command line and `createSimulator`'s options:
 /// `[{ name, camel, value, kind: "value" | "repeat" | "switch", default, help }]`.
@@ -54,110 +52,6 @@ pub fn flags() -> JsValue {
         })
         .collect();
     to_js(&all)
-}
-
-/// The store: memory, each change first handed to the shell's `persist` (a journal line).
-struct Persisted {
-    mem: MemStore,
-    persist: Option<js_sys::Function>,
-}
-
-impl Store for Persisted {
-    fn payment(&self, id: &str) -> Result<Option<paysg_sim_core::model::Record>, StoreError> {
-        self.mem.payment(id)
-    }
-    fn page(&self, service: &str, from: &PageFrom, limit: usize) -> Result<Page, StoreError> {
-        self.mem.page(service, from, limit)
-    }
-    fn idempotency(
-        &self,
-        scope: &str,
-    ) -> Result<Option<paysg_sim_core::model::IdemRecord>, StoreError> {
-        self.mem.idempotency(scope)
-    }
-    fn commit(&mut self, change: &Change) -> Result<(), StoreError> {
-        if let Some(persist) = &self.persist {
-            let line = serde_json::to_string(change).map_err(|e| StoreError(e.to_string()))?;
-            persist
-                .call1(&JsValue::NULL, &JsValue::from_str(&line))
-                .map_err(|e| {
-                    StoreError(
-                        js_sys::Error::from(e)
-                            .message()
-                            .as_string()
-                            .unwrap_or_else(|| "the change could not be written".to_owned()),
-                    )
-                })?;
-        }
-        self.mem.commit(change)
-    }
-    fn summary(&self) -> Result<paysg_sim_core::model::Summary, StoreError> {
-        self.mem.summary()
-    }
-    fn recent_payments(&self, n: usize) -> Result<Vec<paysg_sim_core::model::Record>, StoreError> {
-        self.mem.recent_payments(n)
-    }
-    fn emails(&self) -> Result<Vec<paysg_sim_core::model::Email>, StoreError> {
-        self.mem.emails()
-    }
-    fn attempts(&self) -> Result<Vec<Attempt>, StoreError> {
-        self.mem.attempts()
-    }
-}
-
-/// A reply for JS: `{ status, headers: [[name, value]], body: Uint8Array }`.
-#[derive(Serialize)]
-struct JsReply<'a> {
-    status: u16,
-    headers: &'a [(String, String)],
-    #[serde(with = "serde_bytes")]
-    body: &'a [u8],
-}
-
-/// An event for JS: `{ id, body }`.
-#[derive(Serialize)]
-struct JsEvent<'a> {
-    id: &'a str,
-    body: &'a str,
-}
-
-/// What a step gives the shell: a reply (and events to deliver), or an API job to run.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Step<'a> {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    reply: Option<JsReply<'a>>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    events: Vec<JsEvent<'a>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    job: Option<u32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    delay_ms: Option<u64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    after: Option<&'static str>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    faults: Vec<String>,
-}
-
-fn reply_step<'a>(reply: &'a Reply, events: &'a [Event]) -> JsValue {
-    to_js(&Step {
-        reply: Some(JsReply {
-            status: reply.status,
-            headers: &reply.headers,
-            body: &reply.body,
-        }),
-        events: events
-            .iter()
-            .map(|e| JsEvent {
-                id: &e.id,
-                body: &e.body,
-            })
-            .collect(),
-        job: None,
-        delay_ms: None,
-        after: None,
-        faults: Vec::new(),
-    })
 }
 
 /// One simulator: its configuration, store and in-memory state.
