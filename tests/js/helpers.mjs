@@ -2,7 +2,7 @@
 // temporary project the way a user installs it (`npm pack ./pkg` → `npm install paysg-x.tgz`).
 import { execFileSync, spawn } from "node:child_process";
 import { createServer } from "node:http";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { dirname, extname, join, normalize } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -188,15 +188,53 @@ const TOOLS = {
   wrangler: { packages: ["wrangler@4.164.0"], exe: "wrangler" },
 };
 
-/** The path of a tool's executable, installed on first use (≈ 100 MB for a runtime). */
+/**
+ * The path of a tool's executable, installed on first use (≈ 100 MB for a runtime).
+ *
+ * Several test files (and several test processes) may ask for the same tool at once, on a fresh
+ * machine with an empty cache. Each installs into a folder of its own beside the cache entry and
+ * renames it into place, which is atomic: the entry's path holds either nothing or a complete
+ * install, never one being written (spawning a binary another process is rewriting fails with
+ * ETXTBSY). Whoever renames second finds the entry there, discards its own copy and uses the
+ * winner's.
+ */
 export function tool(name) {
   const t = TOOLS[name];
-  const cache = join(process.env.XDG_CACHE_HOME || join(homedir(), ".cache"), "paysg", "tools", `${name}-${t.packages.join("+").replace(/[@/]/g, "_")}`);
-  const exe = join(cache, t.bin ?? join("node_modules", ".bin", t.exe));
-  if (!existsSync(exe)) {
-    mkdirSync(cache, { recursive: true });
-    writeFileSync(join(cache, "package.json"), JSON.stringify({ private: true }));
-    execFileSync("npm", ["install", "--no-audit", "--no-fund", "--silent", ...t.packages], { cwd: cache, stdio: "pipe" });
+  if (!t) throw new Error(`unknown tool ${name}: add it to TOOLS in tests/js/helpers.mjs`);
+  return installed(toolsDir(), `${name}-${t.packages.join("+").replace(/[@/]/g, "_")}`, t.packages,
+    t.bin ?? join("node_modules", ".bin", t.exe));
+}
+
+/** Where the tools are cached: `$XDG_CACHE_HOME/paysg/tools` (default `~/.cache`). */
+export function toolsDir() {
+  return join(process.env.XDG_CACHE_HOME || join(homedir(), ".cache"), "paysg", "tools");
+}
+
+/**
+ * `packages` installed with npm into `dir/entry` (atomically, see `tool`); returns the path of
+ * `rel` inside it. Exported for the test that proves two processes can install one entry at once.
+ */
+export function installed(dir, entry, packages, rel) {
+  const final = join(dir, entry);
+  const exe = join(final, rel);
+  if (existsSync(exe)) return exe;
+  mkdirSync(dir, { recursive: true });
+  const staging = mkdtempSync(join(dir, `.${entry}.installing-`));
+  try {
+    writeFileSync(join(staging, "package.json"), JSON.stringify({ private: true }));
+    execFileSync("npm", ["install", "--no-audit", "--no-fund", "--silent", ...packages], { cwd: staging, stdio: "pipe" });
+    if (!existsSync(join(staging, rel))) throw new Error(`npm install ${packages.join(" ")} gave no ${rel}`);
+    try {
+      // A leftover entry without the executable (an old, interrupted install) is moved aside first.
+      if (existsSync(final) && !existsSync(exe)) renameSync(final, `${staging}.broken`);
+      renameSync(staging, final);
+    } catch (e) {
+      // Another process renamed its complete install into place first: use that one.
+      if (!existsSync(exe)) throw e;
+    }
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+    rmSync(`${staging}.broken`, { recursive: true, force: true });
   }
   return exe;
 }
