@@ -22,7 +22,7 @@ use crate::validate::{
     LINE_ITEM_DESCRIPTION_MAX, METADATA_KEY_MAX, METADATA_MAX_ENTRIES, METADATA_VALUE_MAX,
     REFUND_FIELDS,
 };
-use crate::webhook::{Reason, DEFAULT_TOLERANCE_S, MAX_BODY_BYTES};
+use crate::webhook::{Reason, DEFAULT_TOLERANCE_S, MAX_BODY_BYTES, RETRY_WINDOW_S};
 use std::fmt::Write as _;
 use tsify::Tsify;
 
@@ -91,6 +91,7 @@ pub fn javascript() -> String {
         ("MAX_INPUT_CHARS", crate::text_api::MAX_INPUT_CHARS.to_string(), "longest input text handed to the module"),
         ("DEFAULT_TOLERANCE_S", DEFAULT_TOLERANCE_S.to_string(), "verifyWebhook's default tolerance, in seconds"),
         ("MAX_WEBHOOK_BODY", MAX_BODY_BYTES.to_string(), "the largest webhook body verified, in bytes"),
+        ("WEBHOOK_RETRY_WINDOW_S", RETRY_WINDOW_S.to_string(), "how long PaySG retries a failed delivery, in seconds"),
         ("IDEMPOTENCY_KEY_MAX", IDEMPOTENCY_KEY_MAX.to_string(), "longest Idempotency-Key"),
     ];
     for (name, value, doc) in constants {

@@ -4,12 +4,12 @@
 import { PaySGError, PaySGSignatureError, PaySGValidationError } from "./errors.js";
 import { verifyWebhook } from "./webhooks.js";
 import { readBody } from "./webhook-body.js";
-import { DEFAULT_TOLERANCE_S } from "../gen/contract.js";
+import { DEFAULT_TOLERANCE_S, WEBHOOK_RETRY_WINDOW_S } from "../gen/contract.js";
 
 /** How long a claim holds when `leaseMs` is not given: 60 s. */
 export const DEFAULT_LEASE_MS = 60_000;
 /** PaySG retries failed deliveries for up to 3 days: a late retry older than this is refused. */
-const LATE_LIMIT_S = 3 * 24 * 3600 + DEFAULT_TOLERANCE_S;
+const LATE_LIMIT_S = WEBHOOK_RETRY_WINDOW_S + DEFAULT_TOLERANCE_S;
 const CLAIMS = ["claimed", "done", "busy"];
 
 const problem = (field, code, message) => new PaySGValidationError([{ field, code, message }], "webhook handler options");

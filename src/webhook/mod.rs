@@ -29,6 +29,9 @@ pub const MILLISECONDS_FROM: u64 = 100_000_000_000;
 /// How far the signature's timestamp may be from now, in seconds, unless the caller says
 /// otherwise (`toleranceSeconds`).
 pub const DEFAULT_TOLERANCE_S: u32 = 300;
+/// How long PaySG keeps retrying a failed delivery, in seconds (3 days, paysg-api.md §15.2): a
+/// delivery signed longer ago than this plus [`DEFAULT_TOLERANCE_S`] cannot be one of its retries.
+pub const RETRY_WINDOW_S: u32 = 3 * 24 * 3600;
 /// The largest webhook body verified, in bytes (1 MiB): PaySG's events are a few kilobytes, and
 /// a larger body is refused before it is copied or hashed.
 pub const MAX_BODY_BYTES: usize = 1 << 20;
