@@ -1,6 +1,7 @@
 // A webhook endpoint that processes each PaySG event exactly once: verify, claim the event id
 // in a store (atomically, with a lease), run the user's onEvent, mark the event done, and only
 // then answer 2xx. Any failure before "done" answers non-2xx, so PaySG delivers again.
+import * as raw from "../gen/paysg.js";
 import { PaySGError, PaySGSignatureError, PaySGValidationError } from "./errors.js";
 import { verifyWebhook } from "./webhooks.js";
 import { readBody } from "./webhook-body.js";
@@ -78,16 +79,15 @@ function verify(body, header, o) {
   }
 }
 
-/** The payment as PaySG says it is now, or the reason it does not confirm the event. */
+/** The payment as PaySG says it is now, or why it does not confirm the event (decided in Rust). */
 async function confirm(client, event) {
-  const sent = event?.data?.object;
-  if (typeof sent?.id !== "string") return { refused: "the event carries no payment id to confirm" };
-  const payment = await client.getPayment(sent.id, { paymentServiceId: event.payment_service_id });
-  if (payment?.id !== sent.id) return { refused: "PaySG returned another payment" };
-  if (event.type === "payment.succeeded" && payment.payment_status !== "paid") {
-    return { refused: `PaySG says the payment is ${String(payment.payment_status)}, not paid` };
-  }
-  return { payment };
+  const sent = event?.data?.object?.id;
+  const text = (v) => (typeof v === "string" ? v : "");
+  if (typeof sent !== "string" || sent === "") return { refused: raw.lateDeliveryRefusal(text(event?.type), "", "", undefined) };
+  const payment = await client.getPayment(sent, { paymentServiceId: event.payment_service_id });
+  const status = typeof payment?.payment_status === "string" ? payment.payment_status : undefined;
+  const refused = raw.lateDeliveryRefusal(text(event.type), sent, text(payment?.id), status);
+  return refused === undefined ? { payment } : { refused };
 }
 
 /**

@@ -13,9 +13,11 @@
 
 mod event;
 mod header;
+mod late;
 
 pub use self::event::snake_case;
 pub use self::header::{parse_header, Header};
+pub use self::late::late_delivery_refusal;
 
 use self::event::event;
 use crate::request::{LIVE_KEY_PREFIX, STAGING_KEY_PREFIX};

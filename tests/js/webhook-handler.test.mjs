@@ -190,7 +190,7 @@ describe("late retries (signed longer ago than the tolerance)", () => {
       const h = paysg.createWebhookHandler({ secret: SECRET, store, client, onEvent: () => void calls++ });
       const res = await h(delivery(body, late));
       assert.equal(res.status, 409);
-      assert.deepEqual(await res.json(), { outcome: "not_confirmed", detail: "PaySG says the payment is unpaid, not paid" });
+      assert.deepEqual(await res.json(), { outcome: "not_confirmed", detail: 'the event says payment.succeeded, but PaySG says the payment is "unpaid", not "paid"' });
       assert.deepEqual(store.calls.map((c) => c[0]), ["claim", "release"]);
       // PaySG unreachable: 503, released, PaySG retries.
       const down = new paysg.PaySG({ apiKey: KEY, paymentServiceId: SERVICE, baseUrl: sim.baseUrl, maxRetries: 0, fetch: async () => { throw new TypeError("fetch failed"); } });
