@@ -103,16 +103,18 @@ export function createWebhookHandler(options) {
     if (typeof request.method === "string" && request.method.toUpperCase() !== "POST") {
       return answer(405, "method_not_allowed", "PaySG delivers webhooks with POST", { allow: "POST" });
     }
-    let verified;
+    let body, verified;
     try {
-      const body = await readBody(request);
+      body = await readBody(request);
+    } catch (e) {
+      if (e instanceof PaySGSignatureError) return answer(413, e.reason, e.message);
+      return answer(400, "unreadable_body", "the request's body could not be read (the sender hung up?)");
+    }
+    try {
       verified = verify(body, request.headers.get("paysg-signature"), o);
     } catch (e) {
-      if (e instanceof PaySGSignatureError) {
-        const tooLarge = e.reason === "invalid_payload" && /bytes or more/.test(e.message);
-        return answer(tooLarge ? 413 : 400, e.reason, e.message);
-      }
-      return answer(400, "unreadable_body", "the request's body could not be read");
+      if (e instanceof PaySGSignatureError) return answer(400, e.reason, e.message);
+      return answer(500, "verify_failed", "the signature could not be checked");
     }
     let { event } = verified;
     const id = event?.id;
