@@ -69,7 +69,7 @@ pub fn javascript() -> String {
             .filter(|(_, f)| pick(f))
             .fold(0u32, |m, (i, _)| m | 1 << i)
     };
-    let constants: [(&str, String, &str); 22] = [
+    let constants: [(&str, String, &str); 23] = [
         ("STRING_FIELDS", mask(|f| f.kind.is_string()).to_string(), "fields that hold a string"),
         ("TEXT_RULES", mask(|f| f.kind.reads_text()).to_string(), "string fields whose rules read the text (never sent by length only)"),
         ("AMOUNT", AMOUNT.to_string(), "index of the amount field"),

@@ -21,10 +21,13 @@ pub fn late_delivery_refusal(
         return Some("PaySG returned another payment than the event's".to_owned());
     }
     if event_type == "payment.succeeded" && payment_status != Some("paid") {
-        let shown = payment_status.map_or_else(|| "without a payment_status".to_owned(), |s| {
-            let s: String = s.chars().take(40).collect();
-            format!("\"{s}\"")
-        });
+        let shown = payment_status.map_or_else(
+            || "without a payment_status".to_owned(),
+            |s| {
+                let s: String = s.chars().take(40).collect();
+                format!("\"{s}\"")
+            },
+        );
         return Some(format!(
             "the event says payment.succeeded, but PaySG says the payment is {shown}, not \"paid\""
         ));
@@ -39,7 +42,10 @@ mod tests {
     #[test]
     fn confirmed_only_by_the_same_payment_in_the_state_the_event_claims() {
         assert_eq!(refusal("payment.succeeded", "p1", "p1", Some("paid")), None);
-        assert_eq!(refusal("payment.future_type", "p1", "p1", Some("unpaid")), None);
+        assert_eq!(
+            refusal("payment.future_type", "p1", "p1", Some("unpaid")),
+            None
+        );
         assert_eq!(
             refusal("payment.succeeded", "p1", "p1", Some("unpaid")).as_deref(),
             Some("the event says payment.succeeded, but PaySG says the payment is \"unpaid\", not \"paid\"")
@@ -49,6 +55,8 @@ mod tests {
         assert!(refusal("payment.succeeded", "p1", "p2", Some("paid")).is_some());
         assert!(refusal("payment.succeeded", "", "", Some("paid")).is_some());
         let long = "x".repeat(1000);
-        assert!(refusal("payment.succeeded", "p1", "p1", Some(&long)).is_some_and(|m| m.len() < 200));
+        assert!(
+            refusal("payment.succeeded", "p1", "p1", Some(&long)).is_some_and(|m| m.len() < 200)
+        );
     }
 }
