@@ -170,6 +170,7 @@ describe("examples/webhook-node.mjs survives what used to kill it", () => {
         const req = httpRequest(url, { method: "POST", headers: { "paysg-signature": "t=1, v1=00" } }, (res) => {
           status = res.statusCode;
           res.resume();
+          req.destroy(); // refused: stop sending
         });
         const chunk = Buffer.alloc(64 * 1024, 0x20);
         const finish = () => resolve({ written, status });
