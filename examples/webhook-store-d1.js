@@ -4,8 +4,9 @@
 export const SCHEMA = `CREATE TABLE IF NOT EXISTS paysg_webhook_events (
   id TEXT PRIMARY KEY,
   state TEXT NOT NULL CHECK (state IN ('busy', 'done')),
-  lease_until INTEGER
-)`;
+  lease_until INTEGER,
+  done_at INTEGER
+)`; // a scheduled DELETE FROM paysg_webhook_events WHERE done_at < (4 days ago) keeps it small
 
 /** @param {D1Database} db a D1 binding whose database has the SCHEMA table */
 export function d1Store(db) {
@@ -24,7 +25,7 @@ export function d1Store(db) {
       return row?.state === "done" ? "done" : "busy"; // a row released meanwhile: busy, PaySG retries
     },
     async complete(id) {
-      await db.prepare("UPDATE paysg_webhook_events SET state = 'done', lease_until = NULL WHERE id = ?1").bind(id).run();
+      await db.prepare("UPDATE paysg_webhook_events SET state = 'done', lease_until = NULL, done_at = ?2 WHERE id = ?1").bind(id, Date.now()).run();
     },
     async release(id) {
       await db.prepare("DELETE FROM paysg_webhook_events WHERE id = ?1 AND state = 'busy'").bind(id).run();

@@ -165,8 +165,13 @@ export declare function createWebhookHandler(options: WebhookHandlerOptions): (r
 /**
  * An event store in this process's memory: for a single Node process and tests only. It is not
  * shared between processes, machines or Worker isolates, and it forgets everything on restart.
+ * A done event is remembered for `keepDoneMs` (default 4 days: PaySG retries for 3).
+ * @throws {PaySGValidationError} for a `keepDoneMs` that is not a number above 0
  */
-export declare function memoryStore(): WebhookEventStore;
+export declare function memoryStore(options?: { keepDoneMs?: number }): WebhookEventStore & {
+  /** How many events it holds, done or claimed. */
+  readonly size: number;
+};
 
 /** A Durable Object namespace binding, as `env.PAYSG_WEBHOOK_EVENTS` gives it. */
 export interface DurableObjectNamespaceLike {
@@ -190,6 +195,8 @@ export declare class PaySGWebhookEvents {
   constructor(state: { storage: unknown; blockConcurrencyWhile<T>(f: () => Promise<T>): Promise<T> }, env?: unknown);
   /** Answers the store's requests (`claim`, `complete`, `release`). */
   fetch(request: RequestLike & { json(): Promise<unknown> }): Promise<PlatformResponse>;
+  /** Set on complete for 4 days later (PaySG retries for 3): deletes the event's record. */
+  alarm(): Promise<void>;
 }
 
 /** The PaySG client: every endpoint, with validation, retries, idempotency and deadlines. */

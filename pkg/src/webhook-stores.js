@@ -3,31 +3,54 @@
 // of one id, exactly one gets "claimed" — and a claim lasts only its lease, so a holder that
 // crashed blocks no one for longer than that.
 import { PaySGError, PaySGValidationError } from "./errors.js";
+import { WEBHOOK_RETRY_WINDOW_S } from "../gen/contract.js";
 
 const checkLease = (leaseMs) => (Number.isFinite(leaseMs) && leaseMs > 0 ? leaseMs : 60_000);
+
+/** How long a done event is remembered: PaySG's retry window (3 days) and a day more. */
+const KEEP_DONE_MS = (WEBHOOK_RETRY_WINDOW_S + 86_400) * 1000;
 
 /**
  * A store in this process's memory: right for one Node process (a single server, tests). It is
  * not shared between processes, machines or Worker isolates, and it is lost on restart — use a
- * database (a unique key on the event id) or `durableObjectStore` for anything else.
+ * database (a unique key on the event id) or `durableObjectStore` for anything else. Done events
+ * are forgotten after `keepDoneMs` (default 4 days: PaySG retries for 3).
+ * @param {{ keepDoneMs?: number }} [options]
  */
-export function memoryStore() {
-  /** id → { done: true } | { done: false, until } */
+export function memoryStore(options) {
+  const given = options != null && Object.prototype.hasOwnProperty.call(options, "keepDoneMs") ? options.keepDoneMs : undefined;
+  if (given !== undefined && !(Number.isFinite(given) && given > 0)) {
+    throw new PaySGValidationError([{ field: "keepDoneMs", code: "out_of_range", message: `keepDoneMs must be a number of milliseconds above 0; it is ${String(given)}` }], "memoryStore options");
+  }
+  const keepDoneMs = given ?? KEEP_DONE_MS;
+  /** id → { done: true, at } | { done: false, until } */
   const events = new Map();
+  let swept = Date.now();
+  /** Drops done events past keepDoneMs and claims whose lease ended, at most once per keepDoneMs (or minute). */
+  const sweep = (now) => {
+    if (now - swept < Math.min(keepDoneMs, 60_000)) return;
+    swept = now;
+    for (const [id, e] of events) if (e.done ? now - e.at >= keepDoneMs : e.until <= now) events.delete(id);
+  };
   return {
     async claim(id, leaseMs) {
       const now = Date.now();
+      sweep(now);
       const e = events.get(id);
-      if (e?.done) return "done";
-      if (e && e.until > now) return "busy";
+      if (e?.done && now - e.at < keepDoneMs) return "done";
+      if (e && !e.done && e.until > now) return "busy";
       events.set(id, { done: false, until: now + checkLease(leaseMs) });
       return "claimed";
     },
     async complete(id) {
-      events.set(id, { done: true });
+      events.set(id, { done: true, at: Date.now() });
     },
     async release(id) {
       if (events.get(id)?.done === false) events.delete(id);
+    },
+    /** How many events it holds (done or claimed). */
+    get size() {
+      return events.size;
     },
   };
 }
@@ -70,11 +93,24 @@ export class PaySGWebhookEvents {
         await storage.put("event", { done: false, until: now + checkLease(leaseMs) });
         return "claimed";
       }
-      if (op === "complete") await storage.put("event", { done: true });
+      if (op === "complete") {
+        await storage.put("event", { done: true });
+        // Forget the event once PaySG can no longer retry it (best effort: "done" is what counts).
+        try {
+          await storage.setAlarm(Date.now() + KEEP_DONE_MS);
+        } catch {
+          // no alarms here: the record stays
+        }
+      }
       else if (e && !e.done) await storage.delete("event");
       return null;
     });
     return Response.json({ result });
+  }
+
+  /** The alarm set on complete: PaySG's retries are over, the event's record goes. */
+  async alarm() {
+    await this.state.storage.deleteAll();
   }
 }
 

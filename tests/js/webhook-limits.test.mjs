@@ -112,6 +112,19 @@ describe("stores that fail, options checked at creation", () => {
     await s.complete("e1");
     await s.release("e1");
     assert.equal(await s.claim("e1", 1000), "done");
+    // Done events are forgotten after keepDoneMs (4 days by default; PaySG retries for 3).
+    const short = paysg.memoryStore({ keepDoneMs: 50 });
+    await short.claim("old", 1000);
+    await short.complete("old");
+    assert.equal(await short.claim("old", 1000), "done");
+    await short.complete("old");
+    await short.claim("abandoned", 10);
+    assert.equal(short.size, 2);
+    await new Promise((r) => setTimeout(r, 60));
+    assert.equal(await short.claim("new", 1000), "claimed");
+    assert.equal(short.size, 1, "the old done event and the ended claim are swept");
+    assert.equal(await short.claim("old", 1000), "claimed");
+    for (const keepDoneMs of [0, -1, NaN, "4d"]) assert.throws(() => paysg.memoryStore({ keepDoneMs }), paysg.PaySGValidationError);
   });
 
   test("bad options are one PaySGValidationError at creation, naming each; inherited properties are not read", () => {
