@@ -36,8 +36,10 @@ function readOptions(options) {
     errors.push({ field: "secret", code: secret === undefined || secret === "" ? "required" : "invalid_type", message: `the webhook secret must be a non-empty string (the secret PaySG gave for this endpoint); it is ${secret === "" ? "empty" : secret === undefined ? "missing (is the environment variable set?)" : typeof secret}` });
   }
   for (const m of ["claim", "complete", "release"]) {
-    if (store === null || typeof store !== "object" || typeof store[m] !== "function") {
-      errors.push({ field: `store.${m}`, code: "required", message: `the store must have a ${m} method (memoryStore(), durableObjectStore(namespace), or your own: see the WebhookEventStore interface)` });
+    const isObject = store !== null && typeof store === "object";
+    if (!isObject || typeof store[m] !== "function") {
+      const given = isObject ? `its ${m} is ${typeof store[m]}` : `the store is ${store === null ? "null" : typeof store}`;
+      errors.push({ field: `store.${m}`, code: "required", message: `the store must have a ${m} method (memoryStore(), durableObjectStore(namespace), or your own: see the WebhookEventStore interface); ${given}` });
     }
   }
   if (typeof onEvent !== "function") {

@@ -122,7 +122,7 @@ export class PaySGWebhookEvents {
  */
 export function durableObjectStore(namespace) {
   if (namespace === null || typeof namespace !== "object" || typeof namespace.idFromName !== "function" || typeof namespace.get !== "function") {
-    throw new PaySGValidationError([{ field: "namespace", code: "invalid_type", message: "durableObjectStore needs a Durable Object namespace binding (env.PAYSG_WEBHOOK_EVENTS) bound to the PaySGWebhookEvents class" }], "durableObjectStore argument");
+    throw new PaySGValidationError([{ field: "namespace", code: "invalid_type", message: `durableObjectStore needs a Durable Object namespace binding (env.PAYSG_WEBHOOK_EVENTS) bound to the PaySGWebhookEvents class, with idFromName and get; it was given ${namespace === null ? "null" : typeof namespace}${namespace != null && typeof namespace === "object" ? " without them" : ""}` }], "durableObjectStore argument");
   }
   const send = async (id, body) => {
     const stub = namespace.get(namespace.idFromName(`paysg-event:${id}`));

@@ -147,7 +147,10 @@ describe("stores that fail, options checked at creation", () => {
     assert.deepEqual(fields({ secret: SECRET, store, onEvent() {}, leaseMs: 3_600_001 }), ["leaseMs:out_of_range"]);
     assert.deepEqual(fields(Object.create({ secret: SECRET, store, onEvent() {} })), ["secret:required", "store.claim:required", "store.complete:required", "store.release:required", "onEvent:required"]);
     assert.deepEqual(fields(null), ["options:invalid_type"]);
-    assert.throws(() => paysg.durableObjectStore({}), paysg.PaySGValidationError);
+    assert.throws(() => paysg.durableObjectStore({}), (e) => e instanceof paysg.PaySGValidationError && e.errors[0].field === "namespace" && /given object without them/.test(e.message));
+    assert.throws(() => paysg.durableObjectStore(undefined), /given undefined/);
+    assert.throws(() => paysg.createWebhookHandler({ secret: SECRET, onEvent() {} }), (e) => e.errors.every((x) => /the store is undefined$/.test(x.message)));
+    assert.throws(() => paysg.createWebhookHandler({ secret: SECRET, store: { claim() {} }, onEvent() {} }), (e) => /its complete is undefined$/.test(e.errors[0].message));
   });
 });
 
