@@ -101,6 +101,20 @@ describe("stores that fail, options checked at creation", () => {
     assert.equal(calls, 1);
   });
 
+  test("the handler never rejects: not a request, headers that throw, a body stream that fails", async () => {
+    const h = paysg.createWebhookHandler({ secret: SECRET, store: paysg.memoryStore(), onEvent: () => assert.fail("not called") });
+    const got = async (req) => {
+      const res = await h(req);
+      return [res.status, (await res.json()).outcome];
+    };
+    assert.deepEqual(await got(null), [500, "not_a_request"]);
+    assert.deepEqual(await got({ headers: { get() { throw new Error("trap"); } }, text: async () => "" }), [400, "unreadable_body"]);
+    const failing = new ReadableStream({ pull(c) { c.error(new Error("connection reset")); } });
+    assert.deepEqual(await got(post(failing)), [400, "unreadable_body"]);
+    const body = EVENT();
+    assert.deepEqual(await got(post(body, paysg.signWebhook(body, SECRET).replace("v1=", "v1=0"))), [400, "malformed_header"]);
+  });
+
   test("memoryStore: claims are exclusive, leases end, release frees, done stays done", async () => {
     const s = paysg.memoryStore();
     const results = await Promise.all(Array.from({ length: 50 }, () => s.claim("e1", 50)));
