@@ -22,7 +22,7 @@ use crate::validate::{
     LINE_ITEM_DESCRIPTION_MAX, METADATA_KEY_MAX, METADATA_MAX_ENTRIES, METADATA_VALUE_MAX,
     REFUND_FIELDS,
 };
-use crate::webhook::{Reason, DEFAULT_TOLERANCE_S, MAX_BODY_BYTES};
+use crate::webhook::{Reason, DEFAULT_TOLERANCE_S, MAX_BODY_BYTES, RETRY_WINDOW_S};
 use std::fmt::Write as _;
 use tsify::Tsify;
 
@@ -69,7 +69,7 @@ pub fn javascript() -> String {
             .filter(|(_, f)| pick(f))
             .fold(0u32, |m, (i, _)| m | 1 << i)
     };
-    let constants: [(&str, String, &str); 22] = [
+    let constants: [(&str, String, &str); 23] = [
         ("STRING_FIELDS", mask(|f| f.kind.is_string()).to_string(), "fields that hold a string"),
         ("TEXT_RULES", mask(|f| f.kind.reads_text()).to_string(), "string fields whose rules read the text (never sent by length only)"),
         ("AMOUNT", AMOUNT.to_string(), "index of the amount field"),
@@ -91,6 +91,7 @@ pub fn javascript() -> String {
         ("MAX_INPUT_CHARS", crate::text_api::MAX_INPUT_CHARS.to_string(), "longest input text handed to the module"),
         ("DEFAULT_TOLERANCE_S", DEFAULT_TOLERANCE_S.to_string(), "verifyWebhook's default tolerance, in seconds"),
         ("MAX_WEBHOOK_BODY", MAX_BODY_BYTES.to_string(), "the largest webhook body verified, in bytes"),
+        ("WEBHOOK_RETRY_WINDOW_S", RETRY_WINDOW_S.to_string(), "how long PaySG retries a failed delivery, in seconds"),
         ("IDEMPOTENCY_KEY_MAX", IDEMPOTENCY_KEY_MAX.to_string(), "longest Idempotency-Key"),
     ];
     for (name, value, doc) in constants {

@@ -13,6 +13,8 @@ import { call } from "./text-call.js";
 export * from "./errors.js";
 export { PaySG } from "./client.js";
 export { verifyWebhook, verifyWebhookRequest, signWebhook, parseReturnUrl } from "./webhooks.js";
+export { createWebhookHandler } from "./webhook-handler.js";
+export { memoryStore, durableObjectStore, PaySGWebhookEvents } from "./webhook-stores.js";
 
 /** The SDK version. */
 export function version() {

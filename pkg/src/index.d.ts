@@ -31,6 +31,9 @@ export interface ResponseLike {
   text(): Promise<string>;
 }
 
+/** The platform's `Response` where its types are loaded (DOM lib, @types/node, workers types); otherwise the part paysg's answers have. */
+export type PlatformResponse = typeof globalThis extends { Response: { prototype: infer R } } ? R : ResponseLike;
+
 /** A Fetch API `Headers` (or anything with `get`). */
 export interface HeadersLike {
   get(name: string): string | null;
@@ -93,6 +96,108 @@ export declare function signWebhook(rawBody: string | Uint8Array, secret: string
  * @throws {PaySGValidationError} naming what is missing
  */
 export declare function parseReturnUrl(url: string | { readonly href: string } | { readonly url: string }): { paymentId: string; paymentServiceId: string };
+
+/**
+ * Where `createWebhookHandler` records which events are being processed and which are done. Any
+ * database fits (a D1/SQL row keyed by the event id, a Redis key); the contract:
+ *
+ * - `claim(eventId, leaseMs)` is **atomic**: of any number of concurrent claims of one id, at
+ *   most one resolves `"claimed"` while its lease lasts. It resolves `"done"` once
+ *   `complete(eventId)` has run, `"busy"` while another claim's lease (`leaseMs` from when it was
+ *   made) has not ended, and `"claimed"` otherwise — for an unknown id, a released one, or one
+ *   whose lease ended (its holder crashed or timed out), which is taken over with a new lease.
+ * - `complete(eventId)` marks the event done for good (keep done ids at least as long as PaySG
+ *   retries: 3 days). Only after it resolves does the handler answer 2xx.
+ * - `release(eventId)` ends a claim that did not complete (onEvent threw), so PaySG's next
+ *   delivery is processed; it leaves a done event done.
+ * - Any of them may reject: the handler then answers 503 and PaySG retries.
+ */
+export interface WebhookEventStore {
+  claim(eventId: string, leaseMs: number): Promise<"claimed" | "done" | "busy">;
+  complete(eventId: string): Promise<void>;
+  release(eventId: string): Promise<void>;
+}
+
+/** What `createWebhookHandler` tells `onEvent` besides the event. */
+export interface WebhookEventInfo {
+  /**
+   * True for a delivery whose signature matched but whose timestamp was older than
+   * `toleranceSeconds` (a retry PaySG signed when it first tried): it is accepted only after
+   * `client.getPayment` confirmed it, and `event.data.object` is then that payment as PaySG
+   * returned it now, not the payment the body carried.
+   */
+  late: boolean;
+}
+
+/** The options of `createWebhookHandler`. */
+export interface WebhookHandlerOptions {
+  /** The endpoint's webhook secret. Required: a missing one throws when the handler is created. */
+  secret: string;
+  /** Where event ids are claimed and marked done: `memoryStore()` (one process only), `durableObjectStore(namespace)` on Workers, or your database. */
+  store: WebhookEventStore;
+  /**
+   * Acts on a verified event (unknown types too: ignore them). It runs at most once at a time per
+   * event id; when it resolves the event is marked done and the answer is 200; when it throws,
+   * the claim is released and the answer is 500, so PaySG delivers the event again.
+   */
+  onEvent: (event: WebhookEvent, info: WebhookEventInfo) => void | Promise<void>;
+  /** A PaySG client: with it, late retries (signed more than `toleranceSeconds` ago, at most 3 days) are confirmed with `getPayment` and accepted; without it, they are refused (400 `timestamp_too_old`). */
+  client?: Pick<PaySG, "getPayment">;
+  /** How far the signature's timestamp may be from now, in seconds (0 to 259,500); default 300. */
+  toleranceSeconds?: number;
+  /** How long a claim holds, in ms (1,000 to 3,600,000; default 60,000): longer than `onEvent` ever runs, or a retry may run it alongside. */
+  leaseMs?: number;
+}
+
+/**
+ * A Fetch handler that processes each PaySG event exactly once. It answers (JSON
+ * `{ outcome, detail? }`): 200 `processed` after `onEvent` resolved and the event was marked
+ * done; 200 `duplicate` for an event already done (onEvent not called); 400 with the
+ * `PaySGSignatureError` reason for a bad signature (onEvent not called); 413 for a body over
+ * 1 MiB (refused while it streams in, never buffered whole); 405 for a method other than POST;
+ * 409 `in_progress` while another delivery holds the event; 409 `not_confirmed` for a late
+ * retry that `getPayment` does not confirm; 500 `on_event_failed` when onEvent threw; 503 when
+ * the store or PaySG could not be reached. It never rejects.
+ * @throws {PaySGValidationError} at creation, naming every bad option
+ */
+export declare function createWebhookHandler(options: WebhookHandlerOptions): (request: RequestLike & { readonly method?: string; readonly body?: unknown }) => Promise<PlatformResponse>;
+
+/**
+ * An event store in this process's memory: for a single Node process and tests only. It is not
+ * shared between processes, machines or Worker isolates, and it forgets everything on restart.
+ * A done event is remembered for `keepDoneMs` (default 4 days: PaySG retries for 3).
+ * @throws {PaySGValidationError} for a `keepDoneMs` that is not a number above 0
+ */
+export declare function memoryStore(options?: { keepDoneMs?: number }): WebhookEventStore & {
+  /** How many events it holds, done or claimed. */
+  readonly size: number;
+};
+
+/** A Durable Object namespace binding, as `env.PAYSG_WEBHOOK_EVENTS` gives it. */
+export interface DurableObjectNamespaceLike {
+  idFromName(name: string): unknown;
+  get(id: unknown): { fetch(input: string, init?: unknown): Promise<unknown> };
+}
+
+/**
+ * An event store on Durable Objects (Workers): one `PaySGWebhookEvents` object per event id, which
+ * runs claim, complete and release one at a time. Bind the namespace to `PaySGWebhookEvents`.
+ * @throws {PaySGValidationError} when `namespace` is not a Durable Object namespace
+ */
+export declare function durableObjectStore(namespace: DurableObjectNamespaceLike): WebhookEventStore;
+
+/**
+ * The Durable Object class behind `durableObjectStore`: export it from your Worker
+ * (`export { PaySGWebhookEvents } from "paysg"`) and bind it in wrangler.toml with a
+ * `new_sqlite_classes` migration.
+ */
+export declare class PaySGWebhookEvents {
+  constructor(state: { storage: unknown; blockConcurrencyWhile<T>(f: () => Promise<T>): Promise<T> }, env?: unknown);
+  /** Answers the store's requests (`claim`, `complete`, `release`). */
+  fetch(request: RequestLike & { json(): Promise<unknown> }): Promise<PlatformResponse>;
+  /** Set on complete for 4 days later (PaySG retries for 3): deletes the event's record. */
+  alarm(): Promise<void>;
+}
 
 /** The PaySG client: every endpoint, with validation, retries, idempotency and deadlines. */
 export declare class PaySG {

@@ -6,6 +6,7 @@ import { PaySGSignatureError, PaySGValidationError } from "./errors.js";
 import { bytes, scratch } from "./scratch.js";
 import { DEFAULT_TOLERANCE_S, MAX_WEBHOOK_BODY } from "../gen/contract.js";
 import { urlText } from "./encode.js";
+import { readBody } from "./webhook-body.js";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -143,7 +144,9 @@ export function signWebhook(rawBody, secret, options = {}) {
 }
 
 /**
- * Reads a webhook request's body once, verifies it, and returns `{ event, rawBody }`.
+ * Reads a webhook request's body once — as a stream, cancelled as soon as it passes 1 MiB, so a
+ * huge body is refused before it is buffered — verifies the bytes, and returns
+ * `{ event, rawBody }` (`rawBody` as text).
  * @param {Request} request a Fetch API Request (Workers, Node, Deno, Bun)
  * @param {string} secret
  * @param {{ toleranceSeconds?: number, now?: number | Date }} [options]
@@ -153,9 +156,9 @@ export async function verifyWebhookRequest(request, secret, options) {
     throw invalid("request", "verifyWebhookRequest needs a Fetch API Request");
   }
   checkSecret(secret);
-  const rawBody = await request.text();
-  const event = verifyWebhook(rawBody, request.headers.get("paysg-signature"), secret, options);
-  return { event, rawBody };
+  const body = await readBody(request);
+  const event = verifyWebhook(body, request.headers.get("paysg-signature"), secret, options);
+  return { event, rawBody: decoder.decode(body) };
 }
 
 /** `{ paymentId, paymentServiceId }` from the URL PaySG sent the payer back on. */

@@ -179,3 +179,20 @@ pub fn webhook_verified_with_mac(
     })
     .unwrap_or(false)
 }
+
+/// [`crate::webhook::late_delivery_refusal`]: why PaySG's payment now does not confirm a late
+/// delivery, or `undefined` when it does.
+#[wasm_bindgen(js_name = lateDeliveryRefusal)]
+pub fn late_delivery_refusal(
+    event_type: &str,
+    event_payment_id: &str,
+    payment_id: &str,
+    payment_status: Option<String>,
+) -> Option<String> {
+    crate::webhook::late_delivery_refusal(
+        event_type,
+        event_payment_id,
+        payment_id,
+        payment_status.as_deref(),
+    )
+}

@@ -13,9 +13,11 @@
 
 mod event;
 mod header;
+mod late;
 
 pub use self::event::snake_case;
 pub use self::header::{parse_header, Header};
+pub use self::late::late_delivery_refusal;
 
 use self::event::event;
 use crate::request::{LIVE_KEY_PREFIX, STAGING_KEY_PREFIX};
@@ -29,6 +31,9 @@ pub const MILLISECONDS_FROM: u64 = 100_000_000_000;
 /// How far the signature's timestamp may be from now, in seconds, unless the caller says
 /// otherwise (`toleranceSeconds`).
 pub const DEFAULT_TOLERANCE_S: u32 = 300;
+/// How long PaySG keeps retrying a failed delivery, in seconds (3 days, paysg-api.md §15.2): a
+/// delivery signed longer ago than this plus [`DEFAULT_TOLERANCE_S`] cannot be one of its retries.
+pub const RETRY_WINDOW_S: u32 = 3 * 24 * 3600;
 /// The largest webhook body verified, in bytes (1 MiB): PaySG's events are a few kilobytes, and
 /// a larger body is refused before it is copied or hashed.
 pub const MAX_BODY_BYTES: usize = 1 << 20;

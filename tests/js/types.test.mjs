@@ -141,8 +141,8 @@ describe("declarations", () => {
 const consumer = `
 import {
   PaySG, PaySGApiError, PaySGError, PaySGSignatureError, PaySGValidationError, buildCreatePaymentRequest,
-  parseReturnUrl, signWebhook, validateCreatePayment, verifyWebhook,
-  type CreatePaymentInput, type FetchFunction, type FieldError, type Payment, type WebhookEvent,
+  parseReturnUrl, signWebhook, validateCreatePayment, verifyWebhook, createWebhookHandler, memoryStore,
+  type CreatePaymentInput, type FetchFunction, type FieldError, type Payment, type WebhookEvent, type WebhookEventStore,
 } from "paysg";
 
 declare const myFetch: FetchFunction;
@@ -218,6 +218,14 @@ export async function flow(rawBody: string, header: string | null, secret: strin
   buildCreatePaymentRequest({ amount: 5 }, { apiKey: "paysg_stag_x", paymentServiceId: "payment_service_x" });
   // @ts-expect-error options are checked too
   new PaySG({ apiKey: "paysg_stag_x", timeout: 5 });
+  const handle = createWebhookHandler({ secret, store: memoryStore(), client, onEvent: async (ev, info) => {
+    const late: boolean = info.late;
+    seen.push(ev.data.object.id, String(late));
+  } });
+  const answer = await handle({ url: "https://e.gov.sg/webhooks", method: "POST", headers: { get: () => header }, text: async () => rawBody });
+  seen.push(String(answer.status));
+  // @ts-expect-error a store's claim resolves to "claimed", "done" or "busy"
+  const odd: WebhookEventStore = { claim: async () => "maybe", complete: async () => {}, release: async () => {} };
   return seen;
 }
 `;

@@ -271,44 +271,58 @@ describe("the README's handlers receive paysg-sim's deliveries", () => {
       await waitFor(new RegExp(`paid: ${p.id} \\(WH-1\\)`));
       const forged = await fetch(hook, { method: "POST", body: "{}", headers: { "paysg-signature": `t=${Date.now()}, v1=${"0".repeat(64)}` } });
       assert.equal(forged.status, 400);
-      await waitFor(/refused: no_matching_signature/);
+      await waitFor(/answered 400: no_matching_signature/);
+      assert.equal(out.match(/paid: /g).length, 1);
     } finally {
       server.kill();
       await sim.stop();
     }
   });
 
-  test("examples/webhook-worker.js (workerd), deduplicating on event id", async () => {
+  test("examples/webhook-worker.js (workerd): once per event, on its Durable Object store; late retries confirmed with PaySG", async () => {
     const out = bundleWorker(project, "webhook-example", readFileSync(join(root, "examples", "webhook-worker.js"), "utf8"));
-    const mf = await startMiniflare(out, { PAYSG_WEBHOOK_SECRET: SECRET }, { kvNamespaces: ["EVENTS"] });
+    const sim = await startSim(["--webhook-secret", SECRET, "--webhook-backoff-ms", "100"]);
+    const mf = await startMiniflare(out, { PAYSG_WEBHOOK_SECRET: SECRET, PAYSG_API_KEY: KEY, PAYSG_PAYMENT_SERVICE_ID: SERVICE, PAYSG_BASE_URL: sim.url }, {
+      kvNamespaces: ["ORDERS"],
+      durableObjects: { PAYSG_WEBHOOK_EVENTS: { className: "PaySGWebhookEvents", useSQLite: true } },
+    });
     const url = await mf.ready;
-    const sim = await startSim(["--webhook-url", new URL("/webhooks/paysg", url).href, "--webhook-secret", SECRET]);
+    const hooked = await startSim(["--webhook-url", new URL("/webhooks/paysg", url).href, "--webhook-secret", SECRET, "--webhook-backoff-ms", "100"]);
     try {
-      const c = new paysg.PaySG({ apiKey: KEY, paymentServiceId: SERVICE, baseUrl: sim.url });
+      const c = new paysg.PaySG({ apiKey: KEY, paymentServiceId: SERVICE, baseUrl: hooked.url });
       const p = await c.createPayment({ reference_id: "WH-2", payer_name: "A", description: "D", amount_in_cents: 100 });
-      await sim.pay(p.id);
-      let attempts;
-      for (let i = 0; i < 100; i++) {
-        attempts = (await fetch(`${sim.url}/sim/webhooks.json`).then((r) => r.json())).attempts;
-        if (attempts.length) break;
+      await hooked.pay(p.id);
+      let attempts = [];
+      for (let i = 0; i < 100 && !attempts.length; i++) {
         await new Promise((r) => setTimeout(r, 50));
+        attempts = (await fetch(`${hooked.url}/sim/webhooks.json`).then((r) => r.json())).attempts;
       }
-      assert.equal(attempts[0].status, 204, JSON.stringify(attempts));
-      const kv = await mf.getKVNamespace("EVENTS");
-      const keys = (await kv.list()).keys.map((k) => k.name);
-      assert.equal(keys.length, 1);
-      assert.equal(JSON.parse(await kv.get(keys[0])).id, p.id);
-      // a duplicate delivery is acknowledged and recorded once; a forgery is refused
-      const body = JSON.stringify({ id: keys[0], type: "payment.succeeded", data: { object: { id: "other" } } });
-      const dup = await mf.dispatchFetch("http://localhost/webhooks/paysg", { method: "POST", body, headers: { "paysg-signature": paysg.signWebhook(body, SECRET) } });
-      assert.equal(dup.status, 204);
-      assert.equal(JSON.parse(await kv.get(keys[0])).id, p.id);
-      const forged = await mf.dispatchFetch("http://localhost/webhooks/paysg", { method: "POST", body, headers: { "paysg-signature": paysg.signWebhook(body, "wrong") } });
-      assert.equal(forged.status, 400);
-      assert.equal(await forged.text(), "no_matching_signature");
+      assert.equal(attempts[0].status, 200, JSON.stringify(attempts));
+      const orders = await mf.getKVNamespace("ORDERS");
+      assert.deepEqual(JSON.parse(await orders.get("WH-2")), { paid: true, payment_id: p.id });
+      // A duplicate of the delivered event: acknowledged, nothing done again; a forgery: refused.
+      const body = JSON.stringify({ id: attempts[0].event_id, type: "payment.succeeded", object: "event", payment_service_id: SERVICE, data: { object: { id: "other", reference_id: "OTHER" } } });
+      const post = (b, header) => mf.dispatchFetch("http://localhost/webhooks/paysg", { method: "POST", body: b, headers: { "paysg-signature": header } });
+      const dup = await post(body, paysg.signWebhook(body, SECRET));
+      assert.deepEqual([dup.status, (await dup.json()).outcome], [200, "duplicate"]);
+      assert.equal(await orders.get("OTHER"), null);
+      const forged = await post(body, paysg.signWebhook(body, "wrong"));
+      assert.deepEqual([forged.status, (await forged.json()).outcome], [400, "no_matching_signature"]);
+      // A late retry (signed 2 hours ago) of a payment on the Worker's PaySG: confirmed, then acted on.
+      const q = await new paysg.PaySG({ apiKey: KEY, paymentServiceId: SERVICE, baseUrl: sim.url }).createPayment({ reference_id: "WH-3", payer_name: "A", description: "D", amount_in_cents: 100 });
+      const late = JSON.stringify({ id: "evt_late_wh3", type: "payment.succeeded", object: "event", payment_service_id: SERVICE, data: { object: { ...q, payment_status: "paid" } } });
+      const twoHoursAgo = paysg.signWebhook(late, SECRET, { timestamp: Date.now() - 7_200_000 });
+      const unpaid = await post(late, twoHoursAgo);
+      assert.deepEqual([unpaid.status, (await unpaid.json()).outcome], [409, "not_confirmed"], "PaySG says it is not paid");
+      assert.equal(await orders.get("WH-3"), null);
+      await sim.pay(q.id);
+      const ok = await post(late, twoHoursAgo);
+      assert.deepEqual([ok.status, (await ok.json()).outcome], [200, "processed"]);
+      assert.deepEqual(JSON.parse(await orders.get("WH-3")), { paid: true, payment_id: q.id });
     } finally {
       await mf.dispose();
       await sim.stop();
+      await hooked.stop();
     }
   });
 });

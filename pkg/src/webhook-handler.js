@@ -1,0 +1,170 @@
+// A webhook endpoint that processes each PaySG event exactly once: verify, claim the event id
+// in a store (atomically, with a lease), run the user's onEvent, mark the event done, and only
+// then answer 2xx. Any failure before "done" answers non-2xx, so PaySG delivers again.
+import * as raw from "../gen/paysg.js";
+import { PaySGError, PaySGSignatureError, PaySGValidationError } from "./errors.js";
+import { verifyWebhook } from "./webhooks.js";
+import { readBody } from "./webhook-body.js";
+import { DEFAULT_TOLERANCE_S, WEBHOOK_RETRY_WINDOW_S } from "../gen/contract.js";
+
+/** How long a claim holds when `leaseMs` is not given: 60 s. */
+export const DEFAULT_LEASE_MS = 60_000;
+/** PaySG retries failed deliveries for up to 3 days: a late retry older than this is refused. */
+const LATE_LIMIT_S = WEBHOOK_RETRY_WINDOW_S + DEFAULT_TOLERANCE_S;
+const CLAIMS = ["claimed", "done", "busy"];
+
+const problem = (field, code, message) => new PaySGValidationError([{ field, code, message }], "webhook handler options");
+
+/** An own property of a user object, never one inherited. */
+function own(obj, name) {
+  return Object.prototype.hasOwnProperty.call(obj, name) ? obj[name] : undefined;
+}
+
+/** Reads and checks the options once, at start-up: a mistake is an error then, not on every POST. */
+function readOptions(options) {
+  if (options === null || typeof options !== "object") {
+    throw problem("options", "invalid_type", `createWebhookHandler needs { secret, store, onEvent, client? }; it was given ${options === null ? "null" : typeof options}`);
+  }
+  const secret = own(options, "secret");
+  const store = own(options, "store");
+  const onEvent = own(options, "onEvent");
+  const client = own(options, "client");
+  const toleranceSeconds = own(options, "toleranceSeconds") ?? DEFAULT_TOLERANCE_S;
+  const leaseMs = own(options, "leaseMs") ?? DEFAULT_LEASE_MS;
+  const errors = [];
+  if (typeof secret !== "string" || secret.length === 0) {
+    errors.push({ field: "secret", code: secret === undefined || secret === "" ? "required" : "invalid_type", message: `the webhook secret must be a non-empty string (the secret PaySG gave for this endpoint); it is ${secret === "" ? "empty" : secret === undefined ? "missing (is the environment variable set?)" : typeof secret}` });
+  }
+  for (const m of ["claim", "complete", "release"]) {
+    const isObject = store !== null && typeof store === "object";
+    if (!isObject || typeof store[m] !== "function") {
+      const given = isObject ? `its ${m} is ${typeof store[m]}` : `the store is ${store === null ? "null" : typeof store}`;
+      errors.push({ field: `store.${m}`, code: "required", message: `the store must have a ${m} method (memoryStore(), durableObjectStore(namespace), or your own: see the WebhookEventStore interface); ${given}` });
+    }
+  }
+  if (typeof onEvent !== "function") {
+    errors.push({ field: "onEvent", code: onEvent === undefined ? "required" : "invalid_type", message: `onEvent must be a function (event, info) => Promise<void>; it is ${onEvent === null ? "null" : typeof onEvent}` });
+  }
+  if (client !== undefined && (client === null || typeof client.getPayment !== "function")) {
+    errors.push({ field: "client", code: "invalid_type", message: "client must be a PaySG client (it needs getPayment), or left out" });
+  }
+  if (typeof toleranceSeconds !== "number" || !(toleranceSeconds >= 0) || toleranceSeconds > LATE_LIMIT_S) {
+    errors.push({ field: "toleranceSeconds", code: "out_of_range", message: `toleranceSeconds must be a number of seconds from 0 to ${LATE_LIMIT_S}; it is ${String(toleranceSeconds)}` });
+  }
+  if (!Number.isSafeInteger(leaseMs) || leaseMs < 1000 || leaseMs > 3_600_000) {
+    errors.push({ field: "leaseMs", code: "out_of_range", message: `leaseMs must be a whole number of milliseconds from 1000 to 3600000 (longer than onEvent ever runs); it is ${String(leaseMs)}` });
+  }
+  if (errors.length) throw new PaySGValidationError(errors, "webhook handler options");
+  return { secret, store, onEvent, client, toleranceSeconds, leaseMs };
+}
+
+const answer = (status, outcome, detail, headers = {}) =>
+  new Response(JSON.stringify(detail === undefined ? { outcome } : { outcome, detail }), {
+    status,
+    headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store", ...headers },
+  });
+
+/**
+ * Verifies a body against the header. A signature whose only fault is its age (PaySG retries
+ * for days, and may sign a retry with the first attempt's timestamp) comes back as `late`: its
+ * MAC matched, since the second verification (no time limit but PaySG's three days) checks it.
+ */
+function verify(body, header, o) {
+  try {
+    return { event: verifyWebhook(body, header, o.secret, { toleranceSeconds: o.toleranceSeconds }), late: false };
+  } catch (e) {
+    if (!(e instanceof PaySGSignatureError) || e.reason !== "timestamp_too_old") throw e;
+    // Throws no_matching_signature (or the body's fault) for anything PaySG did not sign.
+    const event = verifyWebhook(body, header, o.secret, { toleranceSeconds: LATE_LIMIT_S });
+    if (o.client === undefined) throw e;
+    return { event, late: true };
+  }
+}
+
+/** The payment as PaySG says it is now, or why it does not confirm the event (decided in Rust). */
+async function confirm(client, event) {
+  const sent = event?.data?.object?.id;
+  const text = (v) => (typeof v === "string" ? v : "");
+  if (typeof sent !== "string" || sent === "") return { refused: raw.lateDeliveryRefusal(text(event?.type), "", "", undefined) };
+  const payment = await client.getPayment(sent, { paymentServiceId: event.payment_service_id });
+  const status = typeof payment?.payment_status === "string" ? payment.payment_status : undefined;
+  const refused = raw.lateDeliveryRefusal(text(event.type), sent, text(payment?.id), status);
+  return refused === undefined ? { payment } : { refused };
+}
+
+/**
+ * A Fetch handler `(request) => Promise<Response>` that processes each PaySG event once. See
+ * `index.d.ts` for the contract and the answers it gives.
+ */
+export function createWebhookHandler(options) {
+  const o = readOptions(options);
+  return async function handleWebhook(request) {
+    if (request === null || typeof request !== "object" || request.headers == null || typeof request.headers.get !== "function") {
+      return answer(500, "not_a_request", "the handler needs a Fetch API Request");
+    }
+    if (typeof request.method === "string" && request.method.toUpperCase() !== "POST") {
+      return answer(405, "method_not_allowed", "PaySG delivers webhooks with POST", { allow: "POST" });
+    }
+    let body, verified;
+    try {
+      body = await readBody(request);
+    } catch (e) {
+      if (e instanceof PaySGSignatureError) return answer(413, e.reason, e.message);
+      return answer(400, "unreadable_body", "the request's body could not be read (the sender hung up?)");
+    }
+    try {
+      verified = verify(body, request.headers.get("paysg-signature"), o);
+    } catch (e) {
+      if (e instanceof PaySGSignatureError) return answer(400, e.reason, e.message);
+      return answer(500, "verify_failed", "the signature could not be checked");
+    }
+    let { event } = verified;
+    const id = event?.id;
+    if (typeof id !== "string" || id.length === 0 || id.length > 255) {
+      return answer(400, "invalid_payload", "the event has no id (a string of 1 to 255 characters)");
+    }
+    let claim;
+    try {
+      claim = await o.store.claim(id, o.leaseMs);
+    } catch {
+      return answer(503, "store_unavailable", "the event store could not claim the event; PaySG will retry");
+    }
+    if (claim === "done") return answer(200, "duplicate");
+    if (claim === "busy") {
+      return answer(409, "in_progress", "this event is being processed by another delivery; PaySG will retry", { "retry-after": String(Math.ceil(o.leaseMs / 1000)) });
+    }
+    if (claim !== "claimed") {
+      return answer(500, "store_contract", `store.claim must resolve to ${CLAIMS.map((c) => `"${c}"`).join(", ")}; it resolved to ${typeof claim === "string" ? JSON.stringify(claim.slice(0, 40)) : typeof claim}`);
+    }
+    const release = () => Promise.resolve().then(() => o.store.release(id)).catch(() => {});
+    if (verified.late) {
+      let c;
+      try {
+        c = await confirm(o.client, event);
+      } catch (e) {
+        await release();
+        return answer(503, "confirm_failed", `the payment could not be read from PaySG to confirm a late delivery (${e instanceof PaySGError ? e.code : "error"}); PaySG will retry`);
+      }
+      if (c.refused) {
+        await release();
+        return answer(409, "not_confirmed", c.refused);
+      }
+      event = { ...event, data: { ...event.data, object: c.payment } };
+    }
+    try {
+      await o.onEvent(event, { late: verified.late });
+    } catch {
+      // Never the error's message: it may hold anything. The claim is freed for PaySG's retry.
+      await release();
+      return answer(500, "on_event_failed", "onEvent threw; the event is not marked done and PaySG will retry");
+    }
+    try {
+      await o.store.complete(id);
+    } catch {
+      // onEvent's effect happened but "done" was not recorded: the claim is kept until its lease
+      // ends, so a retry before then is "busy"; after it, onEvent runs again.
+      return answer(503, "store_unavailable", "onEvent succeeded but the event store could not mark it done");
+    }
+    return answer(200, "processed");
+  };
+}
