@@ -196,7 +196,10 @@ pub fn read_expected(text: &str) -> Result<Expected, Vec<FieldError>> {
             return Err(vec![FieldError::new(
                 "expected",
                 Code::InvalidType,
-                format!("expected must be an object, got {}: {WHY}", other.type_name()),
+                format!(
+                    "expected must be an object, got {}: {WHY}",
+                    other.type_name()
+                ),
             )])
         }
         Err(got) => {
@@ -365,7 +368,11 @@ mod tests {
         assert_eq!(form_decode("a+b%20c"), "a b c");
         assert_eq!(form_decode("%zz%4"), "%zz%4", "a bad escape stays");
         assert_eq!(form_decode("%ff"), "\u{fffd}");
-        assert_eq!(form_decode("%E2%82"), "\u{fffd}", "a cut sequence is one U+FFFD");
+        assert_eq!(
+            form_decode("%E2%82"),
+            "\u{fffd}",
+            "a cut sequence is one U+FFFD"
+        );
         assert_eq!(form_decode("%C3%A9"), "é");
         assert_eq!(query_of(" https://a.sg/p\t?x=\n1#y?z=2 "), "x=1");
         assert_eq!(query_of("https://a.sg/p#f?x=1"), "");

@@ -30,7 +30,9 @@ fn problems(query: &str) -> Vec<(String, &'static str)> {
 fn both_ids_are_read_wherever_they_are() {
     let want = ("Zb-z".to_owned(), SVC.to_owned());
     assert_eq!(
-        ok(&format!("x=1&paysg_payment_id=Zb%2Dz&paysg_payment_service_id={SVC}")),
+        ok(&format!(
+            "x=1&paysg_payment_id=Zb%2Dz&paysg_payment_service_id={SVC}"
+        )),
         want
     );
     for u in [
@@ -42,9 +44,11 @@ fn both_ids_are_read_wherever_they_are() {
     }
     // A `?` inside the fragment is no query.
     assert_eq!(
-        parse_return_url(&format!("https://a.sg/#?paysg_payment_id=a&paysg_payment_service_id={SVC}"))
-            .unwrap_err()
-            .len(),
+        parse_return_url(&format!(
+            "https://a.sg/#?paysg_payment_id=a&paysg_payment_service_id={SVC}"
+        ))
+        .unwrap_err()
+        .len(),
         2
     );
 }
@@ -53,29 +57,46 @@ fn both_ids_are_read_wherever_they_are() {
 fn names_and_values_are_decoded_as_url_search_params_does() {
     // Percent-encoded names are the same parameter.
     assert_eq!(
-        ok(&format!("paysg%5Fpayment%5Fid=abc&paysg_payment_service_%69d={SVC}")).0,
+        ok(&format!(
+            "paysg%5Fpayment%5Fid=abc&paysg_payment_service_%69d={SVC}"
+        ))
+        .0,
         "abc"
     );
     // `+` is a space (so not an id); `%2B` is a plus.
     assert_eq!(
-        problems(&format!("paysg_payment_id=a+b&paysg_payment_service_id={SVC}")),
+        problems(&format!(
+            "paysg_payment_id=a+b&paysg_payment_service_id={SVC}"
+        )),
         [("paysg_payment_id".to_owned(), "invalid_format")]
     );
     assert_eq!(
-        ok(&format!("paysg_payment_id=a%2Bb&paysg_payment_service_id={SVC}")).0,
+        ok(&format!(
+            "paysg_payment_id=a%2Bb&paysg_payment_service_id={SVC}"
+        ))
+        .0,
         "a+b"
     );
     // A malformed escape stays as it is; bytes that are not UTF-8 become U+FFFD.
     assert_eq!(
-        ok(&format!("paysg_payment_id=a%ZZ%4&paysg_payment_service_id={SVC}")).0,
+        ok(&format!(
+            "paysg_payment_id=a%ZZ%4&paysg_payment_service_id={SVC}"
+        ))
+        .0,
         "a%ZZ%4"
     );
     assert_eq!(
-        ok(&format!("paysg_payment_id=a%FF%E2%82&paysg_payment_service_id={SVC}")).0,
+        ok(&format!(
+            "paysg_payment_id=a%FF%E2%82&paysg_payment_service_id={SVC}"
+        ))
+        .0,
         "a\u{fffd}\u{fffd}"
     );
     assert_eq!(
-        ok(&format!("paysg_payment_id=%C3%A9&paysg_payment_service_id={SVC}")).0,
+        ok(&format!(
+            "paysg_payment_id=%C3%A9&paysg_payment_service_id={SVC}"
+        ))
+        .0,
         "é"
     );
     // A name without `=` has an empty value.
@@ -102,7 +123,10 @@ fn a_parameter_given_twice_is_refused_naming_it() {
     let e = problems(&format!(
         "paysg_payment_id=A&paysg_payment_service_id={SVC}&paysg_payment_service_id=payment_service_2&paysg_payment_service_id={SVC}"
     ));
-    assert_eq!(e, [("paysg_payment_service_id".to_owned(), "invalid_format")]);
+    assert_eq!(
+        e,
+        [("paysg_payment_service_id".to_owned(), "invalid_format")]
+    );
 }
 
 #[test]
@@ -122,21 +146,30 @@ fn missing_empty_and_malformed_ids_are_named() {
         ]
     );
     assert_eq!(
-        problems(&format!("paysg_payment_id=a%20b&paysg_payment_service_id={SVC}")),
+        problems(&format!(
+            "paysg_payment_id=a%20b&paysg_payment_service_id={SVC}"
+        )),
         [("paysg_payment_id".to_owned(), "invalid_format")]
     );
     assert_eq!(
-        problems(&format!("paysg_payment_id=a%00b&paysg_payment_service_id={SVC}")),
+        problems(&format!(
+            "paysg_payment_id=a%00b&paysg_payment_service_id={SVC}"
+        )),
         [("paysg_payment_id".to_owned(), "invalid_format")]
     );
     // The length limit, both sides.
     let at = "a".repeat(MAX_ID_BYTES);
     assert_eq!(
-        ok(&format!("paysg_payment_id={at}&paysg_payment_service_id={SVC}")).0,
+        ok(&format!(
+            "paysg_payment_id={at}&paysg_payment_service_id={SVC}"
+        ))
+        .0,
         at
     );
     assert_eq!(
-        problems(&format!("paysg_payment_id={at}a&paysg_payment_service_id={SVC}")),
+        problems(&format!(
+            "paysg_payment_id={at}a&paysg_payment_service_id={SVC}"
+        )),
         [("paysg_payment_id".to_owned(), "invalid_format")]
     );
 }
@@ -153,7 +186,11 @@ fn expected(text: &str) -> Result<Expected, Vec<(String, &'static str, String)>>
 fn expected_is_required_and_says_why() {
     let e = expected("").unwrap_err();
     assert_eq!((e[0].0.as_str(), e[0].1), ("expected", "required"));
-    assert!(e[0].2.contains("{ paymentId } or { referenceId }"), "{}", e[0].2);
+    assert!(
+        e[0].2.contains("{ paymentId } or { referenceId }"),
+        "{}",
+        e[0].2
+    );
     assert!(e[0].2.contains("replayed"), "{}", e[0].2);
     let e = expected("{}").unwrap_err();
     assert_eq!((e[0].0.as_str(), e[0].1), ("expected", "required"));
@@ -221,11 +258,18 @@ fn only_the_expected_payment_is_confirmed() {
     );
     // The refusal names the URL's payment and the expected value, not the other's reference.
     let r = check_payment(&by_ref, &Json::parse(&a).unwrap()).unwrap_err();
-    assert!(r.message.contains("PAY_A") && r.message.contains("ORDER-B"), "{}", r.message);
+    assert!(
+        r.message.contains("PAY_A") && r.message.contains("ORDER-B"),
+        "{}",
+        r.message
+    );
     assert!(!r.message.contains("ORDER-A"), "{}", r.message);
     // A payment without the fields is not the expected one.
     assert_eq!(decide(&by_id, "null"), Err("payment_mismatch"));
-    assert_eq!(decide(&by_ref, r#"{"id":"PAY_B"}"#), Err("payment_mismatch"));
+    assert_eq!(
+        decide(&by_ref, r#"{"id":"PAY_B"}"#),
+        Err("payment_mismatch")
+    );
 }
 
 #[test]
@@ -234,14 +278,36 @@ fn a_fully_refunded_payment_is_refused_a_partial_refund_is_not() {
         payment_id: Some("P".into()),
         reference_id: None,
     };
-    assert_eq!(decide(&exp, &payment("P", "R", "partially_refunded", None)), Ok(()));
     assert_eq!(
-        decide(&exp, &payment("P", "R", "fully_refunded", Some("2024-01-01T00:00:00.000+08:00"))),
+        decide(&exp, &payment("P", "R", "partially_refunded", None)),
+        Ok(())
+    );
+    assert_eq!(
+        decide(
+            &exp,
+            &payment(
+                "P",
+                "R",
+                "fully_refunded",
+                Some("2024-01-01T00:00:00.000+08:00")
+            )
+        ),
         Err("payment_refunded")
     );
-    assert_eq!(decide(&exp, &payment("P", "R", "fully_refunded", None)), Err("payment_refunded"));
     assert_eq!(
-        decide(&exp, &payment("P", "R", "not_refunded", Some("2024-01-01T00:00:00.000+08:00"))),
+        decide(&exp, &payment("P", "R", "fully_refunded", None)),
+        Err("payment_refunded")
+    );
+    assert_eq!(
+        decide(
+            &exp,
+            &payment(
+                "P",
+                "R",
+                "not_refunded",
+                Some("2024-01-01T00:00:00.000+08:00")
+            )
+        ),
         Err("payment_refunded"),
         "either signal is enough"
     );
@@ -258,12 +324,17 @@ fn the_service_is_checked_before_any_request() {
     let r = check_service(SVC, Some("payment_service_2")).unwrap_err();
     assert_eq!(r.code, "payment_service_mismatch");
     assert!(r.message.contains(SVC) && r.message.contains("payment_service_2"));
-    assert_eq!(check_service(SVC, None).unwrap_err().code, "payment_service_mismatch");
+    assert_eq!(
+        check_service(SVC, None).unwrap_err().code,
+        "payment_service_mismatch"
+    );
 }
 
 #[test]
 fn the_text_answers_the_js_layer_reads() {
-    let good = url(&format!("paysg_payment_id=P&paysg_payment_service_id={SVC}"));
+    let good = url(&format!(
+        "paysg_payment_id=P&paysg_payment_service_id={SVC}"
+    ));
     let v: serde_json::Value =
         serde_json::from_str(&start_text(&good, r#"{"paymentId":"P"}"#, Some(SVC))).unwrap();
     assert_eq!(
@@ -271,22 +342,36 @@ fn the_text_answers_the_js_layer_reads() {
         serde_json::json!({ "ok": true, "value": { "paymentId": "P", "paymentServiceId": SVC } })
     );
     // Every problem of both arguments at once: expected's first.
-    let v: serde_json::Value = serde_json::from_str(&start_text(&url("x=1"), "", Some(SVC))).unwrap();
+    let v: serde_json::Value =
+        serde_json::from_str(&start_text(&url("x=1"), "", Some(SVC))).unwrap();
     let fields: Vec<&str> = v["errors"]
         .as_array()
         .unwrap()
         .iter()
         .map(|e| e["field"].as_str().unwrap())
         .collect();
-    assert_eq!(fields, ["expected", "paysg_payment_id", "paysg_payment_service_id"]);
-    let v: serde_json::Value =
-        serde_json::from_str(&start_text(&good, r#"{"paymentId":"P"}"#, Some("payment_service_2"))).unwrap();
+    assert_eq!(
+        fields,
+        ["expected", "paysg_payment_id", "paysg_payment_service_id"]
+    );
+    let v: serde_json::Value = serde_json::from_str(&start_text(
+        &good,
+        r#"{"paymentId":"P"}"#,
+        Some("payment_service_2"),
+    ))
+    .unwrap();
     assert_eq!(v["code"], "payment_service_mismatch");
     let exp = r#"{"paymentId":"P"}"#;
-    assert_eq!(check_text(exp, &payment("P", "R", "not_refunded", None)), r#"{"ok":true}"#);
+    assert_eq!(
+        check_text(exp, &payment("P", "R", "not_refunded", None)),
+        r#"{"ok":true}"#
+    );
     let v: serde_json::Value =
         serde_json::from_str(&check_text(exp, &payment("Q", "R", "not_refunded", None))).unwrap();
-    assert_eq!((v["ok"].as_bool(), v["code"].as_str()), (Some(false), Some("payment_mismatch")));
+    assert_eq!(
+        (v["ok"].as_bool(), v["code"].as_str()),
+        (Some(false), Some("payment_mismatch"))
+    );
     let v: serde_json::Value = serde_json::from_str(&check_text(exp, "not json")).unwrap();
     assert_eq!(v["code"], "payment_mismatch");
 }
