@@ -9,6 +9,7 @@
 
 use crate::json::{self, Json};
 use crate::loose::Scalar;
+use crate::text_api::errors_json;
 use crate::validate::{Code, FieldError};
 
 /// The return URL's parameter naming the payment.
@@ -22,15 +23,15 @@ pub const MAX_ID_BYTES: usize = 255;
 /// spaces dropped, every tab and newline removed, then the text after the first `?` up to the
 /// first `#` (a `#` before any `?` starts the fragment: no query).
 pub fn query_of(url: &str) -> String {
-    let trimmed = url.trim_matches(|c: char| c <= ' ');
-    let clean: String = trimmed
-        .chars()
-        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
-        .collect();
-    let before_fragment = clean.split('#').next().unwrap_or("");
-    before_fragment
-        .split_once('?')
-        .map_or(String::new(), |(_, q)| q.to_owned())
+    let url = url.trim_matches(|c: char| c <= ' ');
+    // Removing tabs and newlines creates no `?` or `#`: find them first, remove after.
+    match url.find(['?', '#']) {
+        Some(i) if url.as_bytes().get(i) == Some(&b'?') => {
+            let query = url[i + 1..].split('#').next().unwrap_or("");
+            query.replace(['\t', '\n', '\r'], "")
+        }
+        _ => String::new(),
+    }
 }
 
 /// Decodes one name or value of `application/x-www-form-urlencoded` text as `URLSearchParams`
@@ -108,9 +109,11 @@ fn one_id(pairs: &[(String, String)], name: &str, prefix: &str) -> Result<String
     Err(FieldError::new(
         name,
         Code::InvalidFormat,
+        // JSON quoting shows control characters escaped (`{:?}` would pull Unicode tables
+        // into the module).
         format!(
-            "{name} in the return URL is not a PaySG id: {why} (got {:?})",
-            crate::text::shown_key(v)
+            "{name} in the return URL is not a PaySG id: {why} (got {})",
+            serde_json::to_string(&crate::text::shown_key(v)).unwrap_or_default()
         ),
     ))
 }
@@ -309,14 +312,6 @@ fn refusal_json(r: &Refusal) -> String {
         r#"{{"ok":false,"code":"{}","message":{}}}"#,
         r.code,
         serde_json::to_string(&r.message).unwrap_or_default()
-    )
-}
-
-/// `{"ok":false,"errors":[…]}` for problems with the arguments.
-fn errors_json(errors: &[FieldError]) -> String {
-    format!(
-        r#"{{"ok":false,"errors":{}}}"#,
-        serde_json::to_string(errors).unwrap_or_else(|_| "[]".to_owned())
     )
 }
 
