@@ -106,6 +106,45 @@ describe("confirmReturn", () => {
     assert.throws(() => paysg.parseReturnUrl(`${BACK}?paysg_payment_id=a+b&paysg_payment_service_id=${SERVICE}`), isInvalid("paysg_payment_id", "invalid_format"));
   });
 
+  test("parseReturnUrl reads 3,000 random queries exactly as URLSearchParams does", () => {
+    // A seeded generator (xorshift32), so a failure repeats.
+    let x = 0x9e3779b9;
+    const rnd = (n) => ((x ^= x << 13, x ^= x >>> 17, x ^= x << 5) >>> 0) % n;
+    const nameVariants = ["paysg_payment_id", "paysg_payment_service_id", "paysg%5Fpayment%5Fid", "paysg_payment_%73ervice_id", "paysg+payment_id", "PAYSG_PAYMENT_ID", "x"];
+    const pieces = ["Zb-z", "Zb-z", "a", "%2B", "%C3%A9", "%7E", "=", "&", "+", "%", "%2", "%2B", "%20", "%26", "%3D", "%FF", "%C3", "%A9", "%e2%82%ac", "é", "😀", " ", "\t", "\n", "#", "?", "%00", "\u0085"];
+    /** name=value pairs (names mostly PaySG's, spelled several ways), values of random pieces. */
+    const query = () => {
+      const pairs = [];
+      for (let n = rnd(5); n > 0; n--) {
+        let v = rnd(3) ? "payment_service_" : "";
+        for (let k = rnd(3); k > 0; k--) v += pieces[rnd(pieces.length)];
+        pairs.push(`${nameVariants[rnd(nameVariants.length)]}${rnd(10) ? "=" : ""}${v}`);
+      }
+      return pairs.join(rnd(5) ? "&" : "&&");
+    };
+    const names = [["paysg_payment_id", "paymentId", ""], ["paysg_payment_service_id", "paymentServiceId", "payment_service_"]];
+    const bytes = (s) => new TextEncoder().encode(s).length;
+    for (let i = 0; i < 3000; i++) {
+      const u = `https://agency.gov.sg/back?${query()}`;
+      const sp = new URL(u).searchParams;
+      const want = {}, problems = [];
+      for (const [name, key, prefix] of names) {
+        const all = sp.getAll(name);
+        if (all.length === 0) problems.push(`${name}:required`);
+        else if (all.length > 1 || !all[0] || !all[0].startsWith(prefix) || bytes(all[0]) > 255 || /[\s\p{Cc}]/u.test(all[0])) problems.push(`${name}:invalid_format`);
+        else want[key] = all[0];
+      }
+      let got;
+      try {
+        got = paysg.parseReturnUrl(u);
+      } catch (e) {
+        assert.ok(e instanceof paysg.PaySGValidationError, u);
+        got = e.errors.map((p) => `${p.field}:${p.code}`);
+      }
+      assert.deepEqual(got, problems.length ? problems : want, JSON.stringify(u));
+    }
+  });
+
   test("missing parameters, a missing or malformed expectation: PaySGValidationError, nothing sent", async () => {
     const { payment, returnUrl } = await order("ORDER-M");
     await assert.rejects(c.confirmReturn(BACK, { paymentId: payment.id }), (e) => isInvalid("paysg_payment_id", "required")(e) && isInvalid("paysg_payment_service_id", "required")(e));
