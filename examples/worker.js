@@ -29,8 +29,8 @@ export default {
         return Response.redirect(payment.payment_url, 303);
       }
       if (url.pathname === "/paid") {
-        const orderId = url.searchParams.get("order") ?? "";
-        const order = await env.ORDERS.get(orderId, "json");
+        const orderId = url.searchParams.get("order");
+        const order = orderId && (await env.ORDERS.get(orderId, "json"));
         if (!order) return new Response("No such order.", { status: 404 });
         // Never trust the redirect: confirmReturn fetches the payment from PaySG and refuses one
         // that is not this order's (a replayed or someone else's URL) or that was refunded.

@@ -96,6 +96,7 @@ test("examples/worker.js runs in workerd: create, pay on the simulator, come bac
     const forged = await json(await mf.dispatchFetch(local(redirect_url).replace(SERVICE, "payment_service_evil")));
     assert.deepEqual([forged.status, forged.error], [400, "payment_service_mismatch"]);
     assert.equal((await mf.dispatchFetch(local(redirect_url).replace(`order=${a.orderId}`, "order=nope"))).status, 404);
+    assert.equal((await mf.dispatchFetch(local(redirect_url).replace(`order=${a.orderId}&`, ""))).status, 404, "no order named");
 
     // Once the money is given back, the return URL confirms nothing.
     const refund = await fetch(`${sim.url}/sim/payments/${a.paymentId}/refund`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ refund_amount_in_cents: 1100 }) });
