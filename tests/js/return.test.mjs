@@ -70,6 +70,9 @@ describe("confirmReturn", () => {
     const swapped = returnUrl.replace(payment.id, other.payment.id);
     await assert.rejects(c.confirmReturn(swapped, { paymentId: payment.id }), isError("payment_mismatch"));
     await assert.rejects(c.confirmReturn(returnUrl.replace(SERVICE, "payment_service_evil"), { paymentId: payment.id }), isError("payment_service_mismatch"));
+    // The third argument is the call's options: its paymentServiceId is the one compared.
+    await assert.rejects(c.confirmReturn(returnUrl, { paymentId: payment.id }, { paymentServiceId: "payment_service_other" }), isError("payment_service_mismatch"));
+    assert.equal((await c.confirmReturn(returnUrl, { paymentId: payment.id }, { paymentServiceId: SERVICE, timeoutMs: 5000 })).id, payment.id);
     await assert.rejects(c.confirmReturn(returnUrl.replace(payment.id, "nope"), { paymentId: payment.id }),
       (e) => e instanceof paysg.PaySGApiError && e.status === 404);
   });
