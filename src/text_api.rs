@@ -12,7 +12,8 @@ use crate::json::{self, Json};
 pub const MAX_INPUT_CHARS: usize = 1 << 20;
 use crate::validate::{self, Code, FieldError};
 
-fn errors_json(errors: &[FieldError]) -> String {
+/// `{"ok":false,"errors":[…]}`: the problems, as every text export answers them.
+pub(crate) fn errors_json(errors: &[FieldError]) -> String {
     format!(
         r#"{{"ok":false,"errors":{}}}"#,
         serde_json::to_string(errors).unwrap_or_else(|_| "[]".to_owned())

@@ -3,7 +3,7 @@
 //
 //   GET  /                      the payment form (validated live in the browser by paysg's wasm)
 //   POST /pay                   creates the payment, sends the payer to PaySG's payment page
-//   GET  /return                where PaySG sends the payer back: confirmReturn, never trusted
+//   GET  /return?order=…        where PaySG sends the payer back: confirmReturn against the order's payment
 //   POST /webhooks/paysg        payment.succeeded webhooks, verified and recorded once
 //   GET  /payments              the officer's list: cancel unpaid, refund paid
 //
@@ -78,7 +78,10 @@ async function pay(request, env) {
     const errors = checked.ok ? [] : checked.errors.filter((e) => e.field !== "amount_in_cents" || cents(fields.amount) !== undefined);
     if (cents(fields.amount) === undefined) errors.push({ field: "amount_in_cents", code: "invalid_format", message: "Enter the amount in dollars and cents, such as 12.50" });
     if (errors.length) throw new PaySGValidationError(errors, "payment");
+    // The return URL names the order (its reference); the order keeps its payment's id.
+    input.return_url = `${input.return_url}?order=${encodeURIComponent(input.reference_id)}`;
     const payment = await client(env).createPayment(input);
+    await env.DEMO.put(`order:${input.reference_id}`, payment.id);
     return Response.redirect(payment.payment_url, 303);
   } catch (e) {
     if (e instanceof PaySGValidationError) {
@@ -94,8 +97,14 @@ async function pay(request, env) {
 async function paymentReturn(request, env) {
   let payment;
   try {
-    // Reads paysg_payment_id / paysg_payment_service_id and asks PaySG: the redirect proves nothing.
-    payment = await client(env).confirmReturn(request.url);
+    const order = new URL(request.url).searchParams.get("order") ?? "";
+    const paymentId = await env.DEMO.get(`order:${order}`);
+    if (!paymentId) {
+      return page("Payment not confirmed", `<h1>We could not confirm this payment</h1><div class="notice error" role="alert">This return names no order of this e-service.</div><p><a href="/">Make a payment</a></p>`, { status: 404 });
+    }
+    // Reads paysg_payment_id / paysg_payment_service_id, asks PaySG (the redirect proves
+    // nothing), and refuses a payment that is not this order's or was refunded.
+    payment = await client(env).confirmReturn(request.url, { paymentId });
   } catch (e) {
     if (!(e instanceof PaySGError)) throw e;
     return page("Payment not confirmed", `<h1>We could not confirm this payment</h1>${problem(e)}<p><a href="/">Make a payment</a></p>`, { status: 400 });

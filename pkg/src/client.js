@@ -4,11 +4,12 @@
 // arguments, keeps the API key private, and owns what only JS can: randomness, the runtime's
 // name, the browser-page guard.
 import * as raw from "../gen/paysg.js";
-import { encode, scalar, scalars, urlText } from "./encode.js";
+import { encode, scalar, scalars } from "./encode.js";
 import { readPlan, run } from "./call.js";
 import { writeBody } from "./fast.js";
 import { PaySGError, PaySGValidationError } from "./errors.js";
 import { fromRust } from "./from-rust.js";
+import { checkReturned, startReturn } from "./returns.js";
 
 /** The names of a client's options and of a call's (Rust reads them; see client/options.rs). */
 const CLIENT_OPTIONS = ["apiKey", "paymentServiceId", "baseUrl", "timeoutMs", "attemptTimeoutMs", "maxRetries"];
@@ -175,23 +176,23 @@ export class PaySG {
   }
 
   /**
-   * The payment the payer came back for: reads `paysg_payment_id` and
-   * `paysg_payment_service_id` from the return URL, refuses another service's id, and fetches
-   * the payment from PaySG (the redirect itself proves nothing).
+   * The payment the payer came back for, when it is the order's: reads `paysg_payment_id` and
+   * `paysg_payment_service_id` from the return URL (as `URLSearchParams` does; a parameter given
+   * twice is refused), refuses another service's id, fetches the payment from PaySG (the
+   * redirect itself proves nothing), and refuses it unless it is `expected` (`{ paymentId }` or
+   * `{ referenceId }`, stored with the order: `payment_mismatch`) or when it was fully refunded
+   * (`payment_refunded`). An unpaid payment resolves: check `payment_status`.
    */
-  async confirmReturn(returnUrl, opts = {}) {
-    const url = urlText(returnUrl);
-    if (typeof url !== "string") {
-      throw new PaySGValidationError([{ field: "returnUrl", code: "invalid_type", message: "confirmReturn needs the URL the payer came back on (a string, a URL or a Request)" }], "return URL");
+  async confirmReturn(returnUrl, expected, opts = {}) {
+    let service;
+    try {
+      service = opts?.paymentServiceId ?? this.paymentServiceId;
+    } catch {
+      service = undefined;
     }
-    const r = JSON.parse(raw.parseReturnUrlText(url));
-    if (!r.ok) throw new PaySGValidationError(r.errors, "return URL");
-    const { paymentId, paymentServiceId } = r.value;
-    const expected = opts?.paymentServiceId ?? this.paymentServiceId;
-    if (paymentServiceId !== expected) {
-      throw new PaySGError(`the return URL names payment service ${paymentServiceId}, not this client's ${expected}: refusing it`, { code: "payment_service_mismatch" });
-    }
-    return this.getPayment(paymentId, { ...opts, paymentServiceId });
+    const r = startReturn(returnUrl, expected, service);
+    const payment = await this.getPayment(r.paymentId, { ...opts, paymentServiceId: r.paymentServiceId });
+    return checkReturned(r.expected, payment);
   }
 
   async #call(op, opts, args) {

@@ -92,8 +92,9 @@ export declare function signWebhook(rawBody: string | Uint8Array, secret: string
 
 /**
  * `{ paymentId, paymentServiceId }` from the URL PaySG sent the payer back on (a string, a
- * `URL` or a `Request`).
- * @throws {PaySGValidationError} naming what is missing
+ * `URL` or a `Request`), read as `new URL(url).searchParams` reads it (`+` and `%XX` decoded).
+ * Says nothing about whether the payment is paid, or is the order's: use `confirmReturn`.
+ * @throws {PaySGValidationError} naming what is missing, given twice, or not a PaySG id
  */
 export declare function parseReturnUrl(url: string | { readonly href: string } | { readonly url: string }): { paymentId: string; paymentServiceId: string };
 
@@ -199,6 +200,12 @@ export declare class PaySGWebhookEvents {
   alarm(): Promise<void>;
 }
 
+/**
+ * The payment an order expects, as the e-service stored it when it created the payment: its
+ * `id`, or its `reference_id` (your own). When both are given, both must match.
+ */
+export type ExpectedPayment = { paymentId: string; referenceId?: string } | { referenceId: string; paymentId?: string };
+
 /** The PaySG client: every endpoint, with validation, retries, idempotency and deadlines. */
 export declare class PaySG {
   /** @throws {PaySGValidationError} for bad options; {@link PaySGError} `browser_not_allowed` in a browser page */
@@ -225,8 +232,17 @@ export declare class PaySG {
   refundPayment(paymentId: string, params: RefundInput, opts?: CallOptions): Promise<Payment>;
   /** `POST …/send-email`: emails the payment link to `payer_email`; never resent after an ambiguous failure. */
   sendPaymentEmail(paymentId: string, opts?: CallOptions): Promise<void>;
-  /** Reads the return URL's ids, refuses another service's, and fetches the payment from PaySG (the redirect itself proves nothing). */
-  confirmReturn(returnUrl: string | { readonly href: string } | { readonly url: string }, opts?: CallOptions): Promise<Payment>;
+  /**
+   * The payment the payer came back for, when it is the order's. Reads the return URL's ids (as
+   * `URLSearchParams` does; a parameter given twice is refused), refuses another service's,
+   * fetches the payment from PaySG (the redirect itself proves nothing), then refuses it unless
+   * it is `expected`, the id stored with the order when the payment was created. An unpaid
+   * payment resolves (check `payment_status`); a partially refunded one resolves as paid.
+   * @throws {PaySGValidationError} without `expected`, or for a malformed return URL
+   * @throws {PaySGError} `payment_mismatch` (not the expected payment: a replayed or another
+   *   order's URL), `payment_refunded` (fully refunded), `payment_service_mismatch`
+   */
+  confirmReturn(returnUrl: string | { readonly href: string } | { readonly url: string }, expected: ExpectedPayment, opts?: CallOptions): Promise<Payment>;
   /** The settings, never the API key. */
   toJSON(): { paymentServiceId: string | null; baseUrl: string; timeoutMs: number; maxRetries: number };
 }

@@ -161,7 +161,11 @@ export async function verifyWebhookRequest(request, secret, options) {
   return { event, rawBody: decoder.decode(body) };
 }
 
-/** `{ paymentId, paymentServiceId }` from the URL PaySG sent the payer back on. */
+/**
+ * `{ paymentId, paymentServiceId }` from the URL PaySG sent the payer back on, read as
+ * `new URL(url).searchParams` reads it (src/client/returns.rs); a parameter given twice is refused.
+ * It says nothing about the payment: `PaySG.confirmReturn` checks it is the order's.
+ */
 export function parseReturnUrl(url) {
   const text = urlText(url);
   if (typeof text !== "string") throw invalid("url", "parseReturnUrl needs the return URL (a string, a URL or a Request)");

@@ -11,20 +11,22 @@
 //! | [`answer`] | an answer → the next step; success and error decoding |
 //! | [`retry`] | which failures are retried, backoff, `Retry-After` |
 //! | [`error`] | the one error enum, mapped to the npm package's classes |
+//! | [`returns`] | the payer's return URL, and whether its payment is the order's |
 
 pub mod answer;
 pub mod error;
 pub mod options;
 pub mod plan;
 pub mod retry;
+pub mod returns;
 pub mod wire;
 
 pub use answer::{answer, Received, Shape, Step};
 pub use error::{ApiError, ClientError};
 pub use options::{check_client, Options, Settings};
 pub use plan::{plan, Call, Context, Plan};
+pub use returns::parse_return_url;
 
-use crate::validate::{Code, FieldError};
 use serde::{Deserialize, Serialize};
 
 /// What a call does.
@@ -85,63 +87,5 @@ impl Op {
             Op::Get | Op::List => "GET",
             _ => "POST",
         }
-    }
-}
-
-/// Reads the return URL PaySG sends the payer back on: `(paysg_payment_id,
-/// paysg_payment_service_id)` from its query.
-///
-/// # Errors
-///
-/// A problem for each parameter that is missing or malformed.
-pub fn parse_return_url(url: &str) -> Result<(String, String), Vec<FieldError>> {
-    let query = url
-        .split('#')
-        .next()
-        .unwrap_or("")
-        .split_once('?')
-        .map_or("", |(_, q)| q);
-    let mut id = None;
-    let mut service = None;
-    for pair in query.split('&') {
-        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-        let v = crate::text::percent_decode(v, true);
-        match k {
-            "paysg_payment_id" => id = v,
-            "paysg_payment_service_id" => service = v,
-            _ => {}
-        }
-    }
-    let mut p = Vec::new();
-    let check = |p: &mut Vec<FieldError>, name: &str, v: Option<String>, prefix: &str| match v {
-        None => {
-            p.push(FieldError::new(name, Code::Required, format!("the return URL has no {name} query parameter (is this the URL PaySG redirected to?)")));
-            None
-        }
-        Some(s)
-            if s.is_empty()
-                || !s.starts_with(prefix)
-                || s.len() > 255
-                || s.chars().any(|c| c.is_whitespace() || c.is_control()) =>
-        {
-            p.push(FieldError::new(
-                name,
-                Code::InvalidFormat,
-                format!("{name} in the return URL is not a PaySG id"),
-            ));
-            None
-        }
-        Some(s) => Some(s),
-    };
-    let id = check(&mut p, "paysg_payment_id", id, "");
-    let service = check(
-        &mut p,
-        "paysg_payment_service_id",
-        service,
-        crate::request::PAYMENT_SERVICE_PREFIX,
-    );
-    match (id, service) {
-        (Some(i), Some(s)) if p.is_empty() => Ok((i, s)),
-        _ => Err(p),
     }
 }

@@ -9,6 +9,7 @@
 use wasm_bindgen::prelude::*;
 
 pub mod client;
+pub mod returns;
 
 fn webhook_outcome(r: Result<Option<String>, crate::webhook::Failure>) -> String {
     match r {

@@ -671,47 +671,6 @@ fn client_options_are_checked_once() {
 }
 
 #[test]
-fn return_urls_are_read_strictly() {
-    let ok = client::parse_return_url("https://a.sg/back?x=1&paysg_payment_id=Zb%2Dz&paysg_payment_service_id=payment_service_1#top").unwrap();
-    assert_eq!(ok, ("Zb-z".into(), "payment_service_1".into()));
-    assert!(client::parse_return_url(
-        "/back?paysg_payment_id=a&paysg_payment_service_id=payment_service_1"
-    )
-    .is_ok());
-    let codes = |u: &str| -> Vec<(String, &'static str)> {
-        client::parse_return_url(u)
-            .unwrap_err()
-            .into_iter()
-            .map(|e| (e.field, e.code.as_str()))
-            .collect()
-    };
-    assert_eq!(
-        codes("https://a.sg/back"),
-        vec![
-            ("paysg_payment_id".into(), "required"),
-            ("paysg_payment_service_id".into(), "required")
-        ]
-    );
-    assert_eq!(
-        codes("https://a.sg/?paysg_payment_id=&paysg_payment_service_id=svc")[..],
-        [
-            ("paysg_payment_id".into(), "invalid_format"),
-            ("paysg_payment_service_id".into(), "invalid_format")
-        ]
-    );
-    assert_eq!(
-        codes("https://a.sg/?paysg_payment_id=a%ZZ&paysg_payment_service_id=payment_service_1")[0]
-            .1,
-        "required"
-    );
-    assert_eq!(
-        codes("https://a.sg/?paysg_payment_id=a%20b&paysg_payment_service_id=payment_service_1")[0]
-            .1,
-        "invalid_format"
-    );
-}
-
-#[test]
 fn an_operation_has_one_name_for_js_and_serde() {
     for op in Op::ALL {
         assert_eq!(

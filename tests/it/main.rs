@@ -6,6 +6,7 @@ mod client;
 mod contract;
 mod fast;
 mod request;
+mod returns;
 mod text_api;
 mod validate;
 mod webhook;

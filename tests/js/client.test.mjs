@@ -109,10 +109,10 @@ describe("every endpoint against paysg-sim", () => {
     assert.equal(await c.sendPaymentEmail(created.id), undefined);
     assert.equal((await c.getPayment(created.id)).email_delivery_status, "sent");
     const { redirect_url } = await sim.pay(created.id);
-    const confirmed = await c.confirmReturn(redirect_url);
+    const confirmed = await c.confirmReturn(redirect_url, { paymentId: created.id });
     assert.equal(confirmed.payment_status, "paid");
-    assert.equal((await c.confirmReturn(new URL(redirect_url))).id, created.id);
-    assert.equal((await c.confirmReturn(new Request(redirect_url))).id, created.id);
+    assert.equal((await c.confirmReturn(new URL(redirect_url), { referenceId: "E1" })).id, created.id);
+    assert.equal((await c.confirmReturn(new Request(redirect_url), { paymentId: created.id })).id, created.id);
     const partly = await c.refundPayment(created.id, { refund_amount_in_cents: 100 });
     assert.equal(partly.refund_status, "partially_refunded");
     assert.equal((await c.refundPayment(created.id, { refund_amount_in_cents: 1000 })).refund_status, "fully_refunded");
@@ -128,12 +128,12 @@ describe("every endpoint against paysg-sim", () => {
     const c = client();
     const p = await c.createPayment(payment("R1", { return_url: "https://agency.gov.sg/back" }));
     const forged = `https://agency.gov.sg/back?paysg_payment_id=${p.id}&paysg_payment_service_id=${SERVICE}`;
-    assert.equal((await c.confirmReturn(forged)).payment_status, "unpaid", "the status comes from PaySG, not the URL");
-    await assert.rejects(c.confirmReturn(`https://a.sg/back?paysg_payment_id=${p.id}&paysg_payment_service_id=payment_service_evil`),
+    assert.equal((await c.confirmReturn(forged, { paymentId: p.id })).payment_status, "unpaid", "the status comes from PaySG, not the URL");
+    await assert.rejects(c.confirmReturn(`https://a.sg/back?paysg_payment_id=${p.id}&paysg_payment_service_id=payment_service_evil`, { paymentId: p.id }),
       (e) => e instanceof paysg.PaySGError && e.code === "payment_service_mismatch");
-    await assert.rejects(c.confirmReturn("https://a.sg/back"), (e) => e instanceof paysg.PaySGValidationError && e.errors.length === 2);
-    await assert.rejects(c.confirmReturn(42), paysg.PaySGValidationError);
-    await assert.rejects(c.confirmReturn(`https://a.sg/back?paysg_payment_id=nope&paysg_payment_service_id=${SERVICE}`),
+    await assert.rejects(c.confirmReturn("https://a.sg/back", { paymentId: p.id }), (e) => e instanceof paysg.PaySGValidationError && e.errors.length === 2);
+    await assert.rejects(c.confirmReturn(42, { paymentId: p.id }), paysg.PaySGValidationError);
+    await assert.rejects(c.confirmReturn(`https://a.sg/back?paysg_payment_id=nope&paysg_payment_service_id=${SERVICE}`, { paymentId: p.id }),
       (e) => e instanceof paysg.PaySGApiError && e.status === 404 && e.code === "payment_not_found");
   });
 
@@ -493,7 +493,7 @@ export default {
     await c.sendPaymentEmail(other.id);
     out.emailed = (await c.getPayment(other.id)).email_delivery_status;
     const paid = await fetch(env.SIM_URL + "/sim/payments/" + created.id + "/pay", { method: "POST" }).then((r) => r.json());
-    out.confirmed = (await c.confirmReturn(paid.redirect_url)).payment_status;
+    out.confirmed = (await c.confirmReturn(paid.redirect_url, { paymentId: created.id })).payment_status;
     out.refunded = (await c.refundPayment(created.id, { refund_amount_in_cents: 500 })).refund_status;
     out.cancelled = (await c.cancelPayment(other.id)).latest_status;
     out.client = client;

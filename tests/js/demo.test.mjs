@@ -58,6 +58,8 @@ test("the whole payment flow in a browser: validate, pay, return, webhook, refun
     await Promise.all([page.waitForURL(`${demo.url}/return**`), page.click("#pay")]);
     assert.match(await page.textContent("h1"), /Payment received/);
     assert.equal(await page.textContent("#payment-status"), "paid");
+    const paidReturn = new URL(page.url());
+    assert.match(paidReturn.searchParams.get("order"), /^DEMO-/, "the return URL names the order");
     // the signed webhook arrives (and is verified) on its own
     for (let i = 0; i < 40 && !/received and verified/.test(await page.textContent("#webhook-status")); i++) {
       await page.waitForTimeout(150);
@@ -88,6 +90,14 @@ test("the whole payment flow in a browser: validate, pay, return, webhook, refun
     await page.fill("#payer_name", "Lim Mei Ling");
     await page.fill("#amount", "30");
     await Promise.all([page.waitForURL(`${demo.simUrl}/payments/**`), page.click("#submit")]);
+    // The paid order's return URL edited to name this unpaid payment, or no order: refused.
+    const tampered = new URL(paidReturn);
+    tampered.searchParams.set("paysg_payment_id", new URL(page.url()).pathname.split("/").pop());
+    assert.equal((await page.goto(tampered.href)).status(), 400);
+    assert.match(await page.textContent("h1"), /could not confirm/);
+    assert.match(await page.textContent(".notice.error"), /not the expected payment/);
+    tampered.searchParams.set("order", "DEMO-NONE");
+    assert.equal((await page.goto(tampered.href)).status(), 404);
     await page.goto(`${demo.url}/payments`);
     const unpaid = page.locator("tbody tr", { hasText: "Lim Mei Ling" });
     await Promise.all([page.waitForURL(/ok=/), unpaid.locator("button", { hasText: "Cancel" }).click()]);

@@ -59,25 +59,52 @@ test("examples/node.mjs runs against paysg-sim", async () => {
   assert.match(r.stdout, /refund refused: 402 payment_not_paid\n$/);
 });
 
-test("examples/worker.js runs in workerd: create, pay on the simulator, come back, confirmed", async () => {
+test("examples/worker.js runs in workerd: create, pay on the simulator, come back, only that order fulfilled", async () => {
   const out = bundleWorker(project, "example", readFileSync(join(root, "examples", "worker.js"), "utf8"));
-  const mf = await startMiniflare(out, { PAYSG_API_KEY: KEY, PAYSG_PAYMENT_SERVICE_ID: SERVICE, PAYSG_BASE_URL: sim.url, PUBLIC_URL: "https://eservice.example.gov.sg" });
+  const mf = await startMiniflare(out, { PAYSG_API_KEY: KEY, PAYSG_PAYMENT_SERVICE_ID: SERVICE, PAYSG_BASE_URL: sim.url, PUBLIC_URL: "https://eservice.example.gov.sg" }, { kvNamespaces: ["ORDERS"] });
+  const local = (u) => u.replace("https://eservice.example.gov.sg", "http://localhost");
+  const json = async (res) => ({ status: res.status, ...(await res.json()) });
   try {
-    const res = await mf.dispatchFetch("http://localhost/pay", { method: "POST", redirect: "manual" });
-    assert.equal(res.status, 303);
-    const location = res.headers.get("location");
-    assert.ok(location.startsWith(`${sim.url}/payments/`), location);
-    const id = location.split("/").pop();
-    let back = await mf.dispatchFetch(`http://localhost/paid?paysg_payment_id=${id}&paysg_payment_service_id=${SERVICE}`);
-    assert.equal(await back.text(), "Not paid yet.", "a redirect before paying proves nothing");
-    const { redirect_url } = await sim.pay(id);
-    assert.ok(redirect_url.startsWith("https://eservice.example.gov.sg/paid?"), redirect_url);
-    back = await mf.dispatchFetch(redirect_url.replace("https://eservice.example.gov.sg", "http://localhost"));
+    const orders = await mf.getKVNamespace("ORDERS");
+    /** POST /pay: the new order's id and its payment's id (from where the Worker stored it). */
+    const newOrder = async () => {
+      const res = await mf.dispatchFetch("http://localhost/pay", { method: "POST", redirect: "manual" });
+      assert.equal(res.status, 303);
+      const location = res.headers.get("location");
+      assert.ok(location.startsWith(`${sim.url}/payments/`), location);
+      const paymentId = location.split("/").pop();
+      for (const { name } of (await orders.list()).keys) {
+        if ((await orders.get(name, "json")).paymentId === paymentId) return { orderId: name, paymentId };
+      }
+      assert.fail("the order was not stored");
+    };
+    const a = await newOrder();
+    const unpaidUrl = `http://localhost/paid?order=${a.orderId}&paysg_payment_id=${a.paymentId}&paysg_payment_service_id=${SERVICE}`;
+    assert.equal(await (await mf.dispatchFetch(unpaidUrl)).text(), "Not paid yet.", "a redirect before paying proves nothing");
+    const { redirect_url } = await sim.pay(a.paymentId);
+    assert.ok(redirect_url.startsWith(`https://eservice.example.gov.sg/paid?order=${a.orderId}&`), redirect_url);
+    const back = await mf.dispatchFetch(local(redirect_url));
     assert.equal(await back.text(), "Paid, thank you.");
-    const forged = await mf.dispatchFetch(`http://localhost/paid?paysg_payment_id=${id}&paysg_payment_service_id=payment_service_evil`);
-    assert.equal(forged.status, 502);
-    assert.equal((await forged.json()).error, "payment_service_mismatch");
+    assert.equal((await orders.get(a.orderId, "json")).paid, true);
+    assert.equal(await (await mf.dispatchFetch(local(redirect_url))).text(), "Paid, thank you.", "a replay of the same order");
+
+    // A's paid return URL, replayed for order B, fulfils nothing.
+    const b = await newOrder();
+    const replayed = await json(await mf.dispatchFetch(local(redirect_url).replace(`order=${a.orderId}`, `order=${b.orderId}`)));
+    assert.deepEqual([replayed.status, replayed.error], [400, "payment_mismatch"]);
+    assert.equal((await orders.get(b.orderId, "json")).paid, false);
+    const forged = await json(await mf.dispatchFetch(local(redirect_url).replace(SERVICE, "payment_service_evil")));
+    assert.deepEqual([forged.status, forged.error], [400, "payment_service_mismatch"]);
+    assert.equal((await mf.dispatchFetch(local(redirect_url).replace(`order=${a.orderId}`, "order=nope"))).status, 404);
+    assert.equal((await mf.dispatchFetch(local(redirect_url).replace(`order=${a.orderId}&`, ""))).status, 404, "no order named");
+
+    // Once the money is given back, the return URL confirms nothing.
+    const refund = await fetch(`${sim.url}/sim/payments/${a.paymentId}/refund`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ refund_amount_in_cents: 1100 }) });
+    assert.equal(refund.status, 200);
+    const refunded = await json(await mf.dispatchFetch(local(redirect_url)));
+    assert.deepEqual([refunded.status, refunded.error], [400, "payment_refunded"]);
   } finally {
     await mf.dispose();
   }
 });
+

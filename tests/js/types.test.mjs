@@ -177,6 +177,12 @@ export async function flow(rawBody: string, header: string | null, secret: strin
   seen.push(paymentId, paymentServiceId);
   // @ts-expect-error the result of parseReturnUrl is not any
   seen.push(parseReturnUrl("x").payment_id);
+  const back: Payment = await client.confirmReturn("https://e.gov.sg/paid?order=1", { paymentId }, { timeoutMs: 5000 });
+  seen.push(back.payment_status, (await client.confirmReturn({ href: "https://e.gov.sg/" }, { referenceId: "order-1" })).id);
+  // @ts-expect-error confirmReturn needs the order's expected payment
+  await client.confirmReturn("https://e.gov.sg/paid");
+  // @ts-expect-error expected names paymentId or referenceId
+  await client.confirmReturn("https://e.gov.sg/paid", {});
   try {
     await client.refundPayment(paymentId, { refund_amount_in_cents: 100 });
   } catch (e) {
