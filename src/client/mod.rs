@@ -10,12 +10,14 @@
 //! | [`plan`] | a call → its request (the same builder as `buildCreatePaymentRequest`) |
 //! | [`answer`] | an answer → the next step; success and error decoding |
 //! | [`retry`] | which failures are retried, backoff, `Retry-After` |
+//! | [`reconcile`] | which fields of a stored payment PaySG has changed since (`reconcile`) |
 //! | [`error`] | the one error enum, mapped to the npm package's classes |
 
 pub mod answer;
 pub mod error;
 pub mod options;
 pub mod plan;
+pub mod reconcile;
 pub mod retry;
 pub mod wire;
 

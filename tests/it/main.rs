@@ -5,6 +5,7 @@
 mod client;
 mod contract;
 mod fast;
+mod reconcile;
 mod request;
 mod text_api;
 mod validate;
