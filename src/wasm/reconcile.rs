@@ -8,23 +8,23 @@ use wasm_bindgen::prelude::*;
 /// stored record, own properties only).
 #[wasm_bindgen(js_name = reconcileFields)]
 pub fn reconcile_fields() -> String {
-    serde_json::to_string(&reconcile::FIELDS).unwrap_or_else(|_| "[]".to_owned())
+    reconcile::FIELDS_JSON.to_owned()
 }
 
-/// See [`reconcile::options_text`].
+/// See [`reconcile::text::options_text`].
 #[wasm_bindgen(js_name = reconcileOptions)]
 pub fn reconcile_options(text: &str) -> String {
-    reconcile::options_text(text)
+    reconcile::text::options_text(text)
 }
 
-/// See [`reconcile::known_text`].
+/// See [`reconcile::text::known_text`].
 #[wasm_bindgen(js_name = reconcileKnown)]
 pub fn reconcile_known(text: &str, index: u32) -> String {
-    reconcile::known_text(text, index)
+    reconcile::text::known_text(text, index)
 }
 
-/// See [`reconcile::changes_text`].
+/// See [`reconcile::text::changes_text`].
 #[wasm_bindgen(js_name = reconcileChanges)]
 pub fn reconcile_changes(known: &str, fresh: &str, index: u32) -> String {
-    reconcile::changes_text(known, fresh, index)
+    reconcile::text::changes_text(known, fresh, index)
 }

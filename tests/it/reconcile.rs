@@ -4,7 +4,7 @@
 
 use paysg::client::reconcile::{
     changes, check_options, instant_ms, is_timestamp, read_known, text, Change, Known,
-    DEFAULT_CONCURRENCY, FIELDS, MAX_CONCURRENCY, REQUIRED,
+    DEFAULT_CONCURRENCY, FIELDS, FIELDS_JSON, MAX_CONCURRENCY, REQUIRED,
 };
 use paysg::json::Json;
 use paysg::model::Payment;
@@ -55,6 +55,11 @@ fn the_compared_fields_are_the_payments_mutable_ones() {
     for f in REQUIRED {
         assert!(FIELDS.contains(&f));
     }
+    assert_eq!(
+        FIELDS_JSON,
+        serde_json::to_string(&FIELDS).unwrap(),
+        "the JS layer's copy"
+    );
     assert!(is_timestamp("updated_at") && is_timestamp("paid_out_timestamp"));
     assert!(!is_timestamp("payout_id") && !is_timestamp("payment_status"));
     // Fields PaySG never changes are not compared, even when stored.
@@ -449,28 +454,20 @@ fn concurrency_is_a_whole_number_within_its_limits() {
 }
 
 #[test]
-fn the_read_options_follow_the_clients_rules() {
+fn options_must_be_an_object_and_others_are_ignored() {
+    // The client's settings (retries, deadlines) apply to each read; a run has only these.
     assert_eq!(
-        options(
-            json!({ "maxRetries": 10, "timeoutMs": 60_000, "paymentServiceId": "payment_service_x" })
-        ),
-        Ok(4)
-    );
-    let e = options(
-        json!({ "maxRetries": 11, "timeoutMs": 0, "paymentServiceId": "svc", "concurrency": 0 }),
-    )
-    .unwrap_err();
-    let named: Vec<_> = e.iter().map(|e| e.0.as_str()).collect();
-    assert_eq!(
-        named,
-        ["paymentServiceId", "timeoutMs", "maxRetries", "concurrency"]
+        options(json!({ "maxRetries": 99, "timeoutMs": -1, "signal": {} })),
+        Ok(DEFAULT_CONCURRENCY)
     );
     let e = options(json!({ "type": "string" })).unwrap_err();
-    assert!(
-        e[0].2
-            .starts_with("the reconcile options { concurrency, signal"),
-        "{}",
-        e[0].2
+    assert_eq!(
+        e,
+        [(
+            "".into(),
+            "invalid_type".into(),
+            "the reconcile options { concurrency, signal } must be an object, got string".into()
+        )]
     );
 }
 

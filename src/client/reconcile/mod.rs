@@ -16,7 +16,6 @@
 use crate::client::options::{self, Options};
 use crate::json::Json;
 use crate::loose::{self, Scalar};
-use crate::request;
 use crate::validate::{Code, FieldError, Given};
 use serde::Serialize;
 
@@ -29,6 +28,9 @@ pub use instant::instant_ms;
 pub const DEFAULT_CONCURRENCY: u32 = 4;
 /// The most payments a run may read at once (a Cloudflare Worker may hold 6 connections open).
 pub const MAX_CONCURRENCY: u32 = 16;
+
+/// [`FIELDS`] as a JSON array, for the JS layer (a test checks it against [`FIELDS`]).
+pub const FIELDS_JSON: &str = r#"["payment_status","latest_status","refund_status","email_delivery_status","stripe_payment_intent_id","payout_id","updated_at","payment_sent_timestamp","payment_succeeded_timestamp","payment_cancelled_timestamp","payment_fully_refunded_timestamp","paid_out_timestamp"]"#;
 
 /// The payment fields PaySG may change after creation, in the payment object's order: the ones
 /// reconciliation compares (each only when the stored record has it).
@@ -88,58 +90,50 @@ fn given<'a>(value: Option<&'a Json<'_>>) -> Given<'a> {
     }
 }
 
-/// The same as a [`Scalar`], for the client's option rules.
-fn scalar(value: Option<&Json<'_>>) -> Scalar {
-    match given(value) {
-        Given::Absent => Scalar::Absent,
-        Given::Str(s) => Scalar::Str(s.to_owned()),
-        Given::Num(n) => Scalar::Num(n),
-        other => Scalar::Other(other.type_name()),
-    }
+/// The problem of `field`: its message is `"{field} {rule}"`, and `", got {got}"` when `got`
+/// names what was given (its type: never the value). One copy of the formatting, kept out of
+/// line, so that each problem costs the module a call.
+#[inline(never)]
+fn problem(field: String, code: Code, rule: &str, got: Option<&str>) -> FieldError {
+    let message = match got {
+        Some(got) => format!("{field} {rule}, got {got}"),
+        None => format!("{field} {rule}"),
+    };
+    FieldError::new(field, code, message)
 }
 
-/// Checks the options of a run (`{ concurrency, paymentServiceId, timeoutMs,
-/// attemptTimeoutMs, maxRetries }`, as the JS layer read them; `{ type }` when they were not an
-/// object). The call options follow `getPayment`'s rules, which each read applies again.
+/// Checks the options of a run (`{ concurrency }` as the JS layer read it, or `{ type }` when
+/// they were not an object): the concurrency, [`DEFAULT_CONCURRENCY`] when not given.
 ///
 /// # Errors
 ///
 /// Every problem, naming the option, the rule and what was given.
 pub fn check_options(o: &Json<'_>) -> Result<u32, Vec<FieldError>> {
-    let opts = Options {
-        payment_service_id: scalar(o.get("paymentServiceId")),
-        timeout_ms: scalar(o.get("timeoutMs")),
-        attempt_timeout_ms: scalar(o.get("attemptTimeoutMs")),
-        max_retries: scalar(o.get("maxRetries")),
-        given_as: scalar(o.get("type")),
+    let mut p = Vec::new();
+    let shape = Options {
+        given_as: Scalar::of(o.get("type")),
         ..Options::default()
     };
-    let mut p = Vec::new();
-    opts.check_shape(
-        &mut p,
-        "the reconcile options { concurrency, signal, paymentServiceId, timeoutMs, … }",
-    );
-    request::payment_service_id(&mut p, opts.payment_service_id.given(), false);
-    options::limits(&mut p, &opts);
-    let concurrency = options::whole_number(
-        &mut p,
-        "concurrency",
-        given(o.get("concurrency")),
-        1,
-        u64::from(MAX_CONCURRENCY),
-    );
-    if p.is_empty() {
-        Ok(concurrency.map_or(DEFAULT_CONCURRENCY, |c| c as u32))
-    } else {
-        Err(p)
+    shape.check_shape(&mut p, "the reconcile options { concurrency, signal }");
+    let max = u64::from(MAX_CONCURRENCY);
+    let concurrency =
+        options::whole_number(&mut p, "concurrency", given(o.get("concurrency")), 1, max);
+    match concurrency {
+        _ if !p.is_empty() => Err(p),
+        Some(c) => Ok(c as u32),
+        None => Ok(DEFAULT_CONCURRENCY),
     }
 }
 
 /// The problem of a stored record at position `index` that is not an object (`got`: its type).
 pub fn not_an_object(index: u32, got: &str) -> FieldError {
-    let at = format!("known[{index}]");
-    let message = format!("{at} must be an object (a payment as your e-service stored it: id, payment_status, latest_status, …), got {got}");
-    FieldError::new(at, Code::InvalidType, message)
+    let rule = "must be an object (a payment as your e-service stored it: id, payment_status, latest_status, …)";
+    problem(
+        format!("known[{index}]"),
+        Code::InvalidType,
+        rule,
+        Some(got),
+    )
 }
 
 /// Reads the stored record at position `index` of `known` (the JS layer's copy of its own
@@ -154,70 +148,70 @@ pub fn read_known(
     record: &Json<'_>,
     index: u32,
 ) -> Result<Known, (Option<String>, Vec<FieldError>)> {
-    let at = format!("known[{index}]");
     match given(Some(record)) {
         Given::Other("object") => {}
         other => return Err((None, vec![not_an_object(index, other.type_name())])),
     }
     let mut p = Vec::new();
-    let name = format!("{at}.id");
     let id = match given(record.get("id")) {
         Given::Str(s) if !s.trim().is_empty() => Some(s.to_owned()),
-        Given::Str(_) => {
-            p.push(FieldError::new(
-                &name,
-                Code::Empty,
-                format!("{name} must be the payment's id, got an empty string"),
-            ));
-            None
-        }
-        Given::Absent => {
-            p.push(FieldError::new(
-                &name,
-                Code::Required,
-                format!("{name} is required: the payment's id, as PaySG gave it"),
-            ));
-            None
-        }
         other => {
-            let got = other.type_name();
-            p.push(FieldError::new(
-                &name,
-                Code::InvalidType,
-                format!("{name} must be a string (the payment's id), got {got}"),
-            ));
+            let (code, rule, got) = match other {
+                Given::Absent => (
+                    Code::Required,
+                    "is required: the payment's id, as PaySG gave it",
+                    None,
+                ),
+                Given::Str(_) => (
+                    Code::Empty,
+                    "must be the payment's id",
+                    Some("an empty string"),
+                ),
+                other => (
+                    Code::InvalidType,
+                    "must be a string (the payment's id)",
+                    Some(other.type_name()),
+                ),
+            };
+            p.push(problem(format!("known[{index}].id"), code, rule, got));
             None
         }
     };
     let mut fields = Vec::new();
     for field in FIELDS {
-        let name = format!("{at}.{field}");
-        let required = REQUIRED.contains(&field);
         let value = record.get(field);
-        let v = match given(value) {
-            Given::Absent if required => {
-                let message = format!("{name} is required: reconcile compares it with PaySG's (store it with the payment)");
-                p.push(FieldError::new(name, Code::Required, message));
+        let required = REQUIRED.contains(&field);
+        let (code, rule, got) = match given(value) {
+            Given::Absent if required => (
+                Code::Required,
+                "is required: reconcile compares it with PaySG's (store it with the payment)",
+                None,
+            ),
+            Given::Absent if value.is_none() => continue, // not tracked
+            Given::Absent => {
+                fields.push((field, None));
                 continue;
             }
-            Given::Absent if value.is_none() => continue, // not tracked
-            Given::Absent => None,
-            Given::Str(s) => Some(s.to_owned()),
-            Given::Date(Some(iso)) if is_timestamp(field) => Some(iso.to_owned()),
-            other => {
-                let what = if is_timestamp(field) {
-                    "a string, a Date or null"
-                } else if required {
-                    "a string"
-                } else {
-                    "a string or null"
-                };
-                let message = format!("{name} must be {what}, got {}", other.type_name());
-                p.push(FieldError::new(name, Code::InvalidType, message));
+            Given::Str(s) => {
+                fields.push((field, Some(s.to_owned())));
                 continue;
+            }
+            Given::Date(Some(iso)) if is_timestamp(field) => {
+                fields.push((field, Some(iso.to_owned())));
+                continue;
+            }
+            other => {
+                let rule = if is_timestamp(field) {
+                    "must be a string, a Date or null"
+                } else if required {
+                    "must be a string"
+                } else {
+                    "must be a string or null"
+                };
+                (Code::InvalidType, rule, Some(other.type_name()))
             }
         };
-        fields.push((field, v));
+        p.push(problem(format!("known[{index}].{field}"), code, rule, got));
     }
     match id {
         Some(id) if p.is_empty() => Ok(Known { id, fields }),

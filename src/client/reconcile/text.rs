@@ -3,12 +3,20 @@
 
 use super::{changes, check_options, not_an_object, read_known};
 use crate::json::{self, Json};
-use crate::validate::{Code, FieldError};
+use crate::validate::FieldError;
+
+/// `s` as a JSON string, or `null`.
+fn json_text(s: Option<&str>) -> String {
+    s.map_or_else(
+        || "null".to_owned(),
+        |s| serde_json::to_string(s).unwrap_or_default(),
+    )
+}
 
 fn problems_json(id: Option<&str>, errors: &[FieldError]) -> String {
     format!(
         r#"{{"ok":false,"id":{},"errors":{}}}"#,
-        serde_json::to_string(&id).unwrap_or_else(|_| "null".to_owned()),
+        json_text(id),
         serde_json::to_string(errors).unwrap_or_else(|_| "[]".to_owned())
     )
 }
@@ -16,19 +24,10 @@ fn problems_json(id: Option<&str>, errors: &[FieldError]) -> String {
 /// [`check_options`] for the JS layer: `{"ok":true,"concurrency":n}` or
 /// `{"ok":false,"id":null,"errors":[…]}`.
 pub fn options_text(text: &str) -> String {
-    match json::from_js(text) {
-        Ok(o) => match check_options(&o) {
-            Ok(c) => format!(r#"{{"ok":true,"concurrency":{c}}}"#),
-            Err(e) => problems_json(None, &e),
-        },
-        Err(got) => problems_json(
-            None,
-            &[FieldError::new(
-                "",
-                Code::InvalidType,
-                format!("the reconcile options must be an object, got {got}"),
-            )],
-        ),
+    let options = json::from_js(text).unwrap_or(Json::Null);
+    match check_options(&options) {
+        Ok(c) => format!(r#"{{"ok":true,"concurrency":{c}}}"#),
+        Err(e) => problems_json(None, &e),
     }
 }
 
@@ -40,10 +39,7 @@ pub fn known_text(text: &str, index: u32) -> String {
         Err(got) => return problems_json(None, &[not_an_object(index, &got)]),
     };
     match read_known(&record, index) {
-        Ok(k) => format!(
-            r#"{{"ok":true,"id":{}}}"#,
-            serde_json::to_string(&k.id).unwrap_or_default()
-        ),
+        Ok(k) => format!(r#"{{"ok":true,"id":{}}}"#, json_text(Some(&k.id))),
         Err((id, e)) => problems_json(id.as_deref(), &e),
     }
 }
@@ -58,14 +54,24 @@ pub fn changes_text(known: &str, fresh: &str, index: u32) -> String {
         Err((_, e)) => Err(e.first().map_or_else(String::new, |e| e.message.clone())),
     };
     match outcome {
-        Ok(c) => format!(
-            r#"{{"ok":true,"changed":{}}}"#,
-            serde_json::to_string(&c).unwrap_or_else(|_| "[]".to_owned())
-        ),
-        Err(m) => format!(
-            r#"{{"ok":false,"message":{}}}"#,
-            serde_json::to_string(&m).unwrap_or_default()
-        ),
+        Ok(changed) => {
+            let mut out = String::from(r#"{"ok":true,"changed":["#);
+            for (i, c) in changed.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                out.push_str(r#"{"field":""#);
+                out.push_str(c.field);
+                out.push_str(r#"","before":"#);
+                out.push_str(&json_text(c.before.as_deref()));
+                out.push_str(r#","after":"#);
+                out.push_str(&json_text(c.after.as_deref()));
+                out.push('}');
+            }
+            out.push_str("]}");
+            out
+        }
+        Err(m) => format!(r#"{{"ok":false,"message":{}}}"#, json_text(Some(&m))),
     }
 }
 
@@ -105,20 +111,12 @@ export interface KnownPayment {{
 {known}  [other: string]: unknown;
 }}
 
-/** Options of `reconcile`; the call options are applied to each `getPayment`. */
+/** Options of `reconcile` (each read is the client's `getPayment`, with its retries and deadline). */
 export interface ReconcileOptions {{
   /** How many payments are read at once: a whole number from 1 to {MAX_CONCURRENCY} (default {DEFAULT_CONCURRENCY}). */
   concurrency?: number;
   /** Aborting ends the run at once: the iterator rejects with the signal's reason. */
   signal?: PlatformAbortSignal;
-  /** Another payment service than the client's. */
-  paymentServiceId?: string;
-  /** Deadline of each read, retries included, in ms. */
-  timeoutMs?: number;
-  /** Time one attempt of a read may take, in ms. */
-  attemptTimeoutMs?: number;
-  /** Retries of each read after its first attempt. */
-  maxRetries?: number;
 }}
 "#,
         union = union.join(" | "),
