@@ -13,9 +13,9 @@
 //! [`text`] is the JSON-text face of these functions for the wasm exports, and the TypeScript
 //! declarations of `reconcile`'s data types.
 
-use crate::client::options::{self, Options};
+use crate::client::options;
 use crate::json::Json;
-use crate::loose::{self, Scalar};
+use crate::loose;
 use crate::validate::{Code, FieldError, Given};
 use serde::Serialize;
 
@@ -79,7 +79,8 @@ pub struct Known {
 }
 
 /// A value as the rules see it, with the JS layer's type marker (`{"\0type": …}`, written for
-/// a value that is not a scalar) read as that type.
+/// a value that is not a scalar) read as that type. Out of line: one copy, not one per use.
+#[inline(never)]
 fn given<'a>(value: Option<&'a Json<'_>>) -> Given<'a> {
     match value {
         Some(Json::Obj(e)) if e.len() == 1 && e[0].0 == loose::TYPE_MARKER => match &e[0].1 {
@@ -110,11 +111,11 @@ fn problem(field: String, code: Code, rule: &str, got: Option<&str>) -> FieldErr
 /// Every problem, naming the option, the rule and what was given.
 pub fn check_options(o: &Json<'_>) -> Result<u32, Vec<FieldError>> {
     let mut p = Vec::new();
-    let shape = Options {
-        given_as: Scalar::of(o.get("type")),
-        ..Options::default()
-    };
-    shape.check_shape(&mut p, "the reconcile options { concurrency, signal }");
+    if let Given::Str(t) = given(o.get("type")) {
+        let message =
+            format!("the reconcile options {{ concurrency, signal }} must be an object, got {t}");
+        p.push(FieldError::new("", Code::InvalidType, message));
+    }
     let max = u64::from(MAX_CONCURRENCY);
     let concurrency =
         options::whole_number(&mut p, "concurrency", given(o.get("concurrency")), 1, max);
