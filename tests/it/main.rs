@@ -6,6 +6,7 @@ mod client;
 mod contract;
 mod fast;
 mod reconcile;
+mod reconcile_edges;
 mod request;
 mod text_api;
 mod validate;
