@@ -317,6 +317,8 @@ pub fn typescript() -> String {
     t += &body_interface("RefundInput", "A refund body.", REFUND_FIELDS, true);
     t.push('\n');
     t += &options();
+    t.push('\n');
+    t += &crate::client::reconcile::text::typescript();
     t
 }
 

@@ -44,7 +44,7 @@ const TYPE_NAMES: [&str; 9] = [
     "a value whose getter throws",
 ];
 
-fn type_name(name: &str) -> &'static str {
+pub(crate) fn type_name(name: &str) -> &'static str {
     if name == "unreadable" {
         return TYPE_NAMES[8];
     }

@@ -10,6 +10,7 @@ import { writeBody } from "./fast.js";
 import { PaySGError, PaySGValidationError } from "./errors.js";
 import { fromRust } from "./from-rust.js";
 import { checkReturned, startReturn } from "./returns.js";
+import { reconcile } from "./reconcile.js";
 
 /** The names of a client's options and of a call's (Rust reads them; see client/options.rs). */
 const CLIENT_OPTIONS = ["apiKey", "paymentServiceId", "baseUrl", "timeoutMs", "attemptTimeoutMs", "maxRetries"];
@@ -193,6 +194,16 @@ export class PaySG {
     const r = startReturn(returnUrl, expected, service);
     const payment = await this.getPayment(r.paymentId, { ...opts, paymentServiceId: r.paymentServiceId });
     return checkReturned(r.expected, payment);
+  }
+
+  /**
+   * Re-reads each payment in `known` (what the e-service stored for the payments it still
+   * considers open: at least `id`, `payment_status`, `latest_status`) and yields, as the reads
+   * complete, `{ id, payment, changed }` for each that PaySG has changed and `{ id, error }` for
+   * each that could not be read; nothing for the others. See pkg/src/reconcile.js.
+   */
+  reconcile(known, options) {
+    return reconcile((id, opts) => this.getPayment(id, opts), known, options);
   }
 
   async #call(op, opts, args) {

@@ -243,9 +243,23 @@ export declare class PaySG {
    *   order's URL), `payment_refunded` (fully refunded), `payment_service_mismatch`
    */
   confirmReturn(returnUrl: string | { readonly href: string } | { readonly url: string }, expected: ExpectedPayment, opts?: CallOptions): Promise<Payment>;
+  /**
+   * Re-reads each payment of `known` (what the e-service stored for the payments it still
+   * considers open) with `getPayment`, at most `concurrency` at a time, and yields as the reads
+   * complete: `{ id, payment, changed }` for each that PaySG has changed, `{ id, error }` for
+   * each that could not be read after the client's retries (or whose record is unusable: a
+   * {@link PaySGValidationError}, `id` null when it had none); nothing for the others.
+   * @throws {PaySGValidationError} at once, for bad options or a `known` that is not iterable
+   */
+  reconcile(known: Iterable<KnownPayment> | AsyncIterable<KnownPayment>, options?: ReconcileOptions): AsyncIterableIterator<ReconcileItem>;
   /** The settings, never the API key. */
   toJSON(): { paymentServiceId: string | null; baseUrl: string; timeoutMs: number; maxRetries: number };
 }
+
+/** What `reconcile` yields for one payment: PaySG's payment and what changed, or why it could not be read. */
+export type ReconcileItem =
+  | { id: string; payment: Payment; changed: ReconcileChange[]; error?: undefined }
+  | { id: string | null; error: PaySGError; payment?: undefined; changed?: undefined };
 
 /** Base class of every error paysg throws. */
 export declare class PaySGError extends Error {

@@ -10,6 +10,7 @@
 //! | [`plan`] | a call → its request (the same builder as `buildCreatePaymentRequest`) |
 //! | [`answer`] | an answer → the next step; success and error decoding |
 //! | [`retry`] | which failures are retried, backoff, `Retry-After` |
+//! | [`reconcile`] | which fields of a stored payment PaySG has changed since (`reconcile`) |
 //! | [`error`] | the one error enum, mapped to the npm package's classes |
 //! | [`returns`] | the payer's return URL, and whether its payment is the order's |
 
@@ -17,6 +18,7 @@ pub mod answer;
 pub mod error;
 pub mod options;
 pub mod plan;
+pub mod reconcile;
 pub mod retry;
 pub mod returns;
 pub mod wire;

@@ -10,6 +10,7 @@ use wasm_bindgen::prelude::*;
 
 pub mod client;
 pub mod returns;
+pub mod reconcile;
 
 fn webhook_outcome(r: Result<Option<String>, crate::webhook::Failure>) -> String {
     match r {

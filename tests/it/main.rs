@@ -5,6 +5,8 @@
 mod client;
 mod contract;
 mod fast;
+mod reconcile;
+mod reconcile_edges;
 mod request;
 mod returns;
 mod text_api;

@@ -167,6 +167,17 @@ export async function flow(rawBody: string, header: string | null, secret: strin
     // @ts-expect-error a status is a string, not any
     const wrong: number = p.payment_status;
   }
+  for await (const r of client.reconcile([{ id: "a", payment_status: "unpaid", latest_status: "unpaid", paid_out_timestamp: new Date() }], { concurrency: 4 })) {
+    if (r.error) {
+      seen.push(r.error.code, r.id ?? "");
+      continue;
+    }
+    for (const c of r.changed) {
+      seen.push(c.field, c.after ?? "", r.payment.payment_status);
+      // @ts-expect-error a change's field is one of the compared fields
+      const f: "amount_in_cents" = c.field;
+    }
+  }
   const page = await client.listPayments({ limit: 5 });
   const next: string | null = page.page_info.end_cursor;
   const event: WebhookEvent = verifyWebhook(rawBody, header, secret, { toleranceSeconds: 300 });
