@@ -78,6 +78,24 @@ impl Config {
         self
     }
 
+    /// Map the common non-ASCII characters of payer text to ASCII before checking and sending a
+    /// create (`normaliseText`; default off: such text is refused as `non_ascii`).
+    pub fn normalise_text(mut self, on: bool) -> Self {
+        self.options.normalise_text = Scalar::Bool(on);
+        self
+    }
+
+    /// Sets a limit PaySG's sources disagree on (`limits`, see
+    /// [`crate::validate::rules::LIMITS`]): `limit("payer_identifier", 20)`.
+    pub fn limit(mut self, name: &str, value: u64) -> Self {
+        let entry = (name.to_owned(), Scalar::Num(value as f64));
+        match &mut self.options.limits {
+            crate::loose::LooseObject::Entries(e) => e.push(entry),
+            other => *other = crate::loose::LooseObject::Entries(vec![entry]),
+        }
+        self
+    }
+
     /// A header sent on every request besides PaySG's (tracing, or paysg-sim's test headers).
     pub fn header(mut self, name: &str, value: &str) -> Self {
         self.headers.push((name.to_owned(), value.to_owned()));

@@ -166,3 +166,85 @@ mod tests {
         assert_eq!(Scalar::of(j.get("missing")), Scalar::Absent);
     }
 }
+
+/// A value passed where a flat object of scalars is expected (`limits`): its own entries, each
+/// made safe by the JS layer as a [`Scalar`], or the type of what was passed instead.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub enum LooseObject {
+    /// Absent, `undefined` or `null`.
+    #[default]
+    Absent,
+    /// The object's own enumerable entries.
+    Entries(Vec<(String, Scalar)>),
+    /// Anything else: its JS type.
+    Other(&'static str),
+}
+
+impl LooseObject {
+    /// As the settings read it (see [`crate::validate::rules::Loose`]).
+    pub fn loose(&self) -> crate::validate::rules::Loose<'_> {
+        use crate::validate::rules::Loose;
+        match self {
+            LooseObject::Absent => Loose::Absent,
+            LooseObject::Other(t) => Loose::Other(t),
+            LooseObject::Entries(e) => Loose::Entries(
+                e.iter()
+                    .map(|(k, v)| (std::borrow::Cow::Borrowed(k.as_str()), v.given()))
+                    .collect(),
+            ),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for LooseObject {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = LooseObject;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("any value")
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<LooseObject, E> {
+                Ok(LooseObject::Absent)
+            }
+            fn visit_none<E: de::Error>(self) -> Result<LooseObject, E> {
+                Ok(LooseObject::Absent)
+            }
+            fn visit_bool<E: de::Error>(self, _: bool) -> Result<LooseObject, E> {
+                Ok(LooseObject::Other("boolean"))
+            }
+            fn visit_i64<E: de::Error>(self, _: i64) -> Result<LooseObject, E> {
+                Ok(LooseObject::Other("number"))
+            }
+            fn visit_u64<E: de::Error>(self, _: u64) -> Result<LooseObject, E> {
+                Ok(LooseObject::Other("number"))
+            }
+            fn visit_f64<E: de::Error>(self, _: f64) -> Result<LooseObject, E> {
+                Ok(LooseObject::Other("number"))
+            }
+            fn visit_str<E: de::Error>(self, _: &str) -> Result<LooseObject, E> {
+                Ok(LooseObject::Other("string"))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<LooseObject, A::Error> {
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(LooseObject::Other("array"))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<LooseObject, A::Error> {
+                let mut entries = Vec::new();
+                let mut marker = None;
+                while let Some(key) = map.next_key::<String>()? {
+                    if key == TYPE_MARKER {
+                        marker = Some(type_name(&map.next_value::<String>()?));
+                    } else {
+                        entries.push((key, map.next_value::<Scalar>()?));
+                    }
+                }
+                Ok(match marker {
+                    Some(t) => LooseObject::Other(t),
+                    None => LooseObject::Entries(entries),
+                })
+            }
+        }
+        d.deserialize_any(V)
+    }
+}

@@ -5,6 +5,8 @@
 mod client;
 mod contract;
 mod fast;
+mod limits;
+mod payer_text;
 mod request;
 mod text_api;
 mod validate;
