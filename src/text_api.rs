@@ -71,7 +71,11 @@ pub fn validate_create_payment_with(input: &str, options: &str) -> String {
         (Err(mut errors), input) => {
             // The input's problems too, under the default rules, so that every problem shows.
             match input {
-                Ok(j) => errors.extend(validate::validate_create_payment(&j).err().unwrap_or_default()),
+                Ok(j) => errors.extend(
+                    validate::validate_create_payment(&j)
+                        .err()
+                        .unwrap_or_default(),
+                ),
                 Err(e) => errors.push(e),
             }
             errors_json(&errors)

@@ -25,7 +25,9 @@ pub(super) fn typescript() -> String {
             l.name
         );
     }
-    t.push_str("}\n\n/** Options of `validateCreatePayment`. */\nexport interface ValidateOptions {\n");
+    t.push_str(
+        "}\n\n/** Options of `validateCreatePayment`. */\nexport interface ValidateOptions {\n",
+    );
     t += &members();
     t.push_str("}\n");
     t

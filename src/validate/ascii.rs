@@ -24,7 +24,12 @@ use std::borrow::Cow;
 pub const MAPPINGS: &[(char, char, &str, &str)] = &[
     ('\u{00A0}', '\u{00A0}', " ", "no-break space"),
     ('\u{2007}', '\u{2007}', " ", "figure space"),
-    ('\u{2010}', '\u{2015}', "-", "hyphens and dashes (‐ ‑ ‒ – — ―)"),
+    (
+        '\u{2010}',
+        '\u{2015}',
+        "-",
+        "hyphens and dashes (‐ ‑ ‒ – — ―)",
+    ),
     ('\u{2018}', '\u{201B}', "'", "single quotes (‘ ’ ‚ ‛)"),
     ('\u{201C}', '\u{201F}', "\"", "double quotes (“ ” „ ‟)"),
     ('\u{2026}', '\u{2026}', "...", "ellipsis (…)"),
@@ -33,7 +38,12 @@ pub const MAPPINGS: &[(char, char, &str, &str)] = &[
     ('\u{3000}', '\u{3000}', " ", "ideographic space"),
     ('\u{3001}', '\u{3001}', ",", "CJK comma (、)"),
     ('\u{3002}', '\u{3002}', ".", "CJK full stop (。)"),
-    ('\u{FF01}', '\u{FF5E}', "", "fullwidth ASCII (Ａ-Ｚ ａ-ｚ ０-９ ！-～)"),
+    (
+        '\u{FF01}',
+        '\u{FF5E}',
+        "",
+        "fullwidth ASCII (Ａ-Ｚ ａ-ｚ ０-９ ！-～)",
+    ),
 ];
 
 /// The ASCII text `c` maps to under `normaliseText`, when it maps.
@@ -46,7 +56,7 @@ pub fn ascii_for(c: char) -> Option<Cow<'static, str>> {
         let ascii = char::from_u32(u32::from(c) - u32::from(*first) + 0x21)?;
         return Some(Cow::Owned(ascii.to_string()));
     }
-    Some(Cow::Borrowed(to))
+    Some(Cow::Borrowed(*to))
 }
 
 /// `s` with every character [`ascii_for`] maps replaced; characters that do not map are kept
@@ -160,7 +170,10 @@ mod tests {
             assert!(first <= last && !what.is_empty());
             for c in *first..=*last {
                 let a = ascii_for(c).map(|a| a.into_owned()).unwrap_or_default();
-                assert!(!a.is_empty() && a.bytes().all(|b| (0x20..0x7f).contains(&b)), "{c:?}");
+                assert!(
+                    !a.is_empty() && a.bytes().all(|b| (0x20..0x7f).contains(&b)),
+                    "{c:?}"
+                );
             }
         }
         assert_eq!(ascii_for('\u{FF21}').as_deref(), Some("A"));

@@ -164,7 +164,11 @@ pub(crate) fn serialize_pairs<K: Serialize, V: Serialize, S: Serializer>(
 
 /// The normalised body of a valid input whose strings were all handed over as text (the
 /// fast path's full encoding) as JSON: the fields `checked` keeps, in order.
-pub(crate) fn body_of(f: &PaymentFields<'_, '_>, checked: &check::Checked, rules: &Rules) -> String {
+pub(crate) fn body_of(
+    f: &PaymentFields<'_, '_>,
+    checked: &check::Checked,
+    rules: &Rules,
+) -> String {
     let mut fields: Vec<(&'static str, Value<'_>)> = Vec::with_capacity(FIELD_COUNT);
     for (i, field) in CREATE_PAYMENT_FIELDS.iter().enumerate() {
         if checked.kept & (1 << i) == 0 {

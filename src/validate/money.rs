@@ -12,8 +12,7 @@ pub const AMOUNT_MIN: u32 = 1;
 pub const AMOUNT_MAX: u32 = super::rules::LIMITS[super::rules::AMOUNT_LIMIT].max as u32;
 /// The largest `amount_in_cents` by default: the current guide's and FAQ's S$200,000 (§18 C1);
 /// `limits.amount_in_cents` sets another.
-pub const AMOUNT_DEFAULT_MAX: u32 =
-    super::rules::LIMITS[super::rules::AMOUNT_LIMIT].default as u32;
+pub const AMOUNT_DEFAULT_MAX: u32 = super::rules::LIMITS[super::rules::AMOUNT_LIMIT].default as u32;
 /// The largest sum of all line items' `amount_in_cents` (S$200,000).
 pub const LINE_ITEMS_TOTAL_MAX: u64 = 20_000_000;
 

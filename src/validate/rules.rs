@@ -170,7 +170,11 @@ impl Chosen {
 }
 
 /// Checks `normaliseText` and `limits` as given, noting every problem in `p`.
-pub fn check_settings(p: &mut Vec<FieldError>, normalise_text: Switch, limits: &Loose<'_>) -> Chosen {
+pub fn check_settings(
+    p: &mut Vec<FieldError>,
+    normalise_text: Switch,
+    limits: &Loose<'_>,
+) -> Chosen {
     let normalise_text = match normalise_text {
         Switch::Absent => None,
         Switch::Bool(b) => Some(b),
@@ -199,16 +203,14 @@ pub fn check_limits(p: &mut Vec<FieldError>, limits: &Loose<'_>) -> [Option<u64>
             p.push(FieldError::new(
                 "limits",
                 Code::InvalidType,
-                format!(
-                    "limits must be an object such as {{ payer_identifier: 20 }}, got {t}"
-                ),
+                format!("limits must be an object such as {{ payer_identifier: 20 }}, got {t}"),
             ));
             return out;
         }
         Loose::Entries(entries) => entries,
     };
     for (key, value) in entries {
-        let Some(i) = LIMITS.iter().position(|l| l.name == key) else {
+        let Some(i) = LIMITS.iter().position(|l| *key == l.name) else {
             let k = shown_key(key);
             let names: Vec<_> = LIMITS.iter().map(|l| l.name).collect();
             p.push(FieldError::new(

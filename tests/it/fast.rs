@@ -83,11 +83,11 @@ fn invalid_inputs_give_the_json_paths_problems() {
 
 #[test]
 fn a_long_name_is_checked_by_its_length_alone() {
-    let name = "N".repeat(300);
+    let reference = "N".repeat(300);
     let i = input(
         &[
-            ("reference_id", "R"),
-            ("payer_name", &name),
+            ("reference_id", &reference),
+            ("payer_name", "P"),
             ("description", "d"),
         ],
         Some(5.0),
@@ -95,18 +95,18 @@ fn a_long_name_is_checked_by_its_length_alone() {
     );
     let lean = encode(&i, false);
     assert_eq!(
-        lean.len, 0,
-        "three length-only strings: nothing in the buffer"
+        lean.len, 1,
+        "two length-only strings; only the payer name's text (its characters are checked)"
     );
-    assert_eq!(lean.header[TEXT_FIELDS], 0);
+    assert_eq!(lean.header[TEXT_FIELDS], 1 << index("payer_name"));
     assert_eq!(
-        lean.header[fast::FIRST_CHARS + index("payer_name")],
+        lean.header[fast::FIRST_CHARS + index("reference_id")],
         u32::from(b'N')
     );
     let e = validate_like_js(&i).unwrap().unwrap_err();
     assert_eq!(
         e[0].message,
-        "payer_name is 300 characters long; PaySG allows at most 255"
+        "reference_id is 300 characters long; PaySG allows at most 255"
     );
 }
 
@@ -121,14 +121,18 @@ fn encodings_that_break_an_invariant_are_refused() {
     fields.push(("payer_email", "a@b.sg"));
     let i = input(&fields, Some(5.0), Some(&[("k", "v")]));
     let good = encode(&i, false);
-    assert_eq!(good.len, 6, "the email's text; the rest by length");
+    assert_eq!(
+        good.len,
+        6 + "Tan Ah Kow".len(),
+        "the email's and the payer name's text (its characters are checked); the rest by length"
+    );
     assert_eq!(run(&mut good.clone(), 5.0) & INVALID, 0);
     let tamper = |f: &dyn Fn(&mut fast::encode::Encoded)| {
         let mut e = good.clone();
         f(&mut e);
         run(&mut e, 5.0)
     };
-    let name = index("payer_name");
+    let name = index("description");
     // A length-only string whose first character is a space (or not ASCII) could be blank:
     // not taken.
     let first = fast::FIRST_CHARS + index("reference_id");
@@ -306,13 +310,21 @@ proptest! {
 /// Settings a client or call may give: the client's create takes the fast encoding in full and
 /// `fast::body_json` checks it under them.
 fn rules() -> impl Strategy<Value = validate::Rules> {
-    (any::<bool>(), 1usize..=30, prop_oneof![Just(20_000_000u32), Just(99_999_999), 1u32..30_000_000]).prop_map(
-        |(normalise_text, payer_identifier, amount_in_cents)| validate::Rules {
-            limits: validate::Limits { payer_identifier, amount_in_cents },
-            normalise_text,
-            accept_non_ascii: false,
-        },
+    (
+        any::<bool>(),
+        1usize..=30,
+        prop_oneof![Just(20_000_000u32), Just(99_999_999), 1u32..30_000_000],
     )
+        .prop_map(
+            |(normalise_text, payer_identifier, amount_in_cents)| validate::Rules {
+                limits: validate::Limits {
+                    payer_identifier,
+                    amount_in_cents,
+                },
+                normalise_text,
+                accept_non_ascii: false,
+            },
+        )
 }
 
 proptest! {

@@ -39,7 +39,10 @@ fn sent(body: &str, field: &str) -> String {
 fn refused(r: Result<String, Vec<FieldError>>, field: &str) -> String {
     let errors = r.expect_err("refused");
     assert_eq!(errors.len(), 1, "{errors:?}");
-    assert_eq!((errors[0].field.as_str(), errors[0].code), (field, Code::NonAscii));
+    assert_eq!(
+        (errors[0].field.as_str(), errors[0].code),
+        (field, Code::NonAscii)
+    );
     errors[0].message.clone()
 }
 
@@ -55,7 +58,10 @@ fn every_mapped_character_is_refused_as_is_and_sent_as_its_ascii_when_normalised
             for field in ["payer_name", "payer_address"] {
                 let value = format!("A{c}B");
                 let message = refused(check(field, &value, &Rules::default()), field);
-                assert!(message.contains(&format!("U+{:04X}", u32::from(c))), "{message}");
+                assert!(
+                    message.contains(&format!("U+{:04X}", u32::from(c))),
+                    "{message}"
+                );
                 assert!(message.contains("at index 1 "), "{message}");
                 assert!(
                     message.ends_with(&format!("normaliseText: true would send it as {ascii:?}")),
@@ -93,38 +99,72 @@ fn the_characters_just_outside_each_mapped_range_stay_refused() {
     assert!(outside.len() >= 12, "{outside:?}");
     for c in outside {
         assert_eq!(ascii_for(c), None);
-        let message = refused(check("payer_name", &format!("x{c}"), &normalising()), "payer_name");
-        assert!(message.contains(&format!("U+{:04X} ", u32::from(c))) || message.contains(&format!("U+{:04X})", u32::from(c))), "{message}");
+        let message = refused(
+            check("payer_name", &format!("x{c}"), &normalising()),
+            "payer_name",
+        );
+        assert!(
+            message.contains(&format!("U+{:04X} ", u32::from(c)))
+                || message.contains(&format!("U+{:04X})", u32::from(c))),
+            "{message}"
+        );
         assert!(!message.contains("normaliseText: true would"), "{message}");
     }
 }
 
 #[test]
 fn positions_count_utf16_code_units_in_the_text_as_given() {
-    // 😀 is two code units, and the mapped ’ before é does not move é's index.
-    let message = refused(check("payer_name", "😀’é", &normalising()), "payer_name");
+    // The index is in the text as given: the ellipsis before é counts one, though it is sent as
+    // three characters.
+    let message = refused(check("payer_name", "’…é", &normalising()), "payer_name");
     assert!(
-        message.starts_with("payer_name has \"é\" (U+00E9) at index 3 (UTF-16 code units from 0)"),
+        message.starts_with("payer_name has \"é\" (U+00E9) at index 2 (UTF-16 code units from 0)"),
         "{message}"
     );
-    let message = refused(check("payer_address", "Blk 1 ’Ａ’ é😀", &Rules::default()), "payer_address");
+    // An astral character is one character, named whole (the index of a later one would count
+    // it as two units, but the first refused character has only ASCII or mapped ones before
+    // it, each one unit).
+    let message = refused(
+        check("payer_name", "ab😀é", &Rules::default()),
+        "payer_name",
+    );
+    assert!(
+        message.starts_with("payer_name has \"😀\" (U+1F600) at index 2"),
+        "{message}"
+    );
+    let message = refused(
+        check("payer_address", "Blk 1 ’Ａ’ é😀", &Rules::default()),
+        "payer_address",
+    );
     assert!(message.contains("at index 6 "), "{message}");
     assert!(message.contains("(5 such characters in all)"), "{message}");
     // An invisible character is named by its code point alone.
-    let message = refused(check("payer_name", "Tan\u{00A0}Ah", &Rules::default()), "payer_name");
-    assert!(message.starts_with("payer_name has U+00A0 at index 3"), "{message}");
+    let message = refused(
+        check("payer_name", "Tan\u{00A0}Ah", &Rules::default()),
+        "payer_name",
+    );
+    assert!(
+        message.starts_with("payer_name has U+00A0 at index 3"),
+        "{message}"
+    );
 }
 
 #[test]
 fn the_readme_example_is_what_the_rules_say() {
-    let message = refused(check("payer_name", "Tan Ah Kow’s Café", &Rules::default()), "payer_name");
+    let message = refused(
+        check("payer_name", "Tan Ah Kow’s Café", &Rules::default()),
+        "payer_name",
+    );
     assert_eq!(
         message,
         "payer_name has \"’\" (U+2019) at index 10 (UTF-16 code units from 0) (2 such characters in all): PaySG accepts only ASCII in payer_name; normaliseText: true would send it as \"'\""
     );
     let readme =
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
-    assert!(readme.contains(&message.replace('"', "\\\"")), "README shows the message");
+    assert!(
+        readme.contains(&message.replace('"', "\\\"")),
+        "README shows the message"
+    );
 }
 
 #[test]
@@ -136,7 +176,11 @@ fn normalised_text_is_measured_as_sent() {
     let over = format!("{}…", "a".repeat(253));
     let errors = check("payer_name", &over, &normalising()).unwrap_err();
     assert_eq!(errors[0].code, Code::TooLong);
-    assert!(errors[0].message.contains("256 characters"), "{}", errors[0].message);
+    assert!(
+        errors[0].message.contains("256 characters"),
+        "{}",
+        errors[0].message
+    );
     // Without normalising it is refused for its character, and its length (254) is fine.
     refused(check("payer_name", &over, &Rules::default()), "payer_name");
     // Both problems of one field are reported together.
@@ -158,7 +202,11 @@ fn other_fields_keep_their_non_ascii_text_and_the_switch_accepts_payer_text() {
         let body = check(field, "Café ’😀", &Rules::default()).unwrap();
         assert_eq!(sent(&body, field), "Café ’😀", "{field} is sent as given");
         let body = check(field, "Café ’😀", &normalising()).unwrap();
-        assert_eq!(sent(&body, field), "Café ’😀", "normaliseText maps payer text only");
+        assert_eq!(
+            sent(&body, field),
+            "Café ’😀",
+            "normaliseText maps payer text only"
+        );
     }
     let accepting = Rules {
         accept_non_ascii: true,
