@@ -160,13 +160,6 @@ pub fn config(given: &Given, bound: &str, style: Style) -> Result<Config, String
     let stall = number("stall-ms", 0, 3_600_000).unwrap_or(30_000);
     let amount = paysg::validate::LIMITS[paysg::validate::rules::AMOUNT_LIMIT];
     let identifier = paysg::validate::LIMITS[paysg::validate::rules::PAYER_IDENTIFIER_LIMIT];
-    if given.one("amount-cap").is_some() && given.one("limit-amount-in-cents").is_some() {
-        problems.push(format!(
-            "give {} or its older name {}, not both",
-            show("limit-amount-in-cents"),
-            show("amount-cap")
-        ));
-    }
     let amount_name = if given.one("amount-cap").is_some() {
         "amount-cap"
     } else {
@@ -180,6 +173,13 @@ pub fn config(given: &Given, bound: &str, style: Style) -> Result<Config, String
     };
     let settle = number("refund-settle-ms", 0, 90 * 86_400_000).unwrap_or(0);
     let data_max_bytes = number("data-max-bytes", 4096, u64::MAX);
+    if given.one("amount-cap").is_some() && given.one("limit-amount-in-cents").is_some() {
+        problems.push(format!(
+            "give {} or its older name {}, not both",
+            show("limit-amount-in-cents"),
+            show("amount-cap")
+        ));
+    }
     let choice = |name: &str, allowed: &[&str], problems: &mut Vec<String>| -> Option<String> {
         let v = given.one(name)?;
         if allowed.contains(&v) {
