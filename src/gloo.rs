@@ -34,6 +34,7 @@ extern "C" {
 pub struct Config {
     options: Options,
     headers: Vec<(String, String)>,
+    limits: Vec<(String, u64)>,
 }
 
 impl Config {
@@ -45,6 +46,7 @@ impl Config {
                 ..Options::default()
             },
             headers: Vec::new(),
+            limits: Vec::new(),
         }
     }
 
@@ -88,11 +90,14 @@ impl Config {
     /// Sets a limit PaySG's sources disagree on (`limits`, see
     /// [`crate::validate::rules::LIMITS`]): `limit("payer_identifier", 20)`.
     pub fn limit(mut self, name: &str, value: u64) -> Self {
-        let entry = (name.to_owned(), Scalar::Num(value as f64));
-        match &mut self.options.limits {
-            crate::loose::LooseObject::Entries(e) => e.push(entry),
-            other => *other = crate::loose::LooseObject::Entries(vec![entry]),
-        }
+        self.limits.push((name.to_owned(), value));
+        let entries: Vec<String> = self
+            .limits
+            .iter()
+            .map(|(k, v)| format!("{}:{v}", serde_json::to_string(k).unwrap_or_default()))
+            .collect();
+        // As the JS layer hands `limits` over: JSON text.
+        self.options.limits = Scalar::Str(format!("{{{}}}", entries.join(",")));
         self
     }
 

@@ -88,34 +88,21 @@ export function scalars(obj, names) {
 }
 
 /**
- * `limits` as Rust reads it (src/loose.rs `LooseObject`): a plain object's own enumerable
- * entries, each made safe by `scalar`; undefined and null as they are; anything else as its
- * type marker. Never throws.
- */
-export function looseObject(v) {
-  if (v === undefined || v === null || typeof v !== "object") return scalar(v);
-  try {
-    if (Array.isArray(v) || v instanceof Date) return scalar(v);
-    const out = {};
-    for (const k of Object.keys(v)) out[k] = scalar(v[k]);
-    return out;
-  } catch {
-    return { [TYPE]: "unreadable" };
-  }
-}
-
-/**
- * `scalars(obj, names)` plus `limits` as `looseObject` reads it: the options of a client, a
- * call or `buildCreatePaymentRequest`.
+ * `scalars(obj, names)` plus `limits`: an object as JSON text (`encode`, which Rust reads as it
+ * reads a body: own enumerable keys, getters run once, throwing ones reported), anything else
+ * as `scalar` makes it. The options of a client, a call or `buildCreatePaymentRequest`.
  */
 export function settings(obj, names) {
   const out = scalars(obj, names);
   if (obj !== undefined && obj !== null && typeof obj === "object") {
+    let v;
     try {
-      out.limits = looseObject(obj.limits);
+      v = obj.limits;
     } catch {
       out.limits = { [TYPE]: "unreadable" };
+      return out;
     }
+    out.limits = v !== null && typeof v === "object" ? encode(v) : scalar(v);
   }
   return out;
 }

@@ -109,7 +109,9 @@ pub fn shown_char(c: char) -> String {
 
 /// Checks a payer-text field (one PaySG takes only in ASCII): its presence, type and length (of
 /// the text sent, that is after [`to_ascii`] when `rules.normalise_text`) as
-/// [`string_field`] does, and its characters. Whether the field goes into the body.
+/// [`string_field`] does, and its characters. Whether the field goes into the body. Never
+/// inlined: the rules are inlined into each of their callers, and this is the same for all.
+#[inline(never)]
 pub(crate) fn payer_text_field(
     p: &mut Problems,
     field: &str,
@@ -146,7 +148,8 @@ pub(crate) fn payer_text_field(
             n => format!(" ({n} such characters in all)"),
         };
         let hint = match (rules.normalise_text, ascii_for(c)) {
-            (false, Some(a)) => format!("; normaliseText: true would send it as {a:?}"),
+            // Not `{a:?}`: Debug formatting of strings pulls Unicode tables into the module.
+            (false, Some(a)) => format!("; normaliseText: true would send it as `{a}`"),
             _ => String::new(),
         };
         format!(

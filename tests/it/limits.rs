@@ -196,6 +196,14 @@ fn the_json_text_api_reports_option_and_input_problems_together() {
     assert_eq!(fields, ["limits.amount_in_cents", "amount_in_cents"]);
 }
 
+/// Options as the JS layer hands them over: `limits` as JSON text.
+fn as_js(mut o: Value) -> Value {
+    if let Some(l) = o.get("limits").filter(|l| l.is_object()) {
+        o["limits"] = Value::String(l.to_string());
+    }
+    o
+}
+
 /// Plans a create whose client and call carry `client_opts` and `call_opts`.
 fn plan_create(
     client_opts: Value,
@@ -207,9 +215,10 @@ fn plan_create(
     for (k, v) in client_opts.as_object().unwrap() {
         c[k] = v.clone();
     }
-    let call: client::Call =
-        serde_json::from_value(json!({ "op": "create", "client": c, "options": call_opts }))
-            .unwrap();
+    let call: client::Call = serde_json::from_value(
+        json!({ "op": "create", "client": as_js(c), "options": as_js(call_opts) }),
+    )
+    .unwrap();
     let parsed = Json::parse(body).unwrap();
     client::plan(&call, Body::Json(&parsed), [7; 16], 0.0)
         .map(|p| p.request.body.unwrap_or_default())
@@ -264,9 +273,9 @@ fn a_calls_settings_override_its_clients_key_by_key() {
         errors.contains(&("normaliseText".to_owned(), Code::InvalidType)),
         "{errors:?}"
     );
-    let o: client::Options = serde_json::from_value(
+    let o: client::Options = serde_json::from_value(as_js(
         json!({ "apiKey": "paysg_stag_0123456789abcdef", "limits": { "payer_identifier": 0 } }),
-    )
+    ))
     .unwrap();
     let errors = client::options::check_client(&o).unwrap_err();
     assert_eq!(

@@ -25,7 +25,7 @@ describe("non_ascii and normaliseText", () => {
   test("payer text outside ASCII is reported with the character and its index, other fields are not", () => {
     const r = paysg.validateCreatePayment({ ...base, payer_name: "Tan Ah Kow’s Café" });
     assert.deepEqual(codes(r), ["payer_name:non_ascii"]);
-    assert.equal(r.errors[0].message, "payer_name has \"’\" (U+2019) at index 10 (UTF-16 code units from 0) (2 such characters in all): PaySG accepts only ASCII in payer_name; normaliseText: true would send it as \"'\"");
+    assert.equal(r.errors[0].message, "payer_name has \"’\" (U+2019) at index 10 (UTF-16 code units from 0) (2 such characters in all): PaySG accepts only ASCII in payer_name; normaliseText: true would send it as `'`");
     // The index is what JavaScript indexes: codePointAt reads the character.
     const name = "😀 Tan";
     const e = paysg.validateCreatePayment({ ...base, payer_address: name }).errors[0];
