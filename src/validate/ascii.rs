@@ -85,7 +85,8 @@ pub fn first_refused(s: &str, normalise: bool) -> Option<(char, usize, usize)> {
     let mut count = 0;
     let mut at = 0;
     for c in s.chars() {
-        if !c.is_ascii() && !(normalise && ascii_for(c).is_some()) {
+        let mapped = normalise && ascii_for(c).is_some();
+        if !(c.is_ascii() || mapped) {
             count += 1;
             found.get_or_insert((c, at));
         }
