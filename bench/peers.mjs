@@ -10,15 +10,16 @@ const EMAIL = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~
 const DUE_DATE = /^(0[1-9]|[12][0-9]|3[01])-(JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC)-[0-9]{4}$/i;
 const HTTPS_URL = /^https:\/\/[^\s/?#]+[^\s]*$/i;
 const NOT_BLANK = /\S/;
+const ASCII = /^[\x00-\x7f]*$/;
 
 export const zodSchema = z.strictObject({
   reference_id: z.string().max(255).regex(NOT_BLANK),
-  payer_name: z.string().max(255).regex(NOT_BLANK),
-  payer_address: z.string().max(255).optional(),
+  payer_name: z.string().max(255).regex(NOT_BLANK).regex(ASCII),
+  payer_address: z.string().max(255).regex(ASCII).optional(),
   payer_identifier: z.string().max(10).optional(),
   payer_email: z.string().max(255).regex(EMAIL).optional(),
   description: z.string().max(500).regex(NOT_BLANK),
-  amount_in_cents: z.number().int().min(1).max(99_999_999),
+  amount_in_cents: z.number().int().min(1).max(20_000_000),
   due_date: z.string().regex(DUE_DATE).optional(),
   metadata: z.record(z.string().max(40), z.string().max(255)).refine((m) => Object.keys(m).length <= 10).optional(),
   return_url: z.string().regex(HTTPS_URL).optional(),
@@ -26,12 +27,12 @@ export const zodSchema = z.strictObject({
 
 export const valibotSchema = v.strictObject({
   reference_id: v.pipe(v.string(), v.maxLength(255), v.regex(NOT_BLANK)),
-  payer_name: v.pipe(v.string(), v.maxLength(255), v.regex(NOT_BLANK)),
-  payer_address: v.optional(v.pipe(v.string(), v.maxLength(255))),
+  payer_name: v.pipe(v.string(), v.maxLength(255), v.regex(NOT_BLANK), v.regex(ASCII)),
+  payer_address: v.optional(v.pipe(v.string(), v.maxLength(255), v.regex(ASCII))),
   payer_identifier: v.optional(v.pipe(v.string(), v.maxLength(10))),
   payer_email: v.optional(v.pipe(v.string(), v.maxLength(255), v.regex(EMAIL))),
   description: v.pipe(v.string(), v.maxLength(500), v.regex(NOT_BLANK)),
-  amount_in_cents: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(99_999_999)),
+  amount_in_cents: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(20_000_000)),
   due_date: v.optional(v.pipe(v.string(), v.regex(DUE_DATE))),
   metadata: v.optional(v.pipe(v.record(v.pipe(v.string(), v.maxLength(40)), v.pipe(v.string(), v.maxLength(255))), v.check((m) => Object.keys(m).length <= 10))),
   return_url: v.optional(v.pipe(v.string(), v.regex(HTTPS_URL))),
@@ -44,12 +45,12 @@ export const jsonSchema = {
   required: ["reference_id", "payer_name", "description", "amount_in_cents"],
   properties: {
     reference_id: str(255, { pattern: "\\S" }),
-    payer_name: str(255, { pattern: "\\S" }),
-    payer_address: str(255),
+    payer_name: str(255, { pattern: "^(?=[\\x00-\\x7f]*$)[\\s\\S]*\\S" }),
+    payer_address: str(255, { pattern: "^[\\x00-\\x7f]*$" }),
     payer_identifier: str(10),
     payer_email: str(255, { pattern: EMAIL.source }),
     description: str(500, { pattern: "\\S" }),
-    amount_in_cents: { type: "integer", minimum: 1, maximum: 99_999_999 },
+    amount_in_cents: { type: "integer", minimum: 1, maximum: 20_000_000 },
     due_date: { type: "string", pattern: "^(0[1-9]|[12][0-9]|3[01])-([Jj][Aa][Nn]|[Ff][Ee][Bb]|[Mm][Aa][Rr]|[Aa][Pp][Rr]|[Mm][Aa][Yy]|[Jj][Uu][Nn]|[Jj][Uu][Ll]|[Aa][Uu][Gg]|[Ss][Ee][Pp]|[Oo][Cc][Tt]|[Nn][Oo][Vv]|[Dd][Ee][Cc])-[0-9]{4}$" },
     metadata: { type: "object", maxProperties: 10, propertyNames: { maxLength: 40 }, additionalProperties: str(255) },
     return_url: { type: "string", pattern: HTTPS_URL.source },
@@ -82,7 +83,8 @@ export function handWritten(p) {
   };
   req("reference_id", 255);
   req("payer_name", 255);
-  opt("payer_address", 255);
+  if (typeof p.payer_name === "string" && !ASCII.test(p.payer_name)) errors.push({ field: "payer_name", code: "non_ascii" });
+  if (opt("payer_address", 255) && !ASCII.test(p.payer_address)) errors.push({ field: "payer_address", code: "non_ascii" });
   opt("payer_identifier", 10);
   if (opt("payer_email", 255) && !EMAIL.test(p.payer_email)) errors.push({ field: "payer_email", code: "invalid_email" });
   req("description", 500);
@@ -90,7 +92,7 @@ export function handWritten(p) {
   if (a == null) errors.push({ field: "amount_in_cents", code: "required" });
   else if (typeof a !== "number") errors.push({ field: "amount_in_cents", code: "invalid_type" });
   else if (!Number.isInteger(a)) errors.push({ field: "amount_in_cents", code: "not_integer" });
-  else if (a < 1 || a > 99_999_999) errors.push({ field: "amount_in_cents", code: "out_of_range" });
+  else if (a < 1 || a > 20_000_000) errors.push({ field: "amount_in_cents", code: "out_of_range" });
   if (opt("due_date", 11)) {
     const m = DUE_DATE.exec(p.due_date);
     if (!m) errors.push({ field: "due_date", code: "invalid_format" });

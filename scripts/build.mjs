@@ -108,7 +108,7 @@ const dts = `${readFileSync(join(gen, "types.d.ts"), "utf8")}\n${readFileSync(jo
 writeFileSync(join(dist, "index.d.ts"), dts);
 writeFileSync(join(dist, "index.d.cts"), dts);
 // paysg/validate: the same declarations of the two functions and the version.
-const validateDts = `// paysg/validate: validation only (a smaller module). The same functions as paysg's.\nexport { validateCreatePayment, validateRefund, version } from "./index.js";\nexport type { CreatePaymentBody, CreatePaymentInput, FieldError, RefundInput, ValidationResult } from "./index.js";\n`;
+const validateDts = `// paysg/validate: validation only (a smaller module). The same functions as paysg's.\nexport { validateCreatePayment, validateRefund, version } from "./index.js";\nexport type { CreatePaymentBody, CreatePaymentInput, FieldError, Limits, RefundInput, ValidateOptions, ValidationResult } from "./index.js";\n`;
 writeFileSync(join(dist, "validate.d.ts"), validateDts);
 writeFileSync(join(dist, "validate.d.cts"), validateDts.replaceAll("./index.js", "./index.cjs"));
 for (const f of ["README.md", "LICENSE"]) if (existsSync(join(root, f))) copyFileSync(join(root, f), join(pkg, f));

@@ -11,12 +11,16 @@
 //! * [`rules_table`] and [`codes_table`]: the README's tables, which a test compares with the
 //!   README.
 
+mod settings;
+pub use self::settings::{limits_table, mappings_table};
+
 use crate::client::{options as client, ClientError};
 use crate::fast;
 use crate::model::{LineItem, PageInfo, Payment, PaymentList, WebhookEvent, WebhookEventData};
 use crate::request::{HttpRequest, IDEMPOTENCY_KEY_MAX, LIVE_KEY_PREFIX, STAGING_KEY_PREFIX};
 use crate::validate::fields::{AMOUNT, DUE_DATE, LINE_ITEMS, METADATA};
 use crate::validate::money::{dollars, grouped};
+use crate::validate::rules::{AMOUNT_LIMIT, LIMITS, PAYER_IDENTIFIER_LIMIT};
 use crate::validate::{
     Code, Field, FieldError, Kind, CREATE_PAYMENT_FIELDS, LINE_ITEMS_TOTAL_MAX,
     LINE_ITEM_DESCRIPTION_MAX, METADATA_KEY_MAX, METADATA_MAX_ENTRIES, METADATA_VALUE_MAX,
@@ -71,7 +75,7 @@ pub fn javascript() -> String {
     };
     let constants: [(&str, String, &str); 23] = [
         ("STRING_FIELDS", mask(|f| f.kind.is_string()).to_string(), "fields that hold a string"),
-        ("TEXT_RULES", mask(|f| f.kind.reads_text()).to_string(), "string fields whose rules read the text (never sent by length only)"),
+        ("TEXT_RULES", mask(|f| f.reads_text()).to_string(), "string fields whose rules read the text (never sent by length only)"),
         ("AMOUNT", AMOUNT.to_string(), "index of the amount field"),
         ("METADATA", METADATA.to_string(), "index of the metadata field"),
         ("LINE_ITEMS", LINE_ITEMS.to_string(), "index of the line-items field"),
@@ -161,9 +165,19 @@ pub fn rule(field: &Field) -> String {
         "optional"
     };
     match field.kind {
+        Kind::Text { max } if field.required && field.ascii_only => {
+            format!("required string, 1–{max} characters, not only whitespace, ASCII only (`normaliseText` maps common characters first)")
+        }
+        Kind::Text { max } if field.ascii_only => format!(
+            "optional string, at most {max} characters, ASCII only (`normaliseText` maps common characters first)"
+        ),
         Kind::Text { max } if field.required => {
             format!("required string, 1–{max} characters, not only whitespace")
         }
+        Kind::Text { max } if field.name == LIMITS[PAYER_IDENTIFIER_LIMIT].name => format!(
+            "optional string, at most {max} characters by default (`limits.{}` sets up to {})",
+            field.name, LIMITS[PAYER_IDENTIFIER_LIMIT].max
+        ),
         Kind::Text { max } => format!("optional string, at most {max} characters"),
         Kind::Email { max } => format!(
             "{presence} email address (`local@domain.tld`), at most {max} characters"
@@ -172,6 +186,15 @@ pub fn rule(field: &Field) -> String {
             "{presence} date: `31-DEC-2023` (month in any case), ISO `2023-12-31`, an ISO date-time, or a JS `Date` (its calendar date in Singapore); sent as `dd-MMM-yyyy`, and must exist on the calendar"
         ),
         Kind::HttpsUrl => format!("{presence} absolute `https://` URL"),
+        Kind::Amount { min, max } if field.name == LIMITS[AMOUNT_LIMIT].name => format!(
+            "{presence} whole number of cents, {} to {} ({} to {}) by default (`limits.{}` sets up to {})",
+            grouped(u64::from(min)),
+            grouped(u64::from(max)),
+            dollars(u64::from(min)),
+            dollars(u64::from(max)),
+            field.name,
+            grouped(LIMITS[AMOUNT_LIMIT].max)
+        ),
         Kind::Amount { min, max } => format!(
             "{presence} whole number of cents, {} to {} ({} to {})",
             grouped(u64::from(min)),
@@ -346,7 +369,7 @@ export interface PaySGOptions {{
   fetch?: FetchFunction;
   /** Allow a client in a browser page, where the API key is visible: for test keys only. */
   dangerouslyAllowBrowser?: boolean;
-}}
+{settings}}}
 
 /** Options of one call. */
 export interface CallOptions {{
@@ -362,7 +385,7 @@ export interface CallOptions {{
   maxRetries?: number;
   /** Aborting rejects the call at once with the signal's reason. */
   signal?: PlatformAbortSignal;
-}}
+{settings}}}
 
 /** Options of `buildCreatePaymentRequest`. */
 export interface BuildRequestOptions {{
@@ -374,7 +397,7 @@ export interface BuildRequestOptions {{
   baseUrl?: string;
   /** Sent as `Idempotency-Key`: 1 to {IDEMPOTENCY_KEY_MAX} visible ASCII characters (a V4 UUID is recommended). */
   idempotencyKey?: string;
-}}
+{settings}}}
 
 /** One page of `listPayments`. */
 export interface ListPaymentsParams {{
@@ -410,5 +433,7 @@ export interface VerifyWebhookOptions {{
         max_retries = client::MAX_RETRIES_LIMIT,
         default_retries = client::DEFAULT_MAX_RETRIES,
         LIST_LIMIT_MAX = crate::client::plan::LIST_LIMIT_MAX,
-    )
+        settings = settings::members(),
+    ) + "\n"
+        + &settings::typescript()
 }

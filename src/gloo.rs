@@ -34,6 +34,7 @@ extern "C" {
 pub struct Config {
     options: Options,
     headers: Vec<(String, String)>,
+    limits: Vec<(String, u64)>,
 }
 
 impl Config {
@@ -45,6 +46,7 @@ impl Config {
                 ..Options::default()
             },
             headers: Vec::new(),
+            limits: Vec::new(),
         }
     }
 
@@ -75,6 +77,27 @@ impl Config {
     /// Retries after the first attempt (0 to 10; default 2).
     pub fn max_retries(mut self, n: u32) -> Self {
         self.options.max_retries = Scalar::Num(f64::from(n));
+        self
+    }
+
+    /// Map the common non-ASCII characters of payer text to ASCII before checking and sending a
+    /// create (`normaliseText`; default off: such text is refused as `non_ascii`).
+    pub fn normalise_text(mut self, on: bool) -> Self {
+        self.options.normalise_text = Scalar::Bool(on);
+        self
+    }
+
+    /// Sets a limit PaySG's sources disagree on (`limits`, see
+    /// [`crate::validate::rules::LIMITS`]): `limit("payer_identifier", 20)`.
+    pub fn limit(mut self, name: &str, value: u64) -> Self {
+        self.limits.push((name.to_owned(), value));
+        let entries: Vec<String> = self
+            .limits
+            .iter()
+            .map(|(k, v)| format!("{}:{v}", serde_json::to_string(k).unwrap_or_default()))
+            .collect();
+        // As the JS layer hands `limits` over: JSON text.
+        self.options.limits = Scalar::Str(format!("{{{}}}", entries.join(",")));
         self
     }
 

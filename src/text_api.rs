@@ -47,6 +47,43 @@ pub fn validate_create_payment(input: &str) -> String {
     }
 }
 
+/// `validateCreatePayment(input, options)`: like [`validate_create_payment`], under the options
+/// `{ normaliseText?, limits? }` given as the JS layer's JSON text (`""` for none). Problems with
+/// the options come first, named by option (`limits.payer_identifier`).
+pub fn validate_create_payment_with(input: &str, options: &str) -> String {
+    if options.is_empty() {
+        return validate_create_payment(input);
+    }
+    let rules = match json::from_js(options) {
+        Ok(o) => validate::rules::rules_of_options(Some(&o)),
+        Err(got) => Err(vec![FieldError::new(
+            "",
+            Code::InvalidType,
+            format!("the options must be an object {{ normaliseText?, limits? }}, got {got}"),
+        )]),
+    };
+    let input = read(input, "payment");
+    match (rules, input) {
+        (Ok(rules), Ok(j)) => match validate::validate_create_payment_with(&j, &rules) {
+            Ok(v) => ok_json(&v.to_json()),
+            Err(errors) => errors_json(&errors),
+        },
+        (Ok(_), Err(e)) => errors_json(&[e]),
+        (Err(mut errors), input) => {
+            // The input's problems too, under the default rules, so that every problem shows.
+            match input {
+                Ok(j) => errors.extend(
+                    validate::validate_create_payment(&j)
+                        .err()
+                        .unwrap_or_default(),
+                ),
+                Err(e) => errors.push(e),
+            }
+            errors_json(&errors)
+        }
+    }
+}
+
 /// `validateRefund`: like [`validate_create_payment`] for `{ refund_amount_in_cents }`.
 pub fn validate_refund(input: &str) -> String {
     match read(input, "refund") {

@@ -4,7 +4,7 @@
 // turns results into errors.
 import * as raw from "../gen/paysg.js";
 import { PaySGValidationError } from "./errors.js";
-import { encode, scalars } from "./encode.js";
+import { encode, settings } from "./encode.js";
 import { randomBytes, runtime } from "./client.js";
 import { fromRust } from "./from-rust.js";
 import { fastValidate } from "./fast.js";
@@ -23,11 +23,16 @@ export function version() {
 
 /**
  * Checks a create-payment body against PaySG's rules. Never throws.
+ * @param options `{ normaliseText?, limits? }`: checked too (a problem names the option).
+ *   With options, the input takes the JSON path (the fast path runs the default rules).
  * @returns `{ ok: true, value }` with the normalised body, or `{ ok: false, errors }` listing
  *   every problem as `{ field, code, message }`.
  */
-export function validateCreatePayment(input) {
-  return fastValidate(input) ?? call(raw.validateCreatePaymentText, encode(input));
+export function validateCreatePayment(input, options) {
+  if (options === undefined || options === null) {
+    return fastValidate(input) ?? call(raw.validateCreatePaymentText, encode(input), "");
+  }
+  return call(raw.validateCreatePaymentText, encode(input), encode(options));
 }
 
 /** Checks a refund body `{ refund_amount_in_cents }`. Never throws. */
@@ -42,7 +47,7 @@ export function validateRefund(input) {
  * the options.
  */
 export function buildCreatePaymentRequest(input, options) {
-  const r = raw.buildCreatePaymentRequest(scalars(options, ["apiKey", "paymentServiceId", "baseUrl", "idempotencyKey"]), encode(input), randomBytes(), runtime());
+  const r = raw.buildCreatePaymentRequest(settings(options, ["apiKey", "paymentServiceId", "baseUrl", "idempotencyKey", "normaliseText"]), encode(input), randomBytes(), runtime());
   if (!r.ok) throw fromRust(r.error, undefined, "create-payment request");
   return r.value;
 }

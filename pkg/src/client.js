@@ -4,7 +4,7 @@
 // arguments, keeps the API key private, and owns what only JS can: randomness, the runtime's
 // name, the browser-page guard.
 import * as raw from "../gen/paysg.js";
-import { encode, scalar, scalars } from "./encode.js";
+import { encode, scalar, scalars, settings, urlText } from "./encode.js";
 import { readPlan, run } from "./call.js";
 import { writeBody } from "./fast.js";
 import { PaySGError, PaySGValidationError } from "./errors.js";
@@ -13,8 +13,8 @@ import { checkReturned, startReturn } from "./returns.js";
 import { reconcile } from "./reconcile.js";
 
 /** The names of a client's options and of a call's (Rust reads them; see client/options.rs). */
-const CLIENT_OPTIONS = ["apiKey", "paymentServiceId", "baseUrl", "timeoutMs", "attemptTimeoutMs", "maxRetries"];
-const CALL_OPTIONS = ["paymentServiceId", "idempotencyKey", "timeoutMs", "attemptTimeoutMs", "maxRetries"];
+const CLIENT_OPTIONS = ["apiKey", "paymentServiceId", "baseUrl", "timeoutMs", "attemptTimeoutMs", "maxRetries", "normaliseText"];
+const CALL_OPTIONS = ["paymentServiceId", "idempotencyKey", "timeoutMs", "attemptTimeoutMs", "maxRetries", "normaliseText"];
 const QUERY = ["limit", "before", "after"];
 
 /** What this code runs in, for the `x-paysg-client` header (worked out once). */
@@ -54,7 +54,7 @@ export function randomBytes() {
 
 /** A Rust client for `options` (read as scalars): `{ settings, client }`, or throws the problems. */
 export function newClient(options) {
-  const r = raw.newClient(scalars(options, CLIENT_OPTIONS), runtime());
+  const r = raw.newClient(settings(options, CLIENT_OPTIONS), runtime());
   if (!r.ok) throw fromRust(r.error, undefined, "client options");
   return { settings: r.value, client: r.client };
 }
@@ -64,7 +64,7 @@ export function plan(client, op, opts, args, what = `${op} call`) {
   // A plain create body goes into wasm memory (fast.js); any other body crosses as JSON text.
   const fast = op === "create" ? writeBody(args.body) : undefined;
   const body = fast === undefined && (op === "create" || op === "refund") ? encode(args.body) : undefined;
-  const r = client.plan(op, opts === undefined || opts === null ? undefined : scalars(opts, CALL_OPTIONS),
+  const r = client.plan(op, opts === undefined || opts === null ? undefined : settings(opts, CALL_OPTIONS),
     args.paymentId === undefined ? undefined : scalar(args.paymentId),
     args.query === undefined || args.query === null ? undefined : scalars(args.query, QUERY),
     body, fast?.len, fast?.amount ?? 0, randomBytes(), Date.now());
@@ -80,7 +80,8 @@ export class PaySG {
   /**
    * @param {{ apiKey: string, paymentServiceId?: string, baseUrl?: string, timeoutMs?: number,
    *   attemptTimeoutMs?: number, maxRetries?: number, fetch?: typeof fetch,
-   *   dangerouslyAllowBrowser?: boolean }} options
+   *   dangerouslyAllowBrowser?: boolean, normaliseText?: boolean,
+   *   limits?: { payer_identifier?: number, amount_in_cents?: number } }} options
    */
   constructor(options) {
     const { settings: s, client } = newClient(options);

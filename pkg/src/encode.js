@@ -86,3 +86,23 @@ export function scalars(obj, names) {
   }
   return out;
 }
+
+/**
+ * `scalars(obj, names)` plus `limits`: an object as JSON text (`encode`, which Rust reads as it
+ * reads a body: own enumerable keys, getters run once, throwing ones reported), anything else
+ * as `scalar` makes it. The options of a client, a call or `buildCreatePaymentRequest`.
+ */
+export function settings(obj, names) {
+  const out = scalars(obj, names);
+  if (obj !== undefined && obj !== null && typeof obj === "object") {
+    let v;
+    try {
+      v = obj.limits;
+    } catch {
+      out.limits = { [TYPE]: "unreadable" };
+      return out;
+    }
+    out.limits = v !== null && typeof v === "object" ? encode(v) : scalar(v);
+  }
+  return out;
+}

@@ -55,8 +55,12 @@ export type ValidationResult<T> = { ok: true; value: T } | { ok: false; errors: 
 /** The SDK version, e.g. `"0.1.0"`. */
 export declare function version(): string;
 
-/** Checks a create-payment body against PaySG's rules and normalises it. Never throws, whatever it is given. */
-export declare function validateCreatePayment(input: unknown): ValidationResult<CreatePaymentBody>;
+/**
+ * Checks a create-payment body against PaySG's rules and normalises it. Never throws, whatever it is given.
+ * @param options `normaliseText` maps common non-ASCII payer text to ASCII first; `limits` sets the limits
+ *   PaySG's sources disagree on. A problem with an option is reported like a field's (`limits.payer_identifier`).
+ */
+export declare function validateCreatePayment(input: unknown, options?: ValidateOptions): ValidationResult<CreatePaymentBody>;
 
 /** Checks a refund body. Never throws, whatever it is given. */
 export declare function validateRefund(input: unknown): ValidationResult<RefundInput>;

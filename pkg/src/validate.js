@@ -6,12 +6,13 @@ import { encode } from "./encode.js";
 import { call } from "./text-call.js";
 
 /**
- * Checks a create-payment body against PaySG's rules. Never throws.
+ * Checks a create-payment body against PaySG's rules, under the options `{ normaliseText?,
+ * limits? }` when given. Never throws.
  * @returns `{ ok: true, value }` with the normalised body, or `{ ok: false, errors }` listing
  *   every problem as `{ field, code, message }`.
  */
-export function validateCreatePayment(input) {
-  return call(raw.validateCreatePaymentText, encode(input));
+export function validateCreatePayment(input, options) {
+  return call(raw.validateCreatePaymentText, encode(input), options === undefined || options === null ? "" : encode(options));
 }
 
 /** Checks a refund body `{ refund_amount_in_cents }`. Never throws. */

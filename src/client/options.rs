@@ -1,10 +1,12 @@
 //! The client's options and each call's: one set of rules for both (a call's value overrides
 //! the client's), checked here.
 
+use crate::json;
 use crate::loose::Scalar;
 use crate::request::{self, ApiKey};
 use crate::validate::money::shown_number;
-use crate::validate::{Code, FieldError, Given};
+use crate::validate::rules::{check_settings, Chosen, Loose, Switch};
+use crate::validate::{Code, FieldError, Given, Rules};
 use serde::{Deserialize, Serialize};
 
 /// The most retries a call may ask for.
@@ -38,6 +40,12 @@ pub struct Options {
     pub max_retries: Scalar,
     /// `Idempotency-Key` of a create or refund (call only).
     pub idempotency_key: Scalar,
+    /// Map common non-ASCII payer text to ASCII before checking and sending a create.
+    pub normalise_text: Scalar,
+    /// The limits PaySG's sources disagree on (`{ payer_identifier, amount_in_cents }`): an
+    /// object as the JS layer's JSON text (`encode`, read as every body is), or the scalar given
+    /// instead. (As JSON text rather than a serde map: ≈ 4 KB less wasm, measured.)
+    pub limits: Scalar,
     /// When the options were not an object at all: their JS type (the JS layer's note).
     #[serde(rename = "type")]
     pub given_as: Scalar,
@@ -97,6 +105,32 @@ pub(crate) fn whole_number(
     None
 }
 
+/// The `normaliseText` and `limits` of `o`, checked (each `None` when not given).
+pub(crate) fn settings(p: &mut Vec<FieldError>, o: &Options) -> Chosen {
+    let normalise = match &o.normalise_text {
+        Scalar::Absent => Switch::Absent,
+        Scalar::Bool(b) => Switch::Bool(*b),
+        other => Switch::Other(other.given().type_name()),
+    };
+    let parsed = o.limits.as_str().map(json::from_js);
+    let limits = match (&o.limits, &parsed) {
+        (_, Some(Ok(j))) => Loose::of(Some(j)),
+        (_, Some(Err(_))) => Loose::Other("a value that cannot be read as JSON"),
+        (given, None) => match given.given() {
+            crate::validate::Given::Absent => Loose::Absent,
+            other => Loose::Other(other.type_name()),
+        },
+    };
+    check_settings(p, normalise, &limits)
+}
+
+/// The rules of a create under a client's options and a call's (the call's override the
+/// client's, key by key); problems with either are noted in `p`.
+pub fn rules(p: &mut Vec<FieldError>, client: &Options, call: &Options) -> Rules {
+    let client = settings(p, client);
+    settings(p, call).over(client).rules()
+}
+
 /// The deadline, per-attempt timeout and retries of `o` (each `None` when not given).
 pub(crate) fn limits(p: &mut Vec<FieldError>, o: &Options) -> [Option<u64>; 3] {
     [
@@ -133,6 +167,7 @@ pub fn check_client(o: &Options) -> Result<(ApiKey, Settings), Vec<FieldError>> 
     let service = request::payment_service_id(&mut p, o.payment_service_id.given(), false);
     let key_and_base = request::key_and_base_url(&mut p, o.api_key.given(), o.base_url.given());
     let [timeout, attempt, retries] = limits(&mut p, o);
+    let _ = settings(&mut p, o);
     match key_and_base {
         Some((key, base_url)) if p.is_empty() => Ok((
             key,

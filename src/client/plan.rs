@@ -118,7 +118,10 @@ pub fn plan(
     now_ms: f64,
 ) -> Result<Plan, Vec<FieldError>> {
     let mut p = Vec::new();
-    let (suffix, body) = path_and_body(&mut p, call, body);
+    let mut settings_problems = Vec::new();
+    let rules = options::rules(&mut settings_problems, &call.client, &call.options);
+    let (suffix, body) = path_and_body(&mut p, call, body, &rules);
+    p.extend(settings_problems);
     let (client, opts) = (&call.client, &call.options);
     opts.check_shape(
         &mut p,
@@ -200,6 +203,7 @@ fn path_and_body(
     p: &mut Vec<FieldError>,
     call: &Call,
     body: Body<'_, '_>,
+    rules: &validate::Rules,
 ) -> (String, Option<String>) {
     let what = if call.op == Op::Refund {
         "refund"
@@ -224,7 +228,10 @@ fn path_and_body(
     match call.op {
         Op::Create => {
             let text = body.and_then(|b| {
-                checked(p, validate::validate_create_payment(b).map(|b| b.to_json()))
+                checked(
+                    p,
+                    validate::validate_create_payment_with(b, rules).map(|b| b.to_json()),
+                )
             });
             (String::new(), text)
         }

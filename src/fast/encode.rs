@@ -99,7 +99,7 @@ pub fn encode(input: &PlainInput, full: bool) -> Encoded {
     };
     for (i, f) in CREATE_PAYMENT_FIELDS.iter().enumerate() {
         if let (true, Some(s)) = (f.kind.is_string(), &input.strings[i]) {
-            let text = full || f.kind.reads_text() || !super::may_go_by_length(s);
+            let text = full || f.reads_text() || !super::may_go_by_length(s);
             put(s, text, i, &mut bytes, &mut header);
             if text {
                 field_text |= 1 << i;

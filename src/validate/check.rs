@@ -1,11 +1,13 @@
 //! The create-payment rules, run over the field table ([`super::fields`]) for whatever the input
 //! holds ([`Given`]), the same on the JSON path and the fast path.
 
+use super::ascii::payer_text_field;
 use super::email::is_email;
-use super::fields::{Field, Kind, CREATE_PAYMENT_FIELDS, FIELD_COUNT};
+use super::fields::{Field, Kind, AMOUNT, CREATE_PAYMENT_FIELDS, FIELD_COUNT, PAYER_IDENTIFIER};
 use super::metadata::{metadata_field, MetadataGiven};
 use super::money::amount_field;
 use super::problems::{Code, Problems};
+use super::rules::Rules;
 use super::url::{check_url, UrlError};
 use crate::dates::{self, Date, DateError};
 use crate::json::Json;
@@ -186,6 +188,7 @@ pub(crate) struct Checked {
 pub(crate) fn check_payment(
     p: &mut Problems,
     f: &PaymentFields<'_, '_>,
+    rules: &Rules,
     mut line_items: impl FnMut(&mut Problems, &Field) -> bool,
 ) -> Option<Checked> {
     let mut checked = Checked {
@@ -199,7 +202,7 @@ pub(crate) fn check_payment(
     macro_rules! each_field {
         ($($i:literal)*) => {$(
             if $i < FIELD_COUNT {
-                check_field($i, p, f, &mut checked, &mut line_items);
+                check_field($i, p, f, rules, &mut checked, &mut line_items);
             }
         )*};
     }
@@ -213,6 +216,7 @@ fn check_field(
     i: usize,
     p: &mut Problems,
     f: &PaymentFields<'_, '_>,
+    rules: &Rules,
     checked: &mut Checked,
     line_items: &mut impl FnMut(&mut Problems, &Field) -> bool,
 ) {
@@ -221,6 +225,14 @@ fn check_field(
     };
     let (name, given, required) = (field.name, f.values[i], field.required);
     let kept = match field.kind {
+        // The limits a caller may set replace the table's defaults (`i` is a constant here).
+        Kind::Text { .. } if i == PAYER_IDENTIFIER => {
+            let max = rules.limits.payer_identifier;
+            string_field(p, name, given, max, required).is_some()
+        }
+        Kind::Text { max } if field.ascii_only => {
+            payer_text_field(p, name, given, max, required, rules)
+        }
         Kind::Text { max } => string_field(p, name, given, max, required).is_some(),
         Kind::Email { max } => {
             let value = string_field(p, name, given, max, required);
@@ -257,7 +269,7 @@ fn check_field(
         },
         Kind::Amount { min, max } => match (given, required) {
             (Given::Absent, false) => false,
-            _ => match amount_field(p, name, given, min, max) {
+            _ => match amount_field(p, name, given, min, amount_max(i, max, rules)) {
                 Some(a) => {
                     checked.values[i] = Normal::Amount(a);
                     true
@@ -273,5 +285,15 @@ fn check_field(
     };
     if kept {
         checked.kept |= 1 << i;
+    }
+}
+
+/// The largest amount of field `i`: the caller's `limits.amount_in_cents` for the amount.
+#[inline(always)]
+fn amount_max(i: usize, max: u32, rules: &Rules) -> u32 {
+    if i == AMOUNT {
+        rules.limits.amount_in_cents
+    } else {
+        max
     }
 }

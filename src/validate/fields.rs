@@ -6,7 +6,8 @@
 //! Adding an optional string field is one entry in [`CREATE_PAYMENT_FIELDS`]. The rules run over
 //! the table in [`super::check`].
 
-use super::money::{AMOUNT_MAX, AMOUNT_MIN};
+use super::money::{AMOUNT_DEFAULT_MAX, AMOUNT_MAX, AMOUNT_MIN};
+use super::rules::{AMOUNT_LIMIT, LIMITS, PAYER_IDENTIFIER_LIMIT};
 
 /// The most characters (UTF-16 code units) in `reference_id`.
 pub const REFERENCE_ID_MAX: usize = 255;
@@ -14,8 +15,9 @@ pub const REFERENCE_ID_MAX: usize = 255;
 pub const PAYER_NAME_MAX: usize = 255;
 /// The most characters in `payer_address`.
 pub const PAYER_ADDRESS_MAX: usize = 255;
-/// The most characters in `payer_identifier` (the guide's 10; Plumber allows 20, see §18 C3).
-pub const PAYER_IDENTIFIER_MAX: usize = 10;
+/// The most characters in `payer_identifier` by default (the guide's 10; Plumber allows 20, see
+/// §18 C3): `limits.payer_identifier` sets another ([`super::rules`]).
+pub const PAYER_IDENTIFIER_MAX: usize = LIMITS[PAYER_IDENTIFIER_LIMIT].default as usize;
 /// The most characters in `payer_email`.
 pub const PAYER_EMAIL_MAX: usize = 255;
 /// The most characters in `description`.
@@ -75,8 +77,18 @@ pub struct Field {
     pub kind: Kind,
     /// Whether it must be present.
     pub required: bool,
+    /// Whether PaySG takes it only in ASCII (payer text: see [`super::ascii`]).
+    pub ascii_only: bool,
     /// What it is, for people (the TypeScript docs); the limits are added from `kind`.
     pub doc: &'static str,
+}
+
+impl Field {
+    /// Whether the field's rules read the string's text, not only its length (the fast path
+    /// then always hands the text over).
+    pub const fn reads_text(&self) -> bool {
+        self.kind.reads_text() || self.ascii_only
+    }
 }
 
 /// The fields of a create-payment body, in the order of PaySG's reference (and of the body
@@ -88,6 +100,7 @@ pub const CREATE_PAYMENT_FIELDS: &[Field] = &[
             max: REFERENCE_ID_MAX,
         },
         required: true,
+        ascii_only: false,
         doc: "The agency's own reference, e.g. an invoice number.",
     },
     Field {
@@ -96,6 +109,7 @@ pub const CREATE_PAYMENT_FIELDS: &[Field] = &[
             max: PAYER_NAME_MAX,
         },
         required: true,
+        ascii_only: true,
         doc: "The payer's name.",
     },
     Field {
@@ -104,6 +118,7 @@ pub const CREATE_PAYMENT_FIELDS: &[Field] = &[
             max: PAYER_ADDRESS_MAX,
         },
         required: false,
+        ascii_only: true,
         doc: "The payer's address.",
     },
     Field {
@@ -112,6 +127,7 @@ pub const CREATE_PAYMENT_FIELDS: &[Field] = &[
             max: PAYER_IDENTIFIER_MAX,
         },
         required: false,
+        ascii_only: false,
         doc: "NRIC, UEN or similar.",
     },
     Field {
@@ -120,6 +136,7 @@ pub const CREATE_PAYMENT_FIELDS: &[Field] = &[
             max: PAYER_EMAIL_MAX,
         },
         required: false,
+        ascii_only: false,
         doc: "Where the payment link and receipt go.",
     },
     Field {
@@ -128,39 +145,45 @@ pub const CREATE_PAYMENT_FIELDS: &[Field] = &[
             max: DESCRIPTION_MAX,
         },
         required: true,
+        ascii_only: false,
         doc: "What the payment is for; shown to the payer.",
     },
     Field {
         name: "amount_in_cents",
         kind: Kind::Amount {
             min: AMOUNT_MIN,
-            max: AMOUNT_MAX,
+            max: AMOUNT_DEFAULT_MAX,
         },
         required: true,
+        ascii_only: false,
         doc: "The amount due.",
     },
     Field {
         name: "due_date",
         kind: Kind::DueDate,
         required: false,
+        ascii_only: false,
         doc: "For display only: PaySG does not expire the link.",
     },
     Field {
         name: "metadata",
         kind: Kind::Metadata,
         required: false,
+        ascii_only: false,
         doc: "The agency's own keys and values, returned with the payment.",
     },
     Field {
         name: "line_items",
         kind: Kind::LineItems,
         required: false,
+        ascii_only: false,
         doc: "What the amount is made of.",
     },
     Field {
         name: "return_url",
         kind: Kind::HttpsUrl,
         required: false,
+        ascii_only: false,
         doc: "Where PaySG sends the payer after a successful payment, with paysg_payment_id and paysg_payment_service_id added to its query.",
     },
 ];
@@ -176,6 +199,7 @@ pub const REFUND_FIELDS: &[Field] = &[Field {
         max: AMOUNT_MAX,
     },
     required: true,
+    ascii_only: false,
     doc: "The amount to refund, within what is left to refund (only PaySG knows that).",
 }];
 
@@ -219,6 +243,31 @@ const _: () = assert!(
         && AMOUNT < FIELD_COUNT
         && DUE_DATE < FIELD_COUNT
 );
+
+/// The index of the create-payment field named `name` (for constants).
+const fn index_named(name: &str) -> usize {
+    let mut i = 0;
+    while i < FIELD_COUNT {
+        let (a, b) = (CREATE_PAYMENT_FIELDS[i].name.as_bytes(), name.as_bytes());
+        if a.len() == b.len() {
+            let mut j = 0;
+            while j < a.len() && a[j] == b[j] {
+                j += 1;
+            }
+            if j == a.len() {
+                return i;
+            }
+        }
+        i += 1;
+    }
+    FIELD_COUNT
+}
+
+/// The index of the field `limits.payer_identifier` limits.
+pub const PAYER_IDENTIFIER: usize = index_named(LIMITS[PAYER_IDENTIFIER_LIMIT].name);
+/// The index of the field `limits.amount_in_cents` limits (the amount).
+const AMOUNT_LIMITED: usize = index_named(LIMITS[AMOUNT_LIMIT].name);
+const _: () = assert!(PAYER_IDENTIFIER < FIELD_COUNT && AMOUNT_LIMITED == AMOUNT);
 
 /// The index of a create-payment field.
 pub fn field_index(key: &str) -> Option<usize> {

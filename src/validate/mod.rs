@@ -27,6 +27,7 @@
 //! * Messages name the field, the rule and the limit, never the value (values are often personal
 //!   data and messages end up in logs).
 
+pub mod ascii;
 pub mod check;
 mod classes;
 pub mod email;
@@ -35,6 +36,7 @@ pub mod line_items;
 pub mod metadata;
 pub mod money;
 pub mod problems;
+pub mod rules;
 pub mod url;
 
 pub use self::check::Given;
@@ -45,8 +47,9 @@ pub use self::fields::{
 };
 pub use self::line_items::{LineItem, LINE_ITEM_DESCRIPTION_MAX};
 pub use self::metadata::{METADATA_KEY_MAX, METADATA_MAX_ENTRIES, METADATA_VALUE_MAX};
-pub use self::money::{AMOUNT_MAX, AMOUNT_MIN, LINE_ITEMS_TOTAL_MAX};
+pub use self::money::{AMOUNT_DEFAULT_MAX, AMOUNT_MAX, AMOUNT_MIN, LINE_ITEMS_TOTAL_MAX};
 pub use self::problems::{Code, FieldError};
+pub use self::rules::{Limits, Rules, LIMITS};
 pub use self::url::{check_url, UrlError};
 pub use crate::text::js_length;
 
@@ -161,7 +164,11 @@ pub(crate) fn serialize_pairs<K: Serialize, V: Serialize, S: Serializer>(
 
 /// The normalised body of a valid input whose strings were all handed over as text (the
 /// fast path's full encoding) as JSON: the fields `checked` keeps, in order.
-pub(crate) fn body_of(f: &PaymentFields<'_, '_>, checked: &check::Checked) -> String {
+pub(crate) fn body_of(
+    f: &PaymentFields<'_, '_>,
+    checked: &check::Checked,
+    rules: &Rules,
+) -> String {
     let mut fields: Vec<(&'static str, Value<'_>)> = Vec::with_capacity(FIELD_COUNT);
     for (i, field) in CREATE_PAYMENT_FIELDS.iter().enumerate() {
         if checked.kept & (1 << i) == 0 {
@@ -182,6 +189,9 @@ pub(crate) fn body_of(f: &PaymentFields<'_, '_>, checked: &check::Checked) -> St
                     .collect(),
                 _ => Vec::new(),
             }),
+            (_, _, Given::Str(s)) if field.ascii_only && rules.normalise_text => {
+                Value::Text(ascii::to_ascii(s))
+            }
             (_, _, Given::Str(s)) => Value::Text(Cow::Borrowed(s)),
             _ => continue,
         };
@@ -215,12 +225,29 @@ fn object_entries<'j, 'a>(
     }
 }
 
-/// Validates and normalises a create-payment body.
+/// Validates and normalises a create-payment body, with the default [`Rules`] (the guide's
+/// limits; non-ASCII payer text refused as it is).
 ///
 /// # Errors
 ///
 /// Every problem found, in field order (unknown fields first).
 pub fn validate_create_payment<'a>(input: &Json<'a>) -> Result<CreatePayment<'a>, Vec<FieldError>> {
+    validate_create_payment_with(input, &Rules::default())
+}
+
+/// Validates and normalises a create-payment body under `rules` (limits a caller set, payer text
+/// mapped to ASCII first when `rules.normalise_text`).
+///
+/// # Errors
+///
+/// Every problem found, in field order (unknown fields first).
+// Never inlined: the rules inside are inlined (see `check_payment`), and a copy specialised to
+// the default rules would add ≈ 4 KB to the module for no measurable gain.
+#[inline(never)]
+pub fn validate_create_payment_with<'a>(
+    input: &Json<'a>,
+    rules: &Rules,
+) -> Result<CreatePayment<'a>, Vec<FieldError>> {
     let entries = object_entries(input, "payment")?;
     let mut p = Problems::collecting();
     let mut slots: [Option<&Json<'a>>; FIELD_COUNT] = [None; FIELD_COUNT];
@@ -248,7 +275,7 @@ pub fn validate_create_payment<'a>(input: &Json<'a>) -> Result<CreatePayment<'a>
         metadata: MetadataGiven::of(slots[fields::METADATA]),
     };
     let mut items = None;
-    let checked = check_payment(&mut p, &given, |p, field| {
+    let checked = check_payment(&mut p, &given, rules, |p, field| {
         items = line_items::line_items_field(p, field.name, slots[fields::LINE_ITEMS]);
         items.is_some()
     });
@@ -274,6 +301,12 @@ pub fn validate_create_payment<'a>(input: &Json<'a>) -> Result<CreatePayment<'a>
                 _ => Vec::new(),
             }),
             (Kind::LineItems, _, _) => Value::LineItems(items.take().unwrap_or_default()),
+            (_, _, Some(Json::Str(s))) if field.ascii_only && rules.normalise_text => {
+                Value::Text(match ascii::to_ascii(s) {
+                    Cow::Borrowed(_) => s.clone(),
+                    Cow::Owned(mapped) => Cow::Owned(mapped),
+                })
+            }
             (_, _, Some(Json::Str(s))) => Value::Text(s.clone()),
             // A kept field is one of the above: the rules keep only what they checked.
             _ => continue,

@@ -7,9 +7,12 @@ use std::fmt::Write as _;
 
 /// The smallest `amount_in_cents` (S$0.01).
 pub const AMOUNT_MIN: u32 = 1;
-/// The largest `amount_in_cents` (S$999,999.99; the guide's S$200,000 is a business limit that
-/// PaySG can lift, see §18 C1).
-pub const AMOUNT_MAX: u32 = 99_999_999;
+/// The largest amount anywhere (S$999,999.99: older guide copies and Plumber, §18 C1): the most
+/// `limits.amount_in_cents` may be set to, and the largest refund.
+pub const AMOUNT_MAX: u32 = super::rules::LIMITS[super::rules::AMOUNT_LIMIT].max as u32;
+/// The largest `amount_in_cents` by default: the current guide's and FAQ's S$200,000 (§18 C1);
+/// `limits.amount_in_cents` sets another.
+pub const AMOUNT_DEFAULT_MAX: u32 = super::rules::LIMITS[super::rules::AMOUNT_LIMIT].default as u32;
 /// The largest sum of all line items' `amount_in_cents` (S$200,000).
 pub const LINE_ITEMS_TOTAL_MAX: u64 = 20_000_000;
 

@@ -33,11 +33,13 @@ pub enum Code {
     TooManyEntries,
     /// A field PaySG does not accept (often a typo).
     UnknownField,
+    /// Payer text with a character PaySG refuses (it takes only ASCII there).
+    NonAscii,
 }
 
 impl Code {
     /// Every code, in documentation order. The fast path sends a code as its index here.
-    pub const ALL: [Code; 13] = [
+    pub const ALL: [Code; 14] = [
         Code::Required,
         Code::InvalidType,
         Code::Empty,
@@ -51,6 +53,7 @@ impl Code {
         Code::NotHttps,
         Code::TooManyEntries,
         Code::UnknownField,
+        Code::NonAscii,
     ];
 
     /// The code's stable string, e.g. `"too_long"`.
@@ -69,6 +72,7 @@ impl Code {
             Code::NotHttps => "not_https",
             Code::TooManyEntries => "too_many_entries",
             Code::UnknownField => "unknown_field",
+            Code::NonAscii => "non_ascii",
         }
     }
 
@@ -100,6 +104,11 @@ impl Code {
             Code::TooManyEntries => "`metadata` with more than 10 entries",
             Code::UnknownField => {
                 "a field PaySG does not accept (usually a typo, such as `amount`)"
+            }
+            Code::NonAscii => {
+                "`payer_name` or `payer_address` with a character outside ASCII, which PaySG \
+                 refuses (the message names the character and its index in UTF-16 code units; \
+                 `normaliseText: true` maps the common ones first)"
             }
         }
     }

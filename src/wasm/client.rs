@@ -234,7 +234,11 @@ impl Client {
         };
         let parsed = body.as_deref().map(json::from_js);
         let body = match (&parsed, fast_len) {
-            (_, Some(len)) => Body::Checked(super::fast_body(len as usize, amount)),
+            (_, Some(len)) => {
+                // Problems with the settings are reported by `plan`, which checks them again.
+                let rules = client::options::rules(&mut Vec::new(), &call.client, &call.options);
+                Body::Checked(super::fast_body(len as usize, amount, &rules))
+            }
             (None, None) => Body::None,
             (Some(Ok(j)), None) => Body::Json(j),
             (Some(Err(why)), None) => Body::Unreadable(why),

@@ -67,10 +67,11 @@ pub fn version() -> String {
     crate::VERSION.to_owned()
 }
 
-/// See [`crate::text_api::validate_create_payment`].
+/// See [`crate::text_api::validate_create_payment_with`] (`options` is `""` when none were
+/// given).
 #[wasm_bindgen(js_name = validateCreatePaymentText)]
-pub fn validate_create_payment_text(input: &str) -> String {
-    crate::text_api::validate_create_payment(input)
+pub fn validate_create_payment_text(input: &str, options: &str) -> String {
+    crate::text_api::validate_create_payment_with(input, options)
 }
 
 /// See [`crate::text_api::validate_refund`].
@@ -129,14 +130,18 @@ pub fn fast_validate(amount: f64, len: usize) -> u32 {
 }
 
 /// [`crate::fast::body_json`] of the first `len` bytes of the buffer.
-fn fast_body(len: usize, amount: f64) -> Result<String, Vec<crate::validate::FieldError>> {
+fn fast_body(
+    len: usize,
+    amount: f64,
+    rules: &crate::validate::Rules,
+) -> Result<String, Vec<crate::validate::FieldError>> {
     HEADER.with(|h| {
         BYTES.with(|b| match (h.try_borrow(), b.try_borrow()) {
             (Ok(h), Ok(b)) => match b.get(..len) {
-                Some(bytes) => crate::fast::body_json(&h, bytes, amount),
-                None => crate::fast::body_json(&[], &[], amount),
+                Some(bytes) => crate::fast::body_json(&h, bytes, amount, rules),
+                None => crate::fast::body_json(&[], &[], amount, rules),
             },
-            _ => crate::fast::body_json(&[], &[], amount),
+            _ => crate::fast::body_json(&[], &[], amount, rules),
         })
     })
 }

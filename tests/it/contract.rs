@@ -14,6 +14,8 @@ fn the_readme_tables_are_the_generated_ones() {
     for (name, table) in [
         ("rules", contract::rules_table()),
         ("codes", contract::codes_table()),
+        ("limits", contract::limits_table()),
+        ("normaliseText mappings", contract::mappings_table()),
     ] {
         assert!(
             readme.contains(&table),

@@ -7,6 +7,8 @@ mod contract;
 mod fast;
 mod reconcile;
 mod reconcile_edges;
+mod limits;
+mod payer_text;
 mod request;
 mod returns;
 mod text_api;

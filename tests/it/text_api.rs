@@ -114,9 +114,10 @@ proptest! {
 
     #[test]
     fn valid_payments_round_trip(
-        r in "[ -~]{1,255}", n in "\\PC{1,127}", d in "[a-z ]{0,499}", a in 1u32..=99_999_999,
+        r in "[ -~]{1,255}", n in "[ -~]{1,255}", d in "\\PC{0,127}", a in 1u32..=20_000_000,
     ) {
         prop_assume!(!r.trim().is_empty() && !n.trim().is_empty());
+        // Payer text is ASCII (PaySG refuses other characters there); a description may be any.
         let input = serde_json::json!({ "reference_id": r, "payer_name": n, "description": format!("x{d}"), "amount_in_cents": a });
         let out = answer(&text_api::validate_create_payment(&input.to_string()));
         prop_assert_eq!(&out["ok"], &serde_json::Value::Bool(true));

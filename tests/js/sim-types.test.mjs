@@ -55,6 +55,10 @@ export async function flow(): Promise<string> {
   await createSimulator({ nonsense: 1 });
   // @ts-expect-error quiet is a switch
   await createSimulator({ quiet: "yes" });
+  // The SDK's limits by its names, the flags by theirs, and the payer-text switch.
+  await (await createSimulator({ limits: { payer_identifier: 20 }, limitAmountInCents: 99999999, acceptNonAscii: true })).close();
+  // @ts-expect-error limits are the SDK's two
+  await createSimulator({ limits: { payer_id: 20 } });
   // @ts-expect-error redirect_url is a string or null
   const n: number = redirect_url;
   return flags()[0].camel + n;
@@ -66,7 +70,7 @@ for (const [mode, options] of Object.entries({ node16: { module: "node16", modul
     const { text } = check(`consumer-${mode}`, { ...options, lib: ["es2022"] }, consumer);
     assert.equal(text, "");
     const without = check(`without-${mode}`, { ...options, lib: ["es2022"] }, consumer.replaceAll("// @ts-expect-error", "//"));
-    assert.equal(without.text.split("\n").filter((l) => /error TS\d+/.test(l)).length, 3, without.text);
+    assert.equal(without.text.split("\n").filter((l) => /error TS\d+/.test(l)).length, 4, without.text);
   });
 }
 
@@ -80,10 +84,10 @@ test("the run-time exports are the declared values, the same in Node and workerd
   assert.deepEqual(checker.getExportsOfModule(module).filter((s) => s.flags & ts.SymbolFlags.Value).map((s) => s.name).sort(), names);
 });
 
-test("SimulatorOptions is the core's flags in camelCase, and onWebhook", () => {
+test("SimulatorOptions is the core's flags in camelCase, limits (the SDK's names) and onWebhook", () => {
   const { program, file } = check("options", { module: "node16", moduleResolution: "node16" }, 'import type { SimulatorOptions } from "paysg-sim";\nexport type O = SimulatorOptions;\n');
   const checker = program.getTypeChecker();
   const alias = file.statements.find((s) => ts.isTypeAliasDeclaration(s));
   const props = checker.getTypeAtLocation(alias.name).getProperties().map((p) => p.name).sort();
-  assert.deepEqual(props, [...flags.map((f) => f.camel), "onWebhook"].sort());
+  assert.deepEqual(props, [...flags.map((f) => f.camel), "limits", "onWebhook"].sort());
 });

@@ -202,16 +202,35 @@ for (const [shell, start] of Object.entries(SHELLS)) {
       }
     });
 
-    test("the amount cap switch", async () => {
-      const sim = await start(["--amount-cap", "20000000"]);
+    test("the limit switches (the SDK's limits), and the older --amount-cap", async () => {
+      for (const args of [["--limit-amount-in-cents", "99999999", "--limit-payer-identifier", "20"], ["--amount-cap", "99999999", "--limit-payer-identifier", "20"]]) {
+        const sim = await start(args);
+        try {
+          const a = api(sim);
+          const over = await a.create({ ...payment("A-1", 100_000_000), payer_identifier: "A".repeat(21) });
+          assert.equal(over.status, 400);
+          assert.deepEqual(over.json.error.data.errors.map((e) => e.field), ["payer_identifier", "amount_in_cents"]);
+          assert.equal((await a.create({ ...payment("A-2", 99_999_999), payer_identifier: "A".repeat(20) })).status, 201);
+        } finally {
+          await sim.stop();
+        }
+      }
+      const sim = await start([]);
       try {
         const a = api(sim);
-        const over = await a.create(payment("A-1", 20_000_001));
-        assert.equal(over.status, 400);
-        assert.equal(over.json.error.data.errors[0].field, "amount_in_cents");
-        assert.equal((await a.create(payment("A-2", 20_000_000))).status, 201);
+        assert.equal((await a.create(payment("D-1", 20_000_001))).status, 400, "the guide's 20,000,000 by default");
+        assert.equal((await a.create(payment("D-2", 20_000_000))).status, 201);
+        const ascii = await a.create({ ...payment("D-3"), payer_name: "Tan “Ah” Kow" });
+        assert.equal(ascii.status, 400);
+        assert.equal(ascii.json.error.data.errors[0].code, "non_ascii");
       } finally {
         await sim.stop();
+      }
+      const lax = await start(["--accept-non-ascii"]);
+      try {
+        assert.equal((await api(lax).create({ ...payment("N-1"), payer_name: "Tan “Ah” Kow" })).status, 201);
+      } finally {
+        await lax.stop();
       }
     });
 
@@ -252,7 +271,7 @@ describe("the command lines", () => {
         return e.stderr.toString().trim();
       }
     };
-    for (const args of [["--fault-rate", "2", "--fault", "500"], ["--fault-rate", "0.5"], ["--webhook-url", "http://x"], ["--api-key", "k=nope"], ["--amount-cap", "0"], ["--webhook-signing", "sometimes"], ["--data-max-bytes", "9999"]]) {
+    for (const args of [["--fault-rate", "2", "--fault", "500"], ["--fault-rate", "0.5"], ["--webhook-url", "http://x"], ["--api-key", "k=nope"], ["--amount-cap", "0"], ["--limit-payer-identifier", "256"], ["--limit-amount-in-cents", "5", "--amount-cap", "5"], ["--webhook-signing", "sometimes"], ["--data-max-bytes", "9999"]]) {
       const native = refusal([simBinary()], args);
       assert.notEqual(native, "started", args.join(" "));
       assert.equal(refusal([process.execPath, cli], args), native, args.join(" "));

@@ -243,6 +243,16 @@ export async function flow(rawBody: string, header: string | null, secret: strin
   seen.push(String(answer.status));
   // @ts-expect-error a store's claim resolves to "claimed", "done" or "busy"
   const odd: WebhookEventStore = { claim: async () => "maybe", complete: async () => {}, release: async () => {} };
+  // Payer text and limits: on the client, on a call, on validateCreatePayment.
+  const strict = new PaySG({ apiKey: "paysg_stag_x", normaliseText: true, limits: { payer_identifier: 20 } });
+  seen.push(String(validateCreatePayment(input, { normaliseText: true, limits: { amount_in_cents: 99_999_999 } }).ok));
+  void strict.createPayment(input, { limits: { amount_in_cents: 30_000_000 }, normaliseText: false });
+  const nonAscii: FieldError["code"] = "non_ascii";
+  seen.push(nonAscii);
+  // @ts-expect-error limits are the two PaySG's sources disagree on
+  validateCreatePayment(input, { limits: { payer_id: 20 } });
+  // @ts-expect-error the British spelling, as everywhere in paysg
+  validateCreatePayment(input, { normalizeText: true });
   return seen;
 }
 `;

@@ -48,7 +48,8 @@ describe("validateCreatePayment", () => {
     ["blank name", { payer_name: "   " }, ["payer_name:empty"]],
     ["amount 1", { amount_in_cents: 1 }, []],
     ["amount 0", { amount_in_cents: 0 }, ["amount_in_cents:out_of_range"]],
-    ["amount max", { amount_in_cents: 99_999_999 }, []],
+    ["amount max (the guide's)", { amount_in_cents: 20_000_000 }, []],
+    ["amount over the guide's max", { amount_in_cents: 20_000_001 }, ["amount_in_cents:out_of_range"]],
     ["amount max+1", { amount_in_cents: 100_000_000 }, ["amount_in_cents:out_of_range"]],
     ["amount fraction", { amount_in_cents: 10.5 }, ["amount_in_cents:not_integer"]],
     ["amount string", { amount_in_cents: "1100" }, ["amount_in_cents:invalid_type"]],
@@ -106,15 +107,16 @@ describe("validateCreatePayment", () => {
   });
 
   test("a lone surrogate is read as U+FFFD on every path, as TextEncoder and fetch send it", () => {
-    const lone = { ...seed, payer_name: "Tan \ud800", metadata: { "k\udc00": "v\ud83d" } };
+    // (In description: PaySG refuses non-ASCII payer text, U+FFFD included.)
+    const lone = { ...seed, description: "Tan \ud800", metadata: { "k\udc00": "v\ud83d" } };
     const fast = paysg.validateCreatePayment(lone);
     const slow = paysg.validateCreatePayment({ ...lone, extra_key_for_the_json_path: undefined, line_items: undefined });
     assert.equal(fast.ok, true);
     assert.deepEqual(fast, slow);
-    assert.equal(fast.value.payer_name, "Tan \ufffd");
+    assert.equal(fast.value.description, "Tan \ufffd");
     assert.deepEqual(fast.value.metadata, { "k\ufffd": "v\ufffd" });
     const req = paysg.buildCreatePaymentRequest(lone, { paymentServiceId: PSID, apiKey: "paysg_stag_abc" });
-    assert.equal(JSON.parse(req.body).payer_name, "Tan \ufffd");
+    assert.equal(JSON.parse(req.body).description, "Tan \ufffd");
     // it counts as one character, as in JavaScript
     assert.equal(paysg.validateCreatePayment({ ...seed, payer_identifier: "S1234567D\ud800" }).ok, true);
     assert.equal(paysg.validateCreatePayment({ ...seed, payer_identifier: "S1234567DA\ud800" }).ok, false);
@@ -272,7 +274,7 @@ test("the fast path and the JSON path agree on 5,000 plain inputs", () => {
   const r = rng(7);
   const strs = ["", " ", "PAYMENT_001", "Andy Lau", "a@b.sg", "andy@", "31-DEC-2023", "31-dec-2023", "2024-02-29", "2023-02-29",
     "2023-12-31T16:00:00.000Z", "https://open.gov.sg", "http://open.gov.sg", "https://u:p@a.sg:8443/x?q#f", "https://[::1]/",
-    "https://a..b", "https://a.b:65536", "HTTPS://É.SG/é", "https://a.sg/ x", "a.b-c@d-e.sg", ".a@b.sg", "😀😀😀😀😀", "😀😀😀😀😀x", "é".repeat(10), "x".repeat(256), "S1234567D"];
+    "https://a..b", "https://a.b:65536", "HTTPS://É.SG/é", "https://a.sg/ x", "a.b-c@d-e.sg", ".a@b.sg", "😀😀😀😀😀", "😀😀😀😀😀x", "é".repeat(10), "x".repeat(256), "S1234567D", "O’Brien", "Ｔａｎ", "a…", "、。"];
   const fields = ["reference_id", "payer_name", "payer_address", "payer_identifier", "payer_email", "description", "due_date", "return_url"];
   const pick = (a) => a[Math.floor(r() * a.length)];
   let fast = 0;
@@ -283,7 +285,7 @@ test("the fast path and the JSON path agree on 5,000 plain inputs", () => {
     for (let m = Math.floor(r() * 4); m > 0; m--) {
       const k = Math.floor(r() * 12);
       if (k < 8) input[fields[k]] = r() < 0.9 ? pick(strs) : pick([undefined, null]);
-      else if (k === 8) input.amount_in_cents = pick([1, 1100, 0, 99_999_999, 100_000_000, 1.5, -3, NaN, Infinity]);
+      else if (k === 8) input.amount_in_cents = pick([1, 1100, 0, 20_000_000, 20_000_001, 99_999_999, 1.5, -3, NaN, Infinity]);
       else if (k === 9) input.metadata = Object.fromEntries(Array.from({ length: Math.floor(r() * 12) }, () => [pick(["a", "b", "c", "product code", "k".repeat(41), ""]), pick(strs)]));
       else if (k === 10) input.due_date = new Date(r() * 4e12);
       else delete input[pick(fields)];

@@ -12,7 +12,7 @@ fn version_crosses_the_boundary() {
 fn seed_example_validates_inside_wasm() {
     let seed = r#"{"reference_id":"PAYMENT_001","payer_name":"Andy Lau","description":"Test payment","amount_in_cents":1100,"due_date":"2023-12-31","return_url":"https://open.gov.sg","metadata":{"product code":"123"}}"#;
     assert_eq!(
-        paysg::wasm::validate_create_payment_text(seed),
+        paysg::wasm::validate_create_payment_text(seed, ""),
         r#"{"ok":true,"value":{"reference_id":"PAYMENT_001","payer_name":"Andy Lau","description":"Test payment","amount_in_cents":1100,"due_date":"31-DEC-2023","metadata":{"product code":"123"},"return_url":"https://open.gov.sg"}}"#
     );
 }
@@ -20,7 +20,7 @@ fn seed_example_validates_inside_wasm() {
 #[wasm_bindgen_test]
 fn bad_input_gets_errors_not_a_trap() {
     for text in ["", "\u{0}cycle", "{", "[]", "{\"amount_in_cents\":1e999}"] {
-        let out = paysg::wasm::validate_create_payment_text(text);
+        let out = paysg::wasm::validate_create_payment_text(text, "");
         assert!(
             out.starts_with(r#"{"ok":false,"errors":[{"#),
             "{text:?}: {out}"

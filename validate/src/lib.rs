@@ -5,11 +5,12 @@
 
 use wasm_bindgen::prelude::*;
 
-/// The result of validating a create-payment body given as the JS layer's JSON text: `{ ok,
-/// value }` or `{ ok: false, errors }`, as JSON text.
+/// The result of validating a create-payment body given as the JS layer's JSON text, under the
+/// options `{ normaliseText?, limits? }` (their JSON text, `""` for none): `{ ok, value }` or
+/// `{ ok: false, errors }`, as JSON text.
 #[wasm_bindgen(js_name = validateCreatePaymentText)]
-pub fn validate_create_payment_text(input: &str) -> String {
-    paysg::text_api::validate_create_payment(input)
+pub fn validate_create_payment_text(input: &str, options: &str) -> String {
+    paysg::text_api::validate_create_payment_with(input, options)
 }
 
 /// The same for a refund body.

@@ -85,26 +85,14 @@ pub(super) fn create(
             }
         }
     }
-    // The amount cap in force (`--amount-cap`): the SDK's own limit is the long-standing one.
-    if let Json::Obj(entries) = &input {
-        for (k, v) in entries {
-            if let (true, Json::Num(n)) = (k == "amount_in_cents", v) {
-                if *n > f64::from(config.amount_cap) && *n <= f64::from(validate::money::AMOUNT_MAX)
-                {
-                    strict.push(FieldError::new(
-                        "amount_in_cents",
-                        Code::OutOfRange,
-                        format!(
-                            "amount_in_cents must be at most {} ({}), got {n}",
-                            config.amount_cap,
-                            validate::money::dollars(u64::from(config.amount_cap))
-                        ),
-                    ));
-                }
-            }
-        }
-    }
-    let body = match validate::validate_create_payment(&input) {
+    // The limits and payer-text rule in force (`--limit-…`, `--accept-non-ascii`): the SDK's
+    // rules, with the simulator's settings.
+    let rules = validate::Rules {
+        limits: config.limits,
+        normalise_text: false,
+        accept_non_ascii: config.accept_non_ascii,
+    };
+    let body = match validate::validate_create_payment_with(&input, &rules) {
         Ok(b) if strict.is_empty() => b,
         Ok(_) => return Ok(validation_failed(&strict).into()),
         Err(mut errors) => {

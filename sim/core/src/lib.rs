@@ -63,8 +63,10 @@ pub struct Config {
     pub retry_after_secs: u64,
     /// How long a `stall` fault holds the response.
     pub stall: Duration,
-    /// The largest `amount_in_cents` of a payment.
-    pub amount_cap: u32,
+    /// The limits PaySG's sources disagree on, as the SDK's `limits` (`--limit-…`).
+    pub limits: paysg::validate::Limits,
+    /// Accept non-ASCII payer text (`--accept-non-ascii`), which PaySG refuses.
+    pub accept_non_ascii: bool,
     /// How long a refund stays pending, in ms.
     pub refund_settle_ms: i64,
     /// Where state is kept, if anywhere.
@@ -92,7 +94,8 @@ impl Default for Config {
             faults: FaultPlan::none(),
             retry_after_secs: 1,
             stall: Duration::from_secs(30),
-            amount_cap: paysg::validate::money::AMOUNT_MAX,
+            limits: paysg::validate::Limits::default(),
+            accept_non_ascii: false,
             refund_settle_ms: 0,
             data: None,
             data_max_bytes: None,

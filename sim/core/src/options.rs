@@ -65,7 +65,10 @@ pub const FLAGS: &[Flag] = &[
     flag("fault-rate", "F", Kind::Value, None, "Fraction (0 to 1) of API requests that get a fault [default: 1 with --fault]"),
     flag("retry-after", "S", Kind::Value, Some("1"), "Retry-After seconds sent with injected 429 and 503"),
     flag("stall-ms", "MS", Kind::Value, Some("30000"), "How long a stall fault holds the response, in ms"),
-    flag("amount-cap", "CENTS", Kind::Value, Some("99999999"), "Largest amount_in_cents of a payment: 99999999 (the create-payment page's long-standing limit) or 20000000 (its newest version)"),
+    flag("limit-amount-in-cents", "CENTS", Kind::Value, Some("20000000"), "Largest amount_in_cents of a payment (the SDK's limits.amount_in_cents): 20000000 (the current guide) or 99999999 (older guide copies, Plumber); 1 to 99999999"),
+    flag("amount-cap", "CENTS", Kind::Value, None, "Older name of --limit-amount-in-cents"),
+    flag("limit-payer-identifier", "N", Kind::Value, Some("10"), "Most characters in payer_identifier (the SDK's limits.payer_identifier): 10 (the guide) or 20 (Plumber since October 2024); 1 to 255"),
+    flag("accept-non-ascii", "", Kind::Switch, None, "Accept non-ASCII characters in payer_name and payer_address, which PaySG refuses (Plumber's evidence: opengovsg/plumber PR #465)"),
     flag("refund-settle-ms", "MS", Kind::Value, Some("0"), "How long a refund stays pending (blocking the next one) before it succeeds, in ms"),
     flag("data", "FILE", Kind::Value, None, "Keep state in this file: every change is on disk before it is answered"),
     flag("data-max-bytes", "BYTES", Kind::Value, None, "Cap the data file at this many bytes: past it, changes fail with 503 as on a full disk"),
@@ -155,9 +158,28 @@ pub fn config(given: &Given, bound: &str, style: Style) -> Result<Config, String
     let backoff = number("webhook-backoff-ms", 0, 86_400_000).unwrap_or(500);
     let retry_after = number("retry-after", 0, 86_400).unwrap_or(1);
     let stall = number("stall-ms", 0, 3_600_000).unwrap_or(30_000);
-    let amount_cap = number("amount-cap", 1, 99_999_999).unwrap_or(99_999_999);
+    let amount = paysg::validate::LIMITS[paysg::validate::rules::AMOUNT_LIMIT];
+    let identifier = paysg::validate::LIMITS[paysg::validate::rules::PAYER_IDENTIFIER_LIMIT];
+    let amount_name = if given.one("amount-cap").is_some() {
+        "amount-cap"
+    } else {
+        "limit-amount-in-cents"
+    };
+    let limits = paysg::validate::Limits {
+        amount_in_cents: number(amount_name, amount.min, amount.max).unwrap_or(amount.default)
+            as u32,
+        payer_identifier: number("limit-payer-identifier", identifier.min, identifier.max)
+            .unwrap_or(identifier.default) as usize,
+    };
     let settle = number("refund-settle-ms", 0, 90 * 86_400_000).unwrap_or(0);
     let data_max_bytes = number("data-max-bytes", 4096, u64::MAX);
+    if given.one("amount-cap").is_some() && given.one("limit-amount-in-cents").is_some() {
+        problems.push(format!(
+            "give {} or its older name {}, not both",
+            show("limit-amount-in-cents"),
+            show("amount-cap")
+        ));
+    }
     let choice = |name: &str, allowed: &[&str], problems: &mut Vec<String>| -> Option<String> {
         let v = given.one(name)?;
         if allowed.contains(&v) {
@@ -244,7 +266,8 @@ pub fn config(given: &Given, bound: &str, style: Style) -> Result<Config, String
         faults,
         retry_after_secs: retry_after,
         stall: Duration::from_millis(stall),
-        amount_cap: amount_cap as u32,
+        limits,
+        accept_non_ascii: given.one("accept-non-ascii").is_some(),
         refund_settle_ms: settle as i64,
         data: given.one("data").map(Into::into),
         data_max_bytes,

@@ -31,6 +31,11 @@ export function optionPairs(options) {
   const pairs = [];
   for (const [key, value] of Object.entries(options)) {
     if (value === undefined || key === "onWebhook") continue;
+    if (key === "limits" && value !== null && typeof value === "object") {
+      // The SDK's `limits: { payer_identifier: 20 }`, as the flags of the same names.
+      for (const [k, v] of Object.entries(value)) pairs.push([`limit-${k.replaceAll("_", "-")}`, String(v)]);
+      continue;
+    }
     const f = byCamel.get(key);
     const name = f?.name ?? key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
     if (f?.kind === "switch") {
