@@ -9,8 +9,8 @@
 use wasm_bindgen::prelude::*;
 
 pub mod client;
-pub mod returns;
 pub mod reconcile;
+pub mod returns;
 
 fn webhook_outcome(r: Result<Option<String>, crate::webhook::Failure>) -> String {
     match r {

@@ -5,10 +5,10 @@
 mod client;
 mod contract;
 mod fast;
-mod reconcile;
-mod reconcile_edges;
 mod limits;
 mod payer_text;
+mod reconcile;
+mod reconcile_edges;
 mod request;
 mod returns;
 mod text_api;
