@@ -5,6 +5,7 @@
 //! * [`api`]: a `/v1/…` request up to what it will do (auth, route, faults, the
 //!   `Idempotency-Key`) and the idempotency rules around it;
 //! * [`ops`]: PaySG's operations over a [`store::Store`];
+//! * [`send`]: `paysg-sim send-webhook`, a signed event for a deployed endpoint, and its report;
 //! * [`store`]: the store trait, [`model::Change`] (applied whole or not at all) and the
 //!   in-memory store.
 //!
@@ -27,6 +28,7 @@ pub mod ops;
 pub mod options;
 pub mod pages;
 mod route;
+pub mod send;
 pub mod store;
 
 use std::collections::{HashMap, HashSet};
