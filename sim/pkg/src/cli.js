@@ -1,5 +1,7 @@
-// `npx paysg-sim [flags]`: the native binary's flags (the core's table) and output.
+// `npx paysg-sim [flags]`: the native binary's flags (the core's table) and output;
+// `npx paysg-sim send-webhook …` is send-webhook.js.
 import { flags, start } from "./start.js";
+import { commandsHelp, sendWebhook } from "./send-webhook.js";
 
 const table = flags();
 const VERSION = "0.1.0";
@@ -11,7 +13,7 @@ function help() {
     lines.push(`      ${head}`);
     lines.push(`          ${f.help}${f.default ? ` [default: ${f.default}]` : ""}`);
   }
-  lines.push("  -h, --help", "          Print help", "  -V, --version", "          Print version");
+  lines.push("  -h, --help", "          Print help", "  -V, --version", "          Print version", "", commandsHelp());
   return lines.join("\n");
 }
 
@@ -37,31 +39,40 @@ function parse(argv) {
   return { pairs };
 }
 
-const args = parse(process.argv.slice(2));
-if (args.help) {
-  console.log(help());
-  process.exit(0);
+if (process.argv[2] === "send-webhook") {
+  process.exitCode = await sendWebhook(process.argv.slice(3));
+} else {
+  await serve(process.argv.slice(2));
 }
-if (args.version) {
-  console.log(`paysg-sim ${VERSION}`);
-  process.exit(0);
+
+/** The simulator's server: the flags, then listen until SIGINT or SIGTERM. */
+async function serve(argv) {
+  const args = parse(argv);
+  if (args.help) {
+    console.log(help());
+    process.exit(0);
+  }
+  if (args.version) {
+    console.log(`paysg-sim ${VERSION}`);
+    process.exit(0);
+  }
+  if (args.error) {
+    console.error(`paysg-sim: ${args.error}\n\nFor more information, try '--help'.`);
+    process.exit(2);
+  }
+  let running;
+  try {
+    running = await start(args.pairs, { js: false, serve: true });
+  } catch (e) {
+    console.error(`paysg-sim: ${e?.message ?? e}`);
+    process.exit(1);
+  }
+  console.log(`listening on ${running.url}`);
+  const stop = async () => {
+    await running.close();
+    console.error("paysg-sim: stopped");
+    process.exit(0);
+  };
+  process.once("SIGTERM", stop);
+  process.once("SIGINT", stop);
 }
-if (args.error) {
-  console.error(`paysg-sim: ${args.error}\n\nFor more information, try '--help'.`);
-  process.exit(2);
-}
-let running;
-try {
-  running = await start(args.pairs, { js: false, serve: true });
-} catch (e) {
-  console.error(`paysg-sim: ${e?.message ?? e}`);
-  process.exit(1);
-}
-console.log(`listening on ${running.url}`);
-const stop = async () => {
-  await running.close();
-  console.error("paysg-sim: stopped");
-  process.exit(0);
-};
-process.once("SIGTERM", stop);
-process.once("SIGINT", stop);

@@ -18,6 +18,7 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 mod persisted;
+mod send;
 mod step;
 
 use persisted::Persisted;

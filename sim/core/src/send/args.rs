@@ -100,6 +100,11 @@ pub enum Parsed {
     Run(Args),
 }
 
+/// The subcommands, for the end of `paysg-sim --help`.
+pub fn commands_help() -> String {
+    "Commands:\n  send-webhook  Post a signed payment.succeeded to your deployed webhook endpoint and report its answer (paysg-sim send-webhook --help)".to_owned()
+}
+
 /// The text of `paysg-sim send-webhook --help`.
 pub fn help() -> String {
     let mut lines = vec![
