@@ -9,6 +9,7 @@
 pub mod api;
 pub use paysg_sim_core as core;
 mod legacy;
+pub mod send;
 pub mod sqlite;
 pub mod util;
 pub mod webhooks;

@@ -1,5 +1,6 @@
 //! The `paysg-sim` command: see `docs/paysg-sim.md`. Its flags are the core's
-//! ([`paysg_sim::core::options::FLAGS`]), checked by the core's rules, as `npx paysg-sim`'s are.
+//! ([`paysg_sim::core::options::FLAGS`]), checked by the core's rules, as `npx paysg-sim`'s are;
+//! `paysg-sim send-webhook …` is [`paysg_sim::send`].
 
 use std::net::{IpAddr, SocketAddr};
 use std::process::ExitCode;
@@ -13,7 +14,8 @@ use tokio::net::TcpListener;
 fn command() -> Command {
     let mut cmd = Command::new("paysg-sim")
         .version(env!("CARGO_PKG_VERSION"))
-        .about("A local PaySG: the REST API, payment pages, idempotency, signed webhooks and faults on demand.");
+        .about("A local PaySG: the REST API, payment pages, idempotency, signed webhooks and faults on demand.")
+        .after_help(paysg_sim::core::send::commands_help());
     for f in FLAGS {
         let mut arg = Arg::new(f.name).long(f.name).help(f.help);
         arg = match f.kind {
@@ -70,6 +72,13 @@ async fn shutdown_signal() {
 
 #[tokio::main]
 async fn main() -> ExitCode {
+    let argv: Vec<String> = std::env::args_os()
+        .skip(1)
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    if argv.first().map(String::as_str) == Some(paysg_sim::core::send::NAME) {
+        return ExitCode::from(paysg_sim::send::run(&argv[1..]).await);
+    }
     let m = command().get_matches();
     let value = |name: &str| m.get_one::<String>(name).cloned().unwrap_or_default();
     let (Ok(port), Ok(host)) = (
