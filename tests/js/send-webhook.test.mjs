@@ -2,13 +2,13 @@
 // paysg's verifyWebhook (node:http, and a Worker in Miniflare), its report and exit status, and
 // its argument errors. The native binary's subcommand is compared on the same receiver.
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { bundleWorker, runNode, simBinary, startMiniflare, testProject } from "./helpers.mjs";
-import { spawn } from "node:child_process";
+import { bundleWorker, root, runNode, simBinary, startMiniflare, testProject } from "./helpers.mjs";
 
 const SECRET = "whsec_send_test_5c1d";
 let project, paysg, cli, receiver, dir;
@@ -158,7 +158,11 @@ describe("argument errors: exit 2, naming the flag, never the secret", () => {
     assert.match(top.stdout, /^ {2}send-webhook {2}Post a signed payment\.succeeded/m);
     const sub = await send(["--help"]);
     assert.equal(sub.code, 0);
-    for (const f of ["--to", "--secret", "--event", "--stale", "--signing", "--signature-time-unit"]) assert.match(sub.stdout, new RegExp(`^ +${f}\\b`, "m"));
+    const listed = [...sub.stdout.matchAll(/^ +(--[a-z-]+)/gm)].map((m) => m[1]).filter((f) => f !== "--help").sort();
+    assert.deepEqual(listed, ["--event", "--secret", "--signature-time-unit", "--signing", "--stale", "--to"]);
+    // docs/paysg-sim.md's send-webhook table lists the same flags.
+    const docs = readFileSync(join(root, "docs", "paysg-sim.md"), "utf8").split("## Testing your webhook endpoint")[1];
+    assert.deepEqual([...docs.matchAll(/^\| `(--[a-z-]+)/gm)].map((m) => m[1]).sort(), listed);
   });
 });
 
