@@ -90,7 +90,7 @@ fn event_body(
     now: i64,
     entropy: &mut dyn Entropy,
 ) -> Result<(String, Option<i64>), String> {
-    let path = args.event.as_deref().unwrap_or_default();
+    let path = args.mask(args.event.as_deref().unwrap_or_default());
     let bytes = match file {
         None => {
             let event = webhook_event(&made_up_payment(now, entropy), now, entropy);
@@ -98,7 +98,8 @@ fn event_body(
         }
         Some(Err(why)) => {
             return Err(usage_error(&format!(
-                "--event {path}: cannot read it ({why})"
+                "--event {path}: cannot read it ({})",
+                args.mask(why)
             )))
         }
         Some(Ok(b)) => b,
@@ -147,7 +148,7 @@ pub fn request(
         (WebhookSigning::PerEvent, None) => {
             return Err(usage_error(&format!(
                 "--signing event signs with the event's created_at, and the event in --event {} has no created_at in PaySG's form (2024-03-01T10:00:00.000+08:00)",
-                args.event.as_deref().unwrap_or_default()
+                args.mask(args.event.as_deref().unwrap_or_default())
             )))
         }
     };
@@ -184,7 +185,10 @@ pub fn request(
         ));
     }
     let kind = if args.event.is_some() {
-        format!("the event in {}", args.event.as_deref().unwrap_or_default())
+        format!(
+            "the event in {}",
+            args.mask(args.event.as_deref().unwrap_or_default())
+        )
     } else {
         "a made-up payment.succeeded (its payment does not exist at PaySG)".to_owned()
     };

@@ -140,6 +140,13 @@ fn event_file_problems_are_argument_errors_naming_the_flag() {
         let e = request(&a, Some(file), NOW, &mut Seeded(1)).unwrap_err();
         assert!(e.contains("--event e.json") && e.contains(says), "{e}");
     }
+    // A path (or an error) holding the secret is shown masked.
+    let odd = args(&["--event", SECRET]);
+    let e = request(&odd, Some(Err(SECRET)), NOW, &mut Seeded(1)).unwrap_err();
+    assert!(
+        !e.contains(SECRET) && e.contains("--event [secret]: cannot read it ([secret])"),
+        "{e}"
+    );
     let big = vec![b' '; MAX_BODY_BYTES + 1];
     assert!(request(&a, Some(Ok(&big)), NOW, &mut Seeded(1))
         .unwrap_err()
