@@ -27,8 +27,13 @@ export async function run(client, { slot, request, timing }, fetchImpl, signal, 
       let sent, at;
       if (events !== undefined) {
         sent = readSent(client.describe(slot));
-        at = Date.now();
         if (events.onRequest !== undefined) emit(events.onRequest, Object.freeze({ ...sent }));
+        at = Date.now();
+        if (signal?.aborted) {
+          // The listener aborted the call's signal: the attempt ends before it is sent.
+          if (events.onResponse !== undefined) respond(client, events.onResponse, sent, ABORTED, undefined, at, began, undefined);
+          throw signal.reason;
+        }
       }
       let got;
       try {
@@ -222,6 +227,7 @@ function attempt(request, timing, fetchImpl, signal) {
 
 /** Waits `ms`; rejects with the caller's reason when `signal` aborts first. */
 function wait(ms, signal) {
+  if (signal?.aborted) return Promise.reject(signal.reason);
   return new Promise((resolve, reject) => {
     const onAbort = () => {
       clearTimeout(timer);
