@@ -13,6 +13,7 @@
 //! | [`reconcile`] | which fields of a stored payment PaySG has changed since (`reconcile`) |
 //! | [`error`] | the one error enum, mapped to the npm package's classes |
 //! | [`returns`] | the payer's return URL, and whether its payment is the order's |
+//! | [`verify`] | `verifyCredentials`: the checks, the one call, what each answer means |
 
 pub mod answer;
 pub mod error;
@@ -21,6 +22,7 @@ pub mod plan;
 pub mod reconcile;
 pub mod retry;
 pub mod returns;
+pub mod verify;
 pub mod wire;
 
 pub use answer::{answer, Received, Shape, Step};
