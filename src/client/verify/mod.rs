@@ -8,6 +8,8 @@
 //! What one read-only call cannot see: listing needs PaySG's View permission only, so a key
 //! that may read but not create (no Billing) passes; the first create would be refused with 403.
 
+pub mod text;
+
 use super::options::Options;
 use super::plan::{Body, Call, Plan, Query};
 use super::Op;
@@ -21,6 +23,39 @@ pub const VERIFY_TIMEOUT_MS: u64 = 10_000;
 /// The retries of a verify unless `maxRetries` says otherwise (a 5xx, a 429 or a dropped
 /// connection is tried once more; a 401, 403 or 404 never is).
 pub const VERIFY_MAX_RETRIES: u32 = 1;
+
+/// The codes of the problems found here (besides the options' own codes, as the constructor
+/// reports them, and `browser_not_allowed`), each with when it is reported.
+pub const CODES: [(&str, &str); 7] = [
+    (
+        "api_key_not_recognised",
+        "401: PaySG does not recognise the key (another environment's, or mistyped)",
+    ),
+    (
+        "permission_missing",
+        "403: the key's email is not a Billing collaborator on the payment service",
+    ),
+    (
+        "payment_service_not_found",
+        "404: no such payment service for this key",
+    ),
+    (
+        "api_key_environment_mismatch",
+        "a `paysg_live_` key aimed at the staging host, or the reverse; nothing is sent",
+    ),
+    (
+        "api_key_whitespace",
+        "the key has whitespace (where is said, never the key)",
+    ),
+    (
+        "connection_failed",
+        "no answer: the host is unreachable or drops the caller (PaySG allow-lists caller IPs)",
+    ),
+    (
+        "unexpected_response",
+        "any other answer (429, 5xx, a body that is not a page of payments)",
+    ),
+];
 
 /// Which PaySG the base URL names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
