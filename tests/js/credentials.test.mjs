@@ -172,8 +172,9 @@ describe("checks before sending", () => {
   test("options the constructor refuses are problems, never thrown", async () => {
     const f = recording();
     for (const [given, expected] of [
-      [undefined, ["invalid_type"]],
-      [null, ["invalid_type"]],
+      [undefined, ["required", "required"]],
+      [null, ["required", "required"]],
+      ["paysg_stag_a_key_as_a_string", ["invalid_type"]],
       [42, ["invalid_type"]],
       [{}, ["required", "required"]],
       [{ apiKey: KEY, baseUrl: sim.url, fetch: f }, ["required"]],
