@@ -183,9 +183,8 @@ pub struct Check {
 /// Checks `client` (a client's options) and `call` (a verify's own options, which override
 /// them) before sending, and builds the call: `GET …/payments?limit=1`, with a deadline of
 /// [`VERIFY_TIMEOUT_MS`] and [`VERIFY_MAX_RETRIES`] retries unless the options say otherwise.
-pub fn check(client: &Options, call: &Options, runtime: &Scalar) -> Check {
+pub fn check(mut client: Options, mut options: Options, runtime: Scalar) -> Check {
     let mut problems = Vec::new();
-    let mut client = client.clone();
     let mut send = true;
     if let Scalar::Str(t) = &client.given_as {
         problems.push(Problem::new(
@@ -199,7 +198,7 @@ pub fn check(client: &Options, call: &Options, runtime: &Scalar) -> Check {
             problems.push(p);
             // Checked (and sent, when only its edges had whitespace) without it.
             send &= !key.trim().contains(char::is_whitespace);
-            client.api_key = Scalar::Str(key.split_whitespace().collect());
+            client.api_key = Scalar::Str(key.chars().filter(|c| !c.is_whitespace()).collect());
         }
     }
     let key = client.api_key.as_str().unwrap_or("");
@@ -215,7 +214,6 @@ pub fn check(client: &Options, call: &Options, runtime: &Scalar) -> Check {
         problems.push(p);
         send = false;
     }
-    let mut options = call.clone();
     if options.timeout_ms == Scalar::Absent && client.timeout_ms == Scalar::Absent {
         options.timeout_ms = Scalar::Num(VERIFY_TIMEOUT_MS as f64);
     }
@@ -242,7 +240,7 @@ pub fn check(client: &Options, call: &Options, runtime: &Scalar) -> Check {
                 limit: Scalar::Num(1.0),
                 ..Query::default()
             },
-            runtime: runtime.clone(),
+            runtime,
         },
         payment_service_id,
     }
@@ -264,32 +262,40 @@ pub fn plan(check: &mut Check, random: [u8; 16], now_ms: f64) -> Option<Plan> {
 
 /// `api_key_whitespace` when the key has whitespace, saying where (never the key).
 pub fn whitespace(key: &str) -> Option<Problem> {
-    let ws = char::is_whitespace;
     let trimmed = key.trim();
-    let places: Vec<&str> = [
-        (key.starts_with(ws), "at its start"),
-        (key.ends_with(ws) && !trimmed.is_empty(), "at its end"),
-        (trimmed.contains(ws), "inside it"),
-    ]
-    .into_iter()
-    .filter_map(|(yes, place)| yes.then_some(place))
-    .collect();
-    if places.is_empty() {
-        return None;
+    let inside = trimmed.contains(char::is_whitespace);
+    let (start, end) = match trimmed.len() {
+        0 => (!key.is_empty(), false),
+        _ => (
+            key.trim_start().len() < key.len(),
+            key.trim_end().len() < key.len(),
+        ),
+    };
+    let mut at = String::new();
+    for (yes, place) in [
+        (start, "at its start"),
+        (end, "at its end"),
+        (inside, "inside it"),
+    ] {
+        if yes {
+            if !at.is_empty() {
+                at.push_str(" and ");
+            }
+            at.push_str(place);
+        }
     }
-    let then = if trimmed.is_empty() {
+    let then = if at.is_empty() {
+        return None;
+    } else if trimmed.is_empty() {
         "; it is nothing but whitespace"
-    } else if trimmed.contains(ws) {
+    } else if inside {
         "; whitespace inside a key means it was mangled when copied: copy it again from the PaySG dashboard. Nothing was sent"
     } else {
         " (often a newline from an environment file or a copy): remove it; PaySG compares keys exactly. The rest of the check used the key without it"
     };
     Some(Problem::new(
         "api_key_whitespace",
-        format!(
-            "apiKey has whitespace {}{then}. The key is not shown",
-            places.join(" and ")
-        ),
+        format!("apiKey has whitespace {at}{then}. The key is not shown"),
     ))
 }
 
@@ -406,15 +412,15 @@ pub fn problem(outcome: &Outcome, base_url: &str, payment_service_id: &str) -> O
 }
 
 /// The report: the problems found before sending, then the outcome's; `ok` only with none.
-pub fn report(check: Check, outcome: &Outcome) -> Report {
-    let mut problems = check.problems;
+pub fn report(check: &Check, outcome: &Outcome) -> Report {
+    let mut problems = check.problems.clone();
     if *outcome != Outcome::NotSent || problems.is_empty() {
         problems.extend(problem(outcome, &check.base_url, &check.payment_service_id));
     }
     Report {
         ok: problems.is_empty(),
         environment: check.environment,
-        base_url: check.base_url,
+        base_url: check.base_url.clone(),
         problems,
     }
 }
