@@ -118,7 +118,7 @@ fn field_functions() -> String {
          * writes it as U+FFFD. Returns a mask of the fields present (not null or undefined;\n\
          * bit i for field i), or -1 when a key or a value's type is one the fast path does not take\n\
          * (the JSON path reports it). Slots of absent fields are left as they were.\n */\n\
-         export function readFields(input, vals) {\n  let present = 0;\n  for (const k in input) {\n    switch (k) {\n",
+         export function readFields(input, vals) {\n  let present = 0;\n  for (const k in input) {\n    if (!hasOwn.call(input, k)) return -1;\n    switch (k) {\n",
     );
     let mut build = String::from(
         "\n/** The normalised body from a valid answer of the fast path (bit i: field i is kept). */\n\
@@ -152,7 +152,7 @@ fn field_functions() -> String {
             f.name
         );
     }
-    read.push_str("      default: return -1;\n    }\n    if (!hasOwn.call(input, k)) return -1;\n  }\n  return present;\n}\n");
+    read.push_str("      default: return -1;\n    }\n  }\n  return present;\n}\n");
     build.push_str("  return value;\n}\n");
     read + &build
 }

@@ -4,7 +4,7 @@
 // arguments, keeps the API key private, and owns what only JS can: randomness, the runtime's
 // name, the browser-page guard.
 import * as raw from "../gen/paysg.js";
-import { encode, scalar, scalars, settings, urlText } from "./encode.js";
+import { encode, own, scalar, scalars, settings } from "./encode.js";
 import { readPlan, run } from "./call.js";
 import { writeBody } from "./fast.js";
 import { PaySGError, PaySGValidationError } from "./errors.js";
@@ -62,13 +62,15 @@ export function newClient(options) {
 
 /** Plans a call in Rust: `{ slot, request, timing, idempotencyKey }`, or throws the problems. */
 export function plan(client, op, opts, args, what = `${op} call`) {
+  // Every user value is read (getters run) before the body is written into wasm memory: a getter
+  // that calls into paysg would overwrite what is there (fast.js).
+  const options = opts === undefined || opts === null ? undefined : settings(opts, CALL_OPTIONS);
+  const id = args.paymentId === undefined ? undefined : scalar(args.paymentId);
+  const query = args.query === undefined || args.query === null ? undefined : scalars(args.query, QUERY);
   // A plain create body goes into wasm memory (fast.js); any other body crosses as JSON text.
   const fast = op === "create" ? writeBody(args.body) : undefined;
   const body = fast === undefined && (op === "create" || op === "refund") ? encode(args.body) : undefined;
-  const r = client.plan(op, opts === undefined || opts === null ? undefined : settings(opts, CALL_OPTIONS),
-    args.paymentId === undefined ? undefined : scalar(args.paymentId),
-    args.query === undefined || args.query === null ? undefined : scalars(args.query, QUERY),
-    body, fast?.len, fast?.amount ?? 0, randomBytes(), Date.now());
+  const r = client.plan(op, options, id, query, body, fast?.len, fast?.amount ?? 0, randomBytes(), Date.now());
   if (typeof r === "object" && !r.ok) throw fromRust(r.error, undefined, what);
   return readPlan(r);
 }
@@ -107,8 +109,8 @@ export class PaySG {
     const { settings: s, client } = newClient(options);
     let fetchImpl, allowBrowser;
     try {
-      fetchImpl = options.fetch;
-      allowBrowser = options.dangerouslyAllowBrowser;
+      fetchImpl = own(options, "fetch");
+      allowBrowser = own(options, "dangerouslyAllowBrowser");
     } catch {
       fetchImpl = null;
     }
@@ -164,8 +166,9 @@ export class PaySG {
    * (`list_cap_reached`) after `maxItems` (default 10,000) rather than run away.
    */
   async *listAllPayments(params = {}, opts = {}) {
-    const { limit = 100, maxItems = 10_000 } = params ?? {};
-    let after = params?.after;
+    const p = params ?? {};
+    const { limit = 100, maxItems = 10_000, after: first } = { limit: own(p, "limit"), maxItems: own(p, "maxItems"), after: own(p, "after") };
+    let after = first;
     let seen = 0;
     const cursors = new Set();
     for (;;) {
@@ -211,7 +214,7 @@ export class PaySG {
   async confirmReturn(returnUrl, expected, opts = {}) {
     let service;
     try {
-      service = opts?.paymentServiceId ?? this.paymentServiceId;
+      service = (opts == null ? undefined : own(opts, "paymentServiceId")) ?? this.paymentServiceId;
     } catch {
       service = undefined;
     }
@@ -239,7 +242,7 @@ export class PaySG {
   verifyCredentials(opts) {
     let signal;
     try {
-      signal = opts?.signal;
+      signal = opts == null ? undefined : own(opts, "signal");
     } catch {
       signal = null;
     }
@@ -254,8 +257,8 @@ export class PaySG {
   static verifyCredentials(options) {
     let fetchImpl, allowBrowser;
     try {
-      fetchImpl = options?.fetch;
-      allowBrowser = options?.dangerouslyAllowBrowser;
+      fetchImpl = options == null ? undefined : own(options, "fetch");
+      allowBrowser = options == null ? undefined : own(options, "dangerouslyAllowBrowser");
     } catch {
       fetchImpl = null;
     }
@@ -267,7 +270,7 @@ export class PaySG {
   async #call(op, opts, args) {
     let signal;
     try {
-      signal = opts?.signal;
+      signal = opts == null ? undefined : own(opts, "signal");
     } catch {
       signal = null;
     }

@@ -43,11 +43,40 @@ export function encode(value) {
   }
 }
 
+const hasOwn = Object.prototype.hasOwnProperty;
+
+/**
+ * `obj`'s own property `name`, read once, or undefined: an inherited one (a polluted
+ * `Object.prototype.baseUrl`, say) is never read. `obj` must not be null or undefined.
+ */
+export function own(obj, name) {
+  return hasOwn.call(obj, name) ? obj[name] : undefined;
+}
+
+/**
+ * `obj`'s property `name` when `obj` or a prototype of its own class has it (a `URL`'s `href`,
+ * an `AbortSignal`'s `aborted` are accessors on their class's prototype), or undefined: nothing
+ * is read from `Object.prototype`, where a polluted property would come from.
+ */
+export function ownOrClass(obj, name) {
+  for (let o = obj; o !== null && o !== Object.prototype; o = Object.getPrototypeOf(o)) {
+    if (hasOwn.call(o, name)) return obj[name];
+  }
+  return undefined;
+}
+
 /** The text of a URL given as a string, a `URL` (or anything with `href`) or a `Request`. */
 export function urlText(url) {
   if (typeof url === "string") return url;
-  if (typeof url?.href === "string") return url.href;
-  return typeof url?.url === "string" ? url.url : undefined;
+  if (url === null || typeof url !== "object") return undefined;
+  try {
+    const href = ownOrClass(url, "href");
+    if (typeof href === "string") return href;
+    const text = ownOrClass(url, "url");
+    return typeof text === "string" ? text : undefined;
+  } catch {
+    return undefined; // a revoked Proxy, a getter that throws
+  }
 }
 
 const TYPE = "\u0000type";
@@ -70,16 +99,21 @@ export function scalar(v) {
 }
 
 /**
- * The named fields of `obj` as scalars, each read once (a getter that throws reads as
- * unreadable); `{ type }` when `obj` is not an object, for Rust to report.
+ * The named own fields of `obj` as scalars, each read once (a getter that throws reads as
+ * unreadable; an inherited field is not read); `{ type }` when `obj` is not an object, for Rust
+ * to report. The result has no prototype: Rust reads each field it knows by name, and an absent
+ * one must not be found on a polluted `Object.prototype`.
  */
 export function scalars(obj, names) {
-  const out = {};
+  const out = Object.create(null);
   if (obj === undefined || obj === null) return out;
-  if (typeof obj !== "object") return { type: typeof obj };
+  if (typeof obj !== "object") {
+    out.type = typeof obj;
+    return out;
+  }
   for (const n of names) {
     try {
-      out[n] = scalar(obj[n]);
+      out[n] = scalar(own(obj, n));
     } catch {
       out[n] = { [TYPE]: "unreadable" };
     }
@@ -88,7 +122,7 @@ export function scalars(obj, names) {
 }
 
 /**
- * `scalars(obj, names)` plus `limits`: an object as JSON text (`encode`, which Rust reads as it
+ * `scalars(obj, names)` plus `limits` (own, like every field): an object as JSON text (`encode`, which Rust reads as it
  * reads a body: own enumerable keys, getters run once, throwing ones reported), anything else
  * as `scalar` makes it. The options of a client, a call or `buildCreatePaymentRequest`.
  */
@@ -97,7 +131,7 @@ export function settings(obj, names) {
   if (obj !== undefined && obj !== null && typeof obj === "object") {
     let v;
     try {
-      v = obj.limits;
+      v = own(obj, "limits");
     } catch {
       out.limits = { [TYPE]: "unreadable" };
       return out;

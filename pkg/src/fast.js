@@ -16,25 +16,40 @@ import { bytes, header, scratch } from "./scratch.js";
 const N = FIELDS.length;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
-/** The input's values by field index (of the fields present), reused from call to call. */
-const vals = new Array(N).fill(undefined);
+/**
+ * The input's values by field index (of the fields present), reused from call to call. A
+ * getter read while filling it may call back into paysg: the re-entrant call then finds it taken
+ * and uses a fresh array (`take`), so that no call overwrites another's values.
+ */
+let spare = new Array(N).fill(undefined);
+
+/** The values array, or a fresh one when a call further out holds it. */
+function take() {
+  const vals = spare ?? new Array(N).fill(undefined);
+  spare = undefined;
+  return vals;
+}
 
 /**
  * `{ ok, value }` or `{ ok: false, errors }` for a plain input; undefined to take the JSON path.
  * Never throws.
  */
 export function fastValidate(input) {
+  const vals = take();
   try {
-    const plain = read(input);
+    // Every user value is read (getters run) before wasm memory is written: from here on, no
+    // user code runs until the answer is read out.
+    const plain = read(input, vals);
     if (plain === undefined) return undefined;
-    const { strings, md, amount } = plain;
-    let answer = run(strings, md, amount, false);
-    if (answer & INVALID && !(answer & DETAILS)) answer = run(strings, md, amount, true);
+    let answer = run(vals, plain, false);
+    if (answer & INVALID && !(answer & DETAILS)) answer = run(vals, plain, true);
     if (answer & INVALID) return answer & DETAILS ? problems(answer & ~(INVALID | DETAILS)) : undefined;
     const dueDate = answer & DUE_DATE_REWRITTEN ? decoder.decode(bytes.subarray(0, 11)) : undefined;
-    return { ok: true, value: buildValue(answer & ~DUE_DATE_REWRITTEN, vals, md, dueDate) };
+    return { ok: true, value: buildValue(answer & ~DUE_DATE_REWRITTEN, vals, plain.md, dueDate) };
   } catch {
     return undefined;
+  } finally {
+    spare = vals;
   }
 }
 
@@ -44,33 +59,41 @@ export function fastValidate(input) {
  * not plain (it then crosses as JSON). Never throws.
  */
 export function writeBody(input) {
+  const vals = take();
   try {
-    const plain = read(input);
+    const plain = read(input, vals);
     if (plain === undefined) return undefined;
-    const len = write(plain.strings, plain.md, plain.amount, true);
+    const len = write(vals, plain, true);
     return len < 0 ? undefined : { len, amount: plain.amount ?? 0 };
   } catch {
     return undefined;
+  } finally {
+    spare = vals;
   }
 }
 
-/** A plain input's strings (a mask; their values in `vals`), metadata copy and amount. */
-function read(input) {
+/**
+ * A plain input's strings (a mask; their values in `vals`), metadata copy and its keys, and
+ * amount. Only own properties are read.
+ */
+function read(input, vals) {
   if (input === null || typeof input !== "object" || Object.getPrototypeOf(input) !== Object.prototype) return undefined;
   // Own enumerable keys (what JSON.stringify would write), each value read once. Any other key
   // takes the JSON path, which reports it.
   const present = readFields(input, vals);
   if (present < 0) return undefined;
   const amount = present & (1 << AMOUNT) ? vals[AMOUNT] : undefined;
-  let md;
+  let md, keys;
   if (present & (1 << METADATA)) {
     // Our own copy: getters run once, and it is what `value` returns (symbol keys, which
-    // JSON and so PaySG never see, are copied along).
+    // JSON and so PaySG never see, are copied along). Its own keys only: `for…in` would also
+    // walk a polluted Object.prototype.
     md = { ...vals[METADATA] };
-    let n = 0;
-    for (const k in md) if (typeof md[k] !== "string" || !wellFormed(k) || !wellFormed(md[k]) || ++n > MAX_FAST_METADATA) return undefined;
+    keys = Object.keys(md);
+    if (keys.length > MAX_FAST_METADATA) return undefined;
+    for (const k of keys) if (typeof md[k] !== "string" || !wellFormed(k) || !wellFormed(md[k])) return undefined;
   }
-  return { strings: present & STRING_FIELDS, md, amount };
+  return { strings: present & STRING_FIELDS, md, keys, amount };
 }
 
 /** The code of a string's first character when it may go by length only (printable non-space ASCII); -1 otherwise. */
@@ -84,13 +107,13 @@ function firstChar(v) {
  * rules need only its length goes by its length and first character (in the header) alone;
  * full: every text, for the problems' messages.
  */
-function run(strings, md, amount, full) {
-  const len = write(strings, md, amount, full);
-  return len < 0 ? INVALID : raw.fastValidate(amount === undefined ? 0 : amount, len);
+function run(vals, plain, full) {
+  const len = write(vals, plain, full);
+  return len < 0 ? INVALID : raw.fastValidate(plain.amount === undefined ? 0 : plain.amount, len);
 }
 
 /** Writes the encoding (header and buffer); the bytes written, or -1 when too long. */
-function write(strings, md, amount, full) {
+function write(vals, { strings, md, keys, amount }, full) {
   // Current views (growing memory detaches them); the header stays where it is when the buffer
   // grows below, so it can be written first.
   scratch(0);
@@ -116,7 +139,7 @@ function write(strings, md, amount, full) {
   h[LINE_ITEMS] = ABSENT;
   let j = 0;
   if (md !== undefined) {
-    for (const k in md) {
+    for (const k of keys) {
       const v = md[k];
       h[METADATA_LENGTHS + j] = k.length;
       h[METADATA_LENGTHS + j + 1] = v.length;

@@ -5,7 +5,7 @@ import * as raw from "../gen/paysg.js";
 import { PaySGSignatureError, PaySGValidationError } from "./errors.js";
 import { bytes, scratch } from "./scratch.js";
 import { DEFAULT_TOLERANCE_S, MAX_WEBHOOK_BODY } from "../gen/contract.js";
-import { urlText } from "./encode.js";
+import { own, urlText } from "./encode.js";
 import { readBody } from "./webhook-body.js";
 
 const encoder = new TextEncoder();
@@ -68,7 +68,11 @@ function headerValue(header) {
  */
 export function verifyWebhook(rawBody, signatureHeader, secret, options = {}) {
   checkSecret(secret);
-  const { toleranceSeconds = DEFAULT_TOLERANCE_S, now } = options ?? {};
+  // Own properties only: a polluted Object.prototype.toleranceSeconds must not turn the check off.
+  const o = options ?? {};
+  const given = own(o, "toleranceSeconds");
+  const toleranceSeconds = given === undefined ? DEFAULT_TOLERANCE_S : given;
+  const now = own(o, "now");
   if (typeof toleranceSeconds !== "number" || !(toleranceSeconds >= 0)) {
     throw new PaySGValidationError([{ field: "toleranceSeconds", code: "out_of_range", message: "toleranceSeconds must be a number of seconds, 0 or more (Infinity turns the check off)" }], "webhook options");
   }
@@ -134,7 +138,7 @@ export function verifyWebhook(rawBody, signatureHeader, secret, options = {}) {
  */
 export function signWebhook(rawBody, secret, options = {}) {
   checkSecret(secret);
-  const ts = String(options?.timestamp ?? Date.now());
+  const ts = String((options == null ? undefined : own(options, "timestamp")) ?? Date.now());
   if (!/^\d{1,16}$/.test(ts)) {
     throw new PaySGValidationError([{ field: "timestamp", code: "invalid_format", message: "timestamp must be a whole number (seconds or milliseconds since the epoch)" }], "webhook options");
   }
