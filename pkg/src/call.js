@@ -8,6 +8,12 @@
 import * as raw from "../gen/paysg.js";
 import { fromRust } from "./from-rust.js";
 
+/**
+ * addEventListener's options. Every options object this module hands the platform has no
+ * prototype, so that it cannot read a polluted `Object.prototype.signal` (or `body`) from it.
+ */
+const ONCE = Object.freeze({ __proto__: null, once: true });
+
 /** Why no answer came, as Rust's `Client.answer` reads it. */
 const NETWORK = 1, STALLED = 2, DEADLINE = 3;
 
@@ -187,7 +193,7 @@ function attempt(request, timing, fetchImpl, signal) {
       controller.abort(signal.reason);
       reject(signal.reason);
     };
-    signal?.addEventListener("abort", onAbort, { once: true });
+    signal?.addEventListener("abort", onAbort, ONCE);
     const failed = (e) => {
       if (!settle()) return;
       if (signal?.aborted) return reject(signal.reason);
@@ -215,8 +221,10 @@ function attempt(request, timing, fetchImpl, signal) {
       }
       if (settle()) resolve(got);
     };
-    const init = { method: request.method, headers: request.headers, signal: controller.signal };
-    if (request.body != null) init.body = request.body;
+    const init = { __proto__: null, method: request.method, headers: request.headers, signal: controller.signal };
+    // A request without a body has none of its own (a plan read from an object, or lines).
+    const body = Object.prototype.hasOwnProperty.call(request, "body") ? request.body : undefined;
+    if (body != null) init.body = body;
     try {
       Promise.resolve(fetchImpl === undefined ? fetch(request.url, init) : fetchImpl(request.url, init)).then((r) => {
         if (r === null || typeof r !== "object" || typeof r.text !== "function" || typeof r.headers?.get !== "function") {
@@ -243,7 +251,7 @@ function wait(ms, signal) {
       signal?.removeEventListener("abort", onAbort);
       resolve();
     }, ms);
-    signal?.addEventListener("abort", onAbort, { once: true });
+    signal?.addEventListener("abort", onAbort, ONCE);
   });
 }
 

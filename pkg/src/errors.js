@@ -1,6 +1,7 @@
 // The error classes of the package. Every error paysg throws is one of these, so `instanceof`
 // and the stable `name` / `code` work in every runtime. Messages and properties never contain
-// the API key or a webhook secret.
+// the API key or a webhook secret. Their options are read as own properties only.
+import { own } from "./encode.js";
 
 /** Base class of every error paysg throws. */
 export class PaySGError extends Error {
@@ -9,9 +10,11 @@ export class PaySGError extends Error {
    * @param {{ code?: string, cause?: unknown }} [opts]
    */
   constructor(message, opts = {}) {
-    super(message, "cause" in opts ? { cause: opts.cause } : undefined);
+    const o = opts ?? {};
+    // Error reads `cause` even when inherited: it gets a prototype-less object with its own one.
+    super(message, Object.prototype.hasOwnProperty.call(o, "cause") ? { __proto__: null, cause: o.cause } : undefined);
     /** A stable machine-readable code. */
-    this.code = opts.code ?? "paysg_error";
+    this.code = own(o, "code") ?? "paysg_error";
   }
 }
 
@@ -36,12 +39,13 @@ export class PaySGApiError extends PaySGError {
    *   requestId?: string, retryable?: boolean }} init
    */
   constructor(init) {
-    super(init.message, { code: init.code ?? `http_${init.status}` });
-    this.status = init.status;
-    this.type = init.type ?? null;
-    this.data = init.data ?? null;
-    this.requestId = init.requestId ?? null;
-    this.retryable = init.retryable ?? false;
+    const get = (name) => own(init, name);
+    super(get("message"), { code: get("code") ?? `http_${get("status")}` });
+    this.status = get("status");
+    this.type = get("type") ?? null;
+    this.data = get("data") ?? null;
+    this.requestId = get("requestId") ?? null;
+    this.retryable = get("retryable") ?? false;
   }
 }
 

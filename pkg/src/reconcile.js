@@ -92,12 +92,15 @@ export function reconcile(getPayment, known, options) {
   return run(getPayment, source, r.concurrency, signal ?? undefined);
 }
 
+/** addEventListener's options, with no prototype: a polluted `Object.prototype.signal` is not read. */
+const ONCE = Object.freeze({ __proto__: null, once: true });
+
 /** Rejects with `signal`'s reason as soon as it aborts, else settles as `promise` does. */
 function abortable(promise, signal) {
   if (signal.aborted) return Promise.reject(signal.reason);
   return new Promise((resolve, reject) => {
     const onAbort = () => reject(signal.reason);
-    signal.addEventListener("abort", onAbort, { once: true });
+    signal.addEventListener("abort", onAbort, ONCE);
     promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
   });
 }
@@ -108,7 +111,7 @@ async function* run(getPayment, source, concurrency, signal) {
   const controller = new AbortController();
   const onAbort = () => controller.abort(signal.reason);
   if (signal?.aborted) controller.abort(signal.reason);
-  else signal?.addEventListener("abort", onAbort, { once: true });
+  else signal?.addEventListener("abort", onAbort, ONCE);
   const opts = { signal: controller.signal };
   const inFlight = new Map();
   let index = 0, next = 0, exhausted = false, sourceFailed = false;

@@ -60,6 +60,7 @@ function readOptions(options) {
 
 const answer = (status, outcome, detail, headers = {}) =>
   new Response(JSON.stringify(detail === undefined ? { outcome } : { outcome, detail }), {
+    __proto__: null,
     status,
     headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store", ...headers },
   });

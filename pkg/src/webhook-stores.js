@@ -2,6 +2,7 @@
 // kept. The contract (index.d.ts, WebhookEventStore): claim is atomic — of two concurrent claims
 // of one id, exactly one gets "claimed" — and a claim lasts only its lease, so a holder that
 // crashed blocks no one for longer than that.
+import { own } from "./encode.js";
 import { PaySGError, PaySGValidationError } from "./errors.js";
 import { WEBHOOK_RETRY_WINDOW_S } from "../gen/contract.js";
 
@@ -75,12 +76,14 @@ export class PaySGWebhookEvents {
   async fetch(request) {
     let op, leaseMs;
     try {
-      ({ op, leaseMs } = await request.json());
+      const body = await request.json();
+      op = own(body, "op");
+      leaseMs = own(body, "leaseMs");
     } catch {
-      return Response.json({ error: "the body must be JSON" }, { status: 400 });
+      return Response.json({ error: "the body must be JSON" }, { __proto__: null, status: 400 });
     }
     if (op !== "claim" && op !== "complete" && op !== "release") {
-      return Response.json({ error: "op must be claim, complete or release" }, { status: 400 });
+      return Response.json({ error: "op must be claim, complete or release" }, { __proto__: null, status: 400 });
     }
     // One operation at a time on this object: nothing else runs between the read and the write.
     const result = await this.state.blockConcurrencyWhile(async () => {
@@ -105,7 +108,7 @@ export class PaySGWebhookEvents {
       else if (e && !e.done) await storage.delete("event");
       return null;
     });
-    return Response.json({ result });
+    return Response.json({ result }, { __proto__: null });
   }
 
   /** The alarm set on complete: PaySG's retries are over, the event's record goes. */
@@ -126,7 +129,7 @@ export function durableObjectStore(namespace) {
   }
   const send = async (id, body) => {
     const stub = namespace.get(namespace.idFromName(`paysg-event:${id}`));
-    const res = await stub.fetch(DO_URL, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+    const res = await stub.fetch(DO_URL, { __proto__: null, method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
     const json = await res.json();
     if (!res.ok) throw new PaySGError(`the PaySGWebhookEvents object answered ${res.status}: ${json?.error}`, { code: "store_error" });
     return json.result;
