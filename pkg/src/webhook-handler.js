@@ -5,6 +5,7 @@ import * as raw from "../gen/paysg.js";
 import { PaySGError, PaySGSignatureError, PaySGValidationError } from "./errors.js";
 import { verifyWebhook } from "./webhooks.js";
 import { readBody } from "./webhook-body.js";
+import { own, ownOrClass } from "./encode.js";
 import { DEFAULT_TOLERANCE_S, WEBHOOK_RETRY_WINDOW_S } from "../gen/contract.js";
 
 /** How long a claim holds when `leaseMs` is not given: 60 s. */
@@ -14,11 +15,6 @@ const LATE_LIMIT_S = WEBHOOK_RETRY_WINDOW_S + DEFAULT_TOLERANCE_S;
 const CLAIMS = ["claimed", "done", "busy"];
 
 const problem = (field, code, message) => new PaySGValidationError([{ field, code, message }], "webhook handler options");
-
-/** An own property of a user object, never one inherited. */
-function own(obj, name) {
-  return Object.prototype.hasOwnProperty.call(obj, name) ? obj[name] : undefined;
-}
 
 /** Reads and checks the options once, at start-up: a mistake is an error then, not on every POST. */
 function readOptions(options) {
@@ -37,15 +33,17 @@ function readOptions(options) {
   }
   for (const m of ["claim", "complete", "release"]) {
     const isObject = store !== null && typeof store === "object";
-    if (!isObject || typeof store[m] !== "function") {
-      const given = isObject ? `its ${m} is ${typeof store[m]}` : `the store is ${store === null ? "null" : typeof store}`;
+    // A method of the store's own or its class's, never one found on Object.prototype.
+    const method = isObject ? ownOrClass(store, m) : undefined;
+    if (typeof method !== "function") {
+      const given = isObject ? `its ${m} is ${typeof method}` : `the store is ${store === null ? "null" : typeof store}`;
       errors.push({ field: `store.${m}`, code: "required", message: `the store must have a ${m} method (memoryStore(), durableObjectStore(namespace), or your own: see the WebhookEventStore interface); ${given}` });
     }
   }
   if (typeof onEvent !== "function") {
     errors.push({ field: "onEvent", code: onEvent === undefined ? "required" : "invalid_type", message: `onEvent must be a function (event, info) => Promise<void>; it is ${onEvent === null ? "null" : typeof onEvent}` });
   }
-  if (client !== undefined && (client === null || typeof client.getPayment !== "function")) {
+  if (client !== undefined && (client === null || typeof ownOrClass(client, "getPayment") !== "function")) {
     errors.push({ field: "client", code: "invalid_type", message: "client must be a PaySG client (it needs getPayment), or left out" });
   }
   if (typeof toleranceSeconds !== "number" || !(toleranceSeconds >= 0) || toleranceSeconds > LATE_LIMIT_S) {

@@ -5,13 +5,22 @@ import * as raw from "../gen/paysg.js";
 import { PaySGSignatureError, PaySGValidationError } from "./errors.js";
 import { bytes, scratch } from "./scratch.js";
 import { DEFAULT_TOLERANCE_S, MAX_WEBHOOK_BODY } from "../gen/contract.js";
-import { own, urlText } from "./encode.js";
+import { own, ownOrClass, urlText } from "./encode.js";
 import { readBody } from "./webhook-body.js";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 /** Bodies up to this many bytes go through the shared buffer; larger ones are copied in. */
 const MAX_SCRATCH = MAX_WEBHOOK_BODY;
+/**
+ * The kind and length of a typed array, read through the platform's own getters: a Proxy or an
+ * own `length` getter on the body would run user code while the body is in the shared buffer
+ * (a re-entrant verifyWebhook would overwrite it). A Proxy is not a typed array here.
+ */
+const TypedArray = Object.getPrototypeOf(Uint8Array.prototype);
+const typedArrayKind = Object.getOwnPropertyDescriptor(TypedArray, Symbol.toStringTag).get;
+const typedArrayLength = Object.getOwnPropertyDescriptor(TypedArray, "length").get;
+
 /** Where the header's timestamp probably is (Rust checks it is the one it reads). */
 const T_PART = /(?:^|,)\s*t\s*=\s*(\d{1,16})\s*(?=,|$)/;
 
@@ -51,7 +60,8 @@ function headerValue(header) {
   if (typeof header === "string") return header;
   if (typeof header !== "object") return null;
   try {
-    if (typeof header.get === "function") return headerText(header.get("paysg-signature"));
+    // A Headers' get (its class's), never one found on Object.prototype; a record's own keys.
+    if (typeof ownOrClass(header, "get") === "function") return headerText(header.get("paysg-signature"));
     for (const k of Object.keys(header)) if (k.toLowerCase() === "paysg-signature") return headerText(header[k]);
     return "";
   } catch {
@@ -86,23 +96,25 @@ export function verifyWebhook(rawBody, signatureHeader, secret, options = {}) {
     throw new PaySGSignatureError("malformed_header", "the PaySG-Signature header is not text: pass the header's value (a string) or the request's headers");
   }
   const isString = typeof rawBody === "string";
-  const body = isString || rawBody instanceof Uint8Array ? rawBody : rawBody instanceof ArrayBuffer ? new Uint8Array(rawBody) : undefined;
+  // Every user value is read before the body goes into the shared buffer (see typedArrayKind).
+  const body = isString || typedArrayKind.call(rawBody) === "Uint8Array" ? rawBody : rawBody instanceof ArrayBuffer ? new Uint8Array(rawBody) : undefined;
   if (body === undefined) {
     const what = rawBody === null ? "null" : typeof rawBody === "object" ? "an object (a parsed body)" : typeof rawBody;
     throw new PaySGSignatureError("invalid_payload",
       `the body is ${what}: verify the raw body exactly as received (a string from await request.text(), or bytes), never a parsed or re-serialised one`);
   }
-  if (isString ? body.length > MAX_WEBHOOK_BODY : body.byteLength > MAX_WEBHOOK_BODY) {
-    const r = JSON.parse(raw.webhookBodyTooLarge(isString ? body.length : body.byteLength));
+  const size = isString ? body.length : typedArrayLength.call(body);
+  if (size > MAX_WEBHOOK_BODY) {
+    const r = JSON.parse(raw.webhookBodyTooLarge(size));
     throw new PaySGSignatureError(r.reason, r.message);
   }
   let outcome;
-  const need = isString ? body.length * 3 : body.length;
+  const need = isString ? size * 3 : size;
   if (need <= MAX_SCRATCH) {
     // The body goes straight into wasm memory: TextEncoder.encodeInto is native, where
     // wasm-bindgen's own string passing copies ASCII a character at a time in JS.
     scratch(need);
-    let len = body.length;
+    let len = size;
     if (isString) len = encoder.encodeInto(body, bytes).written;
     else bytes.set(body);
     if (hostHmac !== undefined) {

@@ -45,7 +45,9 @@ function recorder() {
     sent.push({ url: String(url), method: init.method, headers: { ...init.headers }, body: body === undefined ? undefined : JSON.parse(body) });
     const list = init.method === "GET" && /\/payments(\?|$)/.test(new URL(url).pathname + new URL(url).search);
     const json = list ? { data: [PAYMENT], page_info: { has_next_page: false, end_cursor: null } } : PAYMENT;
-    return new Response(JSON.stringify(json), { __proto__: null, status: init.method === "POST" && !url.includes("/payments/") ? 201 : 200, headers: bare({ "content-type": "application/json" }) });
+    // A Response-like of own properties (what paysg reads): Node's Response breaks under some pollution.
+    const text = JSON.stringify(json);
+    return { status: init.method === "POST" && !url.includes("/payments/") ? 201 : 200, headers: { get: (n) => (n.toLowerCase() === "content-type" ? "application/json" : null) }, text: async () => text };
   };
   return { sent, fetch };
 }
@@ -163,6 +165,7 @@ async function platformWorks() {
     const r = new Request("https://x.example/", bare({ method: "POST", body: "{}", headers: bare({ a: "b" }) }));
     await r.text();
     await Response.json({}, bare({ status: 201 })).json();
+    await new Response("{}", bare({ headers: bare({ a: "b" }) })).text();
     new AbortController().signal.addEventListener("abort", () => {}, bare({ once: true }));
     return true;
   } catch {
@@ -189,11 +192,16 @@ function surface() {
   return names;
 }
 
-/** Every property name the declarations mention (options, params, fields), parsed from dist/index.d.ts. */
+/**
+ * Every property and method name the declarations mention (options, params, fields, a store's
+ * methods), parsed from dist/index.d.ts.
+ */
 function declaredNames() {
   const text = readFileSync(join(dir, "dist", "index.d.ts"), "utf8").replace(/\/\*[\s\S]*?\*\//g, "").replace(/\/\/.*$/gm, "");
   const names = new Set();
   for (const m of text.matchAll(/(?:^|[{;,(])\s*(?:readonly\s+)?([A-Za-z_$][\w$]*)\??\s*:/gm)) names.add(m[1]);
+  // Methods the package may look up on a user object (a store's claim, a client's getPayment).
+  for (const m of text.matchAll(/(?:^|[{;])\s*([A-Za-z_$][\w$]*)\??\s*(?:<[^>]*>)?\(/gm)) if (m[1] !== "constructor") names.add(m[1]);
   return [...names];
 }
 
@@ -214,7 +222,7 @@ test("every export is exercised", () => {
 describe("a polluted Object.prototype changes nothing", () => {
   test("every option name, every export", async () => {
     const names = declaredNames();
-    for (const must of ["baseUrl", "apiKey", "limits", "normaliseText", "timeoutMs", "toleranceSeconds", "maxItems", "concurrency", "referenceId", "keepDoneMs", "timestamp"]) {
+    for (const must of ["baseUrl", "apiKey", "limits", "normaliseText", "timeoutMs", "toleranceSeconds", "maxItems", "concurrency", "referenceId", "keepDoneMs", "timestamp", "claim", "getPayment"]) {
       assert.ok(names.includes(must), `${must} not found among the declared names`);
     }
     const clean = {};
@@ -227,7 +235,9 @@ describe("a polluted Object.prototype changes nothing", () => {
     const changed = [];
     const skipped = new Set();
     for (const polluted of names) {
-      for (const value of ["https://attacker.example/", 1, true]) {
+      // A string (a host, a key) and a number (a limit, a timeout): a wrong type is refused, so
+      // reading either where a boolean is expected shows as well.
+      for (const value of ["https://attacker.example/", 1]) {
         Object.defineProperty(Object.prototype, polluted, { value, writable: true, enumerable: true, configurable: true });
         const got = {};
         let platform;
