@@ -14,6 +14,7 @@ import {
 import { bytes, header, scratch } from "./scratch.js";
 
 const N = FIELDS.length;
+const hasOwn = Object.prototype.hasOwnProperty;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 /**
@@ -73,8 +74,8 @@ export function writeBody(input) {
 }
 
 /**
- * A plain input's strings (a mask; their values in `vals`), metadata copy and its keys, and
- * amount. Only own properties are read.
+ * A plain input's strings (a mask; their values in `vals`), metadata copy and amount. Only own
+ * properties are read.
  */
 function read(input, vals) {
   if (input === null || typeof input !== "object" || Object.getPrototypeOf(input) !== Object.prototype) return undefined;
@@ -83,17 +84,19 @@ function read(input, vals) {
   const present = readFields(input, vals);
   if (present < 0) return undefined;
   const amount = present & (1 << AMOUNT) ? vals[AMOUNT] : undefined;
-  let md, keys;
+  let md;
   if (present & (1 << METADATA)) {
     // Our own copy: getters run once, and it is what `value` returns (symbol keys, which
-    // JSON and so PaySG never see, are copied along). Its own keys only: `for…in` would also
-    // walk a polluted Object.prototype.
+    // JSON and so PaySG never see, are copied along). `for…in` also walks a polluted
+    // Object.prototype: an inherited key takes the JSON path, so that `write` (no user code
+    // runs in between) meets only the copy's own keys.
     md = { ...vals[METADATA] };
-    keys = Object.keys(md);
-    if (keys.length > MAX_FAST_METADATA) return undefined;
-    for (const k of keys) if (typeof md[k] !== "string" || !wellFormed(k) || !wellFormed(md[k])) return undefined;
+    let n = 0;
+    for (const k in md) {
+      if (!hasOwn.call(md, k) || typeof md[k] !== "string" || !wellFormed(k) || !wellFormed(md[k]) || ++n > MAX_FAST_METADATA) return undefined;
+    }
   }
-  return { strings: present & STRING_FIELDS, md, keys, amount };
+  return { strings: present & STRING_FIELDS, md, amount };
 }
 
 /** The code of a string's first character when it may go by length only (printable non-space ASCII); -1 otherwise. */
@@ -113,7 +116,7 @@ function run(vals, plain, full) {
 }
 
 /** Writes the encoding (header and buffer); the bytes written, or -1 when too long. */
-function write(vals, { strings, md, keys, amount }, full) {
+function write(vals, { strings, md, amount }, full) {
   // Current views (growing memory detaches them); the header stays where it is when the buffer
   // grows below, so it can be written first.
   scratch(0);
@@ -139,7 +142,7 @@ function write(vals, { strings, md, keys, amount }, full) {
   h[LINE_ITEMS] = ABSENT;
   let j = 0;
   if (md !== undefined) {
-    for (const k of keys) {
+    for (const k in md) {
       const v = md[k];
       h[METADATA_LENGTHS + j] = k.length;
       h[METADATA_LENGTHS + j + 1] = v.length;
