@@ -4,6 +4,7 @@
 import * as raw from "../gen/paysg.js";
 import { PaySGSignatureError } from "./errors.js";
 import { MAX_WEBHOOK_BODY } from "../gen/contract.js";
+import { ownOrClass } from "./encode.js";
 
 /** The largest webhook body read, in bytes (1 MiB, the limit `verifyWebhook` applies). */
 export const MAX_BODY_BYTES = MAX_WEBHOOK_BODY;
@@ -21,7 +22,8 @@ function tooLarge(size) {
  *   over the limit is refused without reading anything; a body that streams past it is cancelled)
  */
 export async function readBody(request) {
-  const stream = request.body;
+  // The Request's own members or its class's, never Object.prototype's.
+  const stream = ownOrClass(request, "body");
   const declared = Number(request.headers.get("content-length"));
   if (Number.isFinite(declared) && declared > MAX_BODY_BYTES) {
     stream?.cancel().catch(() => {});
@@ -29,7 +31,7 @@ export async function readBody(request) {
   }
   if (stream == null) {
     // Not a stream (an object with only text()): read it, then check it.
-    if (typeof request.arrayBuffer === "function") {
+    if (typeof ownOrClass(request, "arrayBuffer") === "function") {
       const b = new Uint8Array(await request.arrayBuffer());
       if (b.byteLength > MAX_BODY_BYTES) throw tooLarge(b.byteLength);
       return b;

@@ -98,10 +98,19 @@ async function confirm(client, event) {
 export function createWebhookHandler(options) {
   const o = readOptions(options);
   return async function handleWebhook(request) {
-    if (request === null || typeof request !== "object" || request.headers == null || typeof request.headers.get !== "function") {
+    // A Request's members are its class's (or a Request-like's own), never Object.prototype's.
+    let headers, method;
+    try {
+      headers = request !== null && typeof request === "object" ? ownOrClass(request, "headers") : undefined;
+      if (headers == null || typeof ownOrClass(headers, "get") !== "function") headers = undefined;
+      method = headers === undefined ? undefined : ownOrClass(request, "method");
+    } catch {
+      headers = undefined; // a revoked Proxy, a getter that throws
+    }
+    if (headers === undefined) {
       return answer(500, "not_a_request", "the handler needs a Fetch API Request");
     }
-    if (typeof request.method === "string" && request.method.toUpperCase() !== "POST") {
+    if (typeof method === "string" && method.toUpperCase() !== "POST") {
       return answer(405, "method_not_allowed", "PaySG delivers webhooks with POST", { allow: "POST" });
     }
     let body, verified;

@@ -2,7 +2,7 @@
 // kept. The contract (index.d.ts, WebhookEventStore): claim is atomic — of two concurrent claims
 // of one id, exactly one gets "claimed" — and a claim lasts only its lease, so a holder that
 // crashed blocks no one for longer than that.
-import { own } from "./encode.js";
+import { own, ownOrClass } from "./encode.js";
 import { PaySGError, PaySGValidationError } from "./errors.js";
 import { WEBHOOK_RETRY_WINDOW_S } from "../gen/contract.js";
 
@@ -124,7 +124,7 @@ export class PaySGWebhookEvents {
  * @param {{ idFromName(name: string): unknown, get(id: unknown): { fetch: Function } }} namespace
  */
 export function durableObjectStore(namespace) {
-  if (namespace === null || typeof namespace !== "object" || typeof namespace.idFromName !== "function" || typeof namespace.get !== "function") {
+  if (namespace === null || typeof namespace !== "object" || typeof ownOrClass(namespace, "idFromName") !== "function" || typeof ownOrClass(namespace, "get") !== "function") {
     throw new PaySGValidationError([{ field: "namespace", code: "invalid_type", message: `durableObjectStore needs a Durable Object namespace binding (env.PAYSG_WEBHOOK_EVENTS) bound to the PaySGWebhookEvents class, with idFromName and get; it was given ${namespace === null ? "null" : typeof namespace}${namespace != null && typeof namespace === "object" ? " without them" : ""}` }], "durableObjectStore argument");
   }
   const send = async (id, body) => {

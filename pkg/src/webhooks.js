@@ -168,7 +168,7 @@ export function signWebhook(rawBody, secret, options = {}) {
  * @param {{ toleranceSeconds?: number, now?: number | Date }} [options]
  */
 export async function verifyWebhookRequest(request, secret, options) {
-  if (request === null || typeof request !== "object" || typeof request.text !== "function" || request.headers == null) {
+  if (request === null || typeof request !== "object" || typeof ownOrClass(request, "text") !== "function" || ownOrClass(request, "headers") == null) {
     throw invalid("request", "verifyWebhookRequest needs a Fetch API Request");
   }
   checkSecret(secret);
