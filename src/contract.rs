@@ -117,7 +117,8 @@ fn field_functions() -> String {
          * metadata (a plain object). A string with a lone surrogate is left to the JSON path, which\n\
          * writes it as U+FFFD. Returns a mask of the fields present (not null or undefined;\n\
          * bit i for field i), or -1 when a key or a value's type is one the fast path does not take\n\
-         * (the JSON path reports it). Slots of absent fields are left as they were.\n */\n\
+         * (the JSON path reports it), or when a key is inherited (it is not read: a polluted\n\
+         * Object.prototype). Slots of absent fields are left as they were.\n */\n\
          export function readFields(input, vals) {\n  let present = 0;\n  for (const k in input) {\n    if (!hasOwn.call(input, k)) return -1;\n    switch (k) {\n",
     );
     let mut build = String::from(
