@@ -337,3 +337,20 @@ describe("a getter that calls back into paysg", () => {
     assert.deepEqual(paysg.validateCreatePayment(body), want);
   });
 });
+
+// A guard (main passes it too: its shared-buffer write already came after every read).
+test("a webhook body whose getters verify another body", () => {
+  const now = 1700000000 * 1000;
+  const event = (id) => JSON.stringify({ id, type: "payment.succeeded", data: { object: PAYMENT } });
+  const sign = (body) => paysg.signWebhook(body, SECRET, { timestamp: 1700000000 });
+  const body = event("evt_outer");
+  const want = paysg.verifyWebhook(body, sign(body), SECRET, { now });
+  const bytes = new TextEncoder().encode(body);
+  const other = event("evt_inner_with_a_longer_id");
+  for (const name of ["length", "byteLength", "buffer"]) {
+    const hostile = bytes.slice();
+    const real = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Uint8Array.prototype), name).get;
+    Object.defineProperty(hostile, name, { get() { paysg.verifyWebhook(other, sign(other), SECRET, { now }); return real.call(this); } });
+    assert.deepEqual(paysg.verifyWebhook(hostile, sign(body), SECRET, { now }), want, name);
+  }
+});
