@@ -1,0 +1,67 @@
+// `npx paysg`: the paysg package's command line. `paysg uat` runs PaySG's UAT rehearsal with the
+// package's public API (the import below is the package itself, as a user imports it) and writes
+// the evidence. Built into dist/cli.mjs by scripts/build.mjs.
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import * as paysg from "paysg";
+import { USAGE, parseArgs } from "../src/uat/args.js";
+import { PAYER } from "../src/uat/cases.js";
+import { runUat } from "../src/uat/runner.js";
+import { COLUMNS, FAIL, counts, csvRows, toCsv, toMarkdown } from "../src/uat/report.js";
+
+/** Today in Singapore (UTC+8, no daylight saving), PaySG's time zone: YYYY-MM-DD. */
+function singaporeDate(ms) {
+  return new Date(ms + 8 * 3600_000).toISOString().slice(0, 10);
+}
+
+/** `uat-<date>.<ext>` in `dir`, or `uat-<date>-2.<ext>`… when an earlier run's evidence is there. */
+function freshNames(dir, date) {
+  for (let n = 1; ; n++) {
+    const stem = join(dir, n === 1 ? `uat-${date}` : `uat-${date}-${n}`);
+    if (!existsSync(`${stem}.csv`) && !existsSync(`${stem}.md`)) return { csv: `${stem}.csv`, md: `${stem}.md` };
+  }
+}
+
+async function main() {
+  const parsed = parseArgs(process.argv.slice(2), process.env);
+  if (parsed.action === "help") {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  if (parsed.action === "error") {
+    process.stderr.write(`paysg: ${parsed.message}\n`);
+    return 2;
+  }
+  const { config } = parsed;
+  const out = resolve(config.out);
+  try {
+    mkdirSync(out, { recursive: true });
+  } catch (e) {
+    process.stderr.write(`paysg: --out ${config.out}: cannot create the folder (${e.code ?? e.message})\n`);
+    return 2;
+  }
+  const started = Date.now();
+  const log = (line) => process.stderr.write(`${line}\n`);
+  const { results, meta } = await runUat(paysg, config, log);
+  const date = singaporeDate(started);
+  Object.assign(meta, { date, startedAt: new Date(started).toISOString() });
+  // Whatever the runner sent that is a secret or the payer's: never in the evidence.
+  const secrets = [config.apiKey, config.webhookSecret, config.apiKey?.trim(), ...Object.values(PAYER)];
+  const files = freshNames(out, date);
+  writeFileSync(files.csv, toCsv(COLUMNS, csvRows(results, secrets)));
+  writeFileSync(files.md, toMarkdown(meta, results, secrets));
+  const c = counts(results);
+  log(`uat: ${c.pass} passed, ${c.fail} failed, ${c.notRun} not run`);
+  process.stdout.write(`${files.csv}\n${files.md}\n`);
+  return results.some((r) => r.result === FAIL) ? 1 : 0;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e) => {
+    process.stderr.write(`paysg: ${e?.name ?? "Error"}: ${e?.message ?? e}\n`);
+    process.exitCode = 1;
+  },
+);
