@@ -22,6 +22,16 @@ function freshNames(dir, date) {
   }
 }
 
+/** Whether the client these options make would call live PaySG (the client decides the base URL). */
+function liveHost(config) {
+  try {
+    const client = new paysg.PaySG({ apiKey: config.apiKey, paymentServiceId: config.paymentServiceId, ...(config.baseUrl ? { baseUrl: config.baseUrl } : {}) });
+    return new URL(client.baseUrl).hostname === "api.pay.gov.sg";
+  } catch {
+    return false; // options the client refuses: the credentials case reports them
+  }
+}
+
 async function main() {
   const parsed = parseArgs(process.argv.slice(2), process.env);
   if (parsed.action === "help") {
@@ -33,6 +43,11 @@ async function main() {
     return 2;
   }
   const { config } = parsed;
+  // PaySG's UAT is in test mode ("All testing must happen in test mode"): never real money.
+  if (liveHost(config)) {
+    process.stderr.write("paysg: uat runs PaySG's integration tests in test mode only (a paysg_stag_ key on https://api-staging.pay.gov.sg, or paysg-sim); these options point at live PaySG (https://api.pay.gov.sg), where a payment is real money\n");
+    return 2;
+  }
   const out = resolve(config.out);
   try {
     mkdirSync(out, { recursive: true });

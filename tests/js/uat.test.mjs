@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, readdirSync } from "node:fs";
+import { createServer as createHttpServer } from "node:http";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -149,6 +150,10 @@ describe("npx paysg uat", () => {
       assert.match(r.stderr, /^paysg: /);
       assert.equal(r.stdout, "");
     }
+    const live = await paysg(["uat", "--api-key", "paysg_live_uat_tests_key", "--payment-service-id", SERVICE, "--out", out]);
+    assert.equal(live.code, 2);
+    assert.match(live.stderr, /test mode only.*api\.pay\.gov\.sg/);
+    assert.ok(!live.stderr.includes("paysg_live_uat_tests_key"));
     assert.deepEqual(readdirSync(out), []);
     const help = await paysg(["--help"]);
     assert.equal(help.code, 0);
@@ -206,5 +211,75 @@ describe("npx paysg uat", () => {
     assert.match(c["Create a payment with a new Idempotency-Key"]["Response received"], /503/);
     assert.equal(c["Invalid input refused before sending"]["Pass/Fail"], "Pass");
     for (const row of r.rows.slice(1)) assert.match(row[4], /^\d+$/);
+  });
+});
+
+describe("npx paysg uat where the payer is a person (PaySG's API through a proxy that hides paysg-sim's controls)", () => {
+  /** A proxy to the simulator's API only (`/v1/…`): to the runner it is not paysg-sim. */
+  async function apiOnlyProxy(target) {
+    const server = createHttpServer(async (req, res) => {
+      if (!req.url.startsWith("/v1/")) return res.writeHead(404).end();
+      const chunks = [];
+      for await (const c of req) chunks.push(c);
+      const headers = Object.fromEntries(Object.entries(req.headers).filter(([k]) => !["host", "connection", "content-length"].includes(k)));
+      const r = await fetch(`${target}${req.url}`, { method: req.method, headers, body: chunks.length ? Buffer.concat(chunks) : undefined });
+      res.writeHead(r.status, Object.fromEntries(r.headers));
+      res.end(Buffer.from(await r.arrayBuffer()));
+    });
+    await new Promise((r) => server.listen(0, "127.0.0.1", r));
+    return { url: `http://127.0.0.1:${server.address().port}`, close: () => new Promise((r) => server.close(r)) };
+  }
+
+  test("prints the payment_url, waits with progress lines, and goes on once the person has paid", async () => {
+    const sim = await startSim([], { command: [process.execPath, simCli] });
+    const proxy = await apiOnlyProxy(sim.url);
+    try {
+      const out = mkdtempSync(join(tmpdir(), "paysg-uat-person-"));
+      const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("PAYSG_")));
+      const p = spawn(paysgBin, ["uat", "--out", out, "--pay-timeout", "30"], {
+        cwd: project, env: { ...clean, PAYSG_API_KEY: KEY, PAYSG_PAYMENT_SERVICE_ID: SERVICE, PAYSG_BASE_URL: proxy.url }, stdio: ["ignore", "pipe", "pipe"],
+      });
+      let stderr = "", stdout = "", paid = false;
+      p.stdout.on("data", (d) => (stdout += d));
+      p.stderr.on("data", (d) => {
+        stderr += d;
+        const m = /payments\/([A-Za-z0-9_-]+) \(waiting up to 30 s\)/.exec(stderr);
+        // The person pays after the runner's first progress line.
+        if (m && !paid && /waiting for the payer: unpaid after \d+ s of 30 s/.test(stderr)) {
+          paid = true;
+          sim.pay(m[1]);
+        }
+      });
+      const code = await new Promise((r) => p.on("close", r));
+      assert.equal(paid, true, stderr);
+      const rows = report.parseCsv(readFileSync(stdout.trim().split("\n")[0], "utf8"));
+      const pays = rows.find((r) => r[0] === "The payer pays");
+      assert.equal(pays[5], "Pass", pays[3]);
+      assert.match(pays[1], /a person pays at payment_url/);
+      assert.equal(rows.find((r) => r[0] === "The return URL confirmed")[5], "Pass");
+      assert.equal(code, 1, "the credentials case needs verifyCredentials; everything else passes"); // see the first test for 0
+    } finally {
+      await proxy.close();
+      await sim.stop();
+    }
+  });
+
+  test("a payment not paid within --pay-timeout fails, and the cases that need it are skipped", async () => {
+    const sim = await startSim([], { command: [process.execPath, simCli] });
+    const proxy = await apiOnlyProxy(sim.url);
+    try {
+      const out = mkdtempSync(join(tmpdir(), "paysg-uat-unpaid-"));
+      const r = await paysg(["uat", "--api-key", KEY, "--payment-service-id", SERVICE, "--base-url", proxy.url, "--out", out, "--pay-timeout", "1"]);
+      assert.equal(r.code, 1);
+      const rows = report.parseCsv(readFileSync(r.stdout.trim().split("\n")[0], "utf8"));
+      const pays = rows.find((x) => x[0] === "The payer pays");
+      assert.equal(pays[5], "Fail");
+      assert.match(pays[3], /not paid within 1 s: .*payment_status=unpaid/);
+      assert.ok(+pays[4] >= 1000, pays[4]);
+      assert.match(rows.find((x) => x[0] === "Refund the paid payment with an Idempotency-Key")[3], /^skipped: needs "The payer pays"/);
+    } finally {
+      await proxy.close();
+      await sim.stop();
+    }
   });
 });

@@ -19,6 +19,9 @@ export function paymentBody(ctx, tag) {
   };
 }
 
+/** How long after the payment the webhook may take to arrive (PaySG says to expect retries, not delay). */
+export const WEBHOOK_WAIT_MS = 60_000;
+
 /** The payer's details of the rehearsal's payments (redacted from the evidence all the same). */
 export const PAYER = { payer_name: "UAT Test Payer", payer_email: "paysg-uat@example.gov.sg" };
 
@@ -104,7 +107,7 @@ export const CASES = [
       const page = await ctx.client.listPayments({ limit: 10 });
       const ids = (page?.data ?? []).map((p) => p?.id);
       const at = ids.indexOf(ctx.payment.id);
-      return ok(at >= 0 && typeof page.page_info === "object", `${ids.length} payments, has_next_page=${page?.page_info?.has_next_page}; the created payment ${at >= 0 ? `is number ${at + 1}` : "is not among them"}`);
+      return ok(at >= 0 && typeof page.page_info === "object", `${ids.length} payment${ids.length === 1 ? "" : "s"}, has_next_page=${page?.page_info?.has_next_page}; the created payment ${at >= 0 ? `is number ${at + 1}` : "is not among them"}`);
     },
   },
   {
@@ -182,12 +185,14 @@ export const CASES = [
     name: "A webhook verified",
     needs: "The payer pays",
     optional: (ctx) => (ctx.webhook ? undefined : "no --webhook-port and --webhook-secret: no receiver to send PaySG's payment.succeeded to"),
-    how: (ctx) => `a receiver on port ${ctx.webhook?.port} (node:http) checks each POST with verifyWebhook(<raw body>, <PaySG-Signature>, <webhook secret>)`,
+    how: (ctx) => (ctx.webhook
+      ? `a receiver on port ${ctx.webhook.port} (node:http) checks each POST with verifyWebhook(<raw body>, <PaySG-Signature>, <webhook secret>); waits up to ${WEBHOOK_WAIT_MS / 1000} s after the payment`
+      : "needs --webhook-port and --webhook-secret (a receiver checking each POST with verifyWebhook)"),
     expected: "A POST with PaySG-Signature: t=…, v1=<HMAC-SHA256 of \"t.body\" with the endpoint's secret> that verifyWebhook accepts, carrying payment.succeeded for the paid payment (guide: webhooks/set-up; api-resources/events/types-of-events)",
     async run(ctx) {
-      const r = await ctx.webhook.waitFor(ctx.payment.id, ctx.payTimeoutMs);
+      const r = await ctx.webhook.waitFor(ctx.payment.id, WEBHOOK_WAIT_MS);
       const refused = r.refused.length ? `; ${r.refused.length} deliveries refused (${r.refused.join(", ")})` : "";
-      if (!r.event) return ok(false, `no verified payment.succeeded for the payment within ${ctx.payTimeoutMs / 1000} s${refused}`);
+      if (!r.event) return ok(false, `no verified payment.succeeded for the payment within ${WEBHOOK_WAIT_MS / 1000} s of its payment${refused}`);
       return { pass: true, response: `${r.event.type} ${r.event.id}, payment ${summarisePayment(r.event.data?.object)}, signature verified${refused}`, ms: Math.max(0, r.at - ctx.paidAt) };
     },
   },
