@@ -369,6 +369,16 @@ export interface PaySGOptions {{
   fetch?: FetchFunction;
   /** Allow a client in a browser page, where the API key is visible: for test keys only. */
   dangerouslyAllowBrowser?: boolean;
+  /**
+   * Called with each attempt's {{@link PaySGRequestEvent}} before it is sent. Never given the API
+   * key, a body or payer data; what it throws or rejects with changes nothing about the call.
+   */
+  onRequest?: (event: PaySGRequestEvent) => unknown;
+  /**
+   * Called with each attempt's {{@link PaySGResponseEvent}} when it ends: status or failure,
+   * PaySG's request id, timings, and whether the client will retry. Same guarantees as `onRequest`.
+   */
+  onResponse?: (event: PaySGResponseEvent) => unknown;
 {settings}}}
 
 /** Options of one call. */

@@ -2,7 +2,9 @@
 // Rust what now (src/client/answer.rs), waits, sends again. Plans and "send again" steps
 // arrive as lines (src/client/wire.rs), errors as objects. Every decision — what to send,
 // whether and when to retry, whether the answer is a result or an error, which error — is
-// Rust's; this module owns only fetch, the timers and AbortSignals.
+// Rust's; this module owns only fetch, the timers and AbortSignals. With listeners
+// (`onRequest`, `onResponse`), it tells them about each attempt: what Rust describes of it, and
+// what only this loop knows (the status it saw, the clock).
 import * as raw from "../gen/paysg.js";
 import { fromRust } from "./from-rust.js";
 
@@ -14,16 +16,35 @@ const NETWORK = 1, STALLED = 2, DEADLINE = 3;
  * Rust decided. The caller's `signal` rejects the call at once with its reason.
  * @param {object} client Rust's client (`Client.answer`, `Client.release`)
  * @param {{ slot: number, request: object, timing: object }} plan from `readPlan`
+ * @param {{ onRequest?: Function, onResponse?: Function } | undefined} events the client's
+ *   listeners, or undefined when it has none (then nothing is described: the fast path)
+ * @param {number} [began] when the call began (`Date.now()`), for events' `totalMs`
  */
-export async function run(client, { slot, request, timing }, fetchImpl, signal) {
+export async function run(client, { slot, request, timing }, fetchImpl, signal, events, began) {
   try {
     for (;;) {
       if (signal?.aborted) throw signal.reason;
-      const got = await attempt(request, timing, fetchImpl, signal);
+      let sent, at;
+      if (events !== undefined) {
+        sent = readSent(client.describe(slot));
+        at = Date.now();
+        if (events.onRequest !== undefined) emit(events.onRequest, Object.freeze({ ...sent }));
+      }
+      let got;
+      try {
+        got = await attempt(request, timing, fetchImpl, signal);
+      } catch (e) {
+        // The caller's signal ended the attempt: no answer, and no retry.
+        if (events?.onResponse !== undefined) respond(client, events.onResponse, sent, ABORTED, undefined, at, began, undefined);
+        throw e;
+      }
       const step = client.answer(slot, got.status, got.failure, got.retryAfter, got.requestId, got.text, got.json, got.cause, Date.now(), Math.random());
-      if (step === 1) return got.value;
-      if (step === 0) return undefined;
+      if (step === 1 || step === 0) {
+        if (events?.onResponse !== undefined) respond(client, events.onResponse, sent, got.failure, got, at, began, undefined);
+        return step === 1 ? got.value : undefined;
+      }
       const next = typeof step === "string" ? readSend(step) : step;
+      if (events?.onResponse !== undefined) respond(client, events.onResponse, sent, got.failure, got, at, began, next.step === "fail" ? undefined : next.afterMs);
       if (next.step === "fail") throw fromRust(next.error, got.error);
       if (next.afterMs > 0) await wait(next.afterMs, signal);
       if (next.request) request = next.request;
@@ -32,6 +53,57 @@ export async function run(client, { slot, request, timing }, fetchImpl, signal) 
   } finally {
     client.release(slot);
   }
+}
+
+/** What an `onResponse` event says when no answer came (`failure`, by Rust's numbers). */
+const ABORTED = 4;
+const FAILURES = [undefined, "network", "timeout", "deadline", "aborted"];
+
+/**
+ * Calls `onResponse` with the attempt's event: the request side Rust described (`sent`), what
+ * came back, the clock, and Rust's step (`retryInMs`: the wait before the next attempt, or
+ * undefined when there is none). PaySG's request id is scrubbed of the API key by Rust.
+ */
+function respond(client, listener, sent, failure, got, at, began, retryInMs) {
+  const now = Date.now();
+  const id = got?.requestId;
+  emit(listener, Object.freeze({
+    ...sent,
+    status: got !== undefined && got.status !== 0 ? got.status : undefined,
+    failure: FAILURES[failure],
+    requestId: typeof id === "string" ? client.scrub(id) : undefined,
+    elapsedMs: now - at,
+    totalMs: now - began,
+    willRetry: retryInMs !== undefined,
+    retryInMs,
+  }));
+}
+
+/**
+ * Calls a listener with an event. Whatever it does — throw, return a rejected promise or a
+ * thenable whose `then` throws — changes nothing about the call.
+ */
+function emit(listener, event) {
+  try {
+    const r = listener(event);
+    if (r !== null && (typeof r === "object" || typeof r === "function")) {
+      const then = r.then;
+      if (typeof then === "function") then.call(r, undefined, ignore);
+    }
+  } catch {
+    // a listener's failure is its own
+  }
+}
+function ignore() {}
+
+/**
+ * The request side of an attempt's events, from Rust's `Client.describe` (src/client/event.rs):
+ * operation, method, attempt and idempotency key lines, then the path to the end.
+ */
+function readSent(r) {
+  const lines = r.split("\n", 4);
+  const at = lines[0].length + lines[1].length + lines[2].length + lines[3].length + 4;
+  return { operation: lines[0], method: lines[1], path: r.slice(at), attempt: +lines[2], idempotencyKey: lines[3] || undefined };
 }
 
 /**

@@ -72,16 +72,35 @@ export function plan(client, op, opts, args, what = `${op} call`) {
   return readPlan(r);
 }
 
+/**
+ * The listener option `name` (an own property, read once): a function, or undefined when not
+ * given; anything else (or a getter that throws) is a PaySGValidationError naming the option.
+ */
+function listener(options, name, what) {
+  let fn;
+  try {
+    fn = Object.hasOwn(options, name) ? options[name] : undefined;
+  } catch {
+    throw new PaySGValidationError([{ field: name, code: "invalid_type", message: `${name} could not be read (its getter threw); it must be a function called with ${what}` }], "client options");
+  }
+  if (fn === undefined || typeof fn === "function") return fn;
+  const given = fn === null ? "null" : Array.isArray(fn) ? "an array" : typeof fn;
+  throw new PaySGValidationError([{ field: name, code: "invalid_type", message: `${name} must be a function called with ${what}, got ${given}` }], "client options");
+}
+
 export class PaySG {
   /** The Rust client: the checked options and the API key, kept in the module. */
   #client;
   #fetch;
+  /** `{ onRequest, onResponse }`, or undefined when neither was given (the fast path). */
+  #events;
 
   /**
    * @param {{ apiKey: string, paymentServiceId?: string, baseUrl?: string, timeoutMs?: number,
    *   attemptTimeoutMs?: number, maxRetries?: number, fetch?: typeof fetch,
    *   dangerouslyAllowBrowser?: boolean, normaliseText?: boolean,
-   *   limits?: { payer_identifier?: number, amount_in_cents?: number } }} options
+   *   limits?: { payer_identifier?: number, amount_in_cents?: number },
+   *   onRequest?: (event: object) => void, onResponse?: (event: object) => void }} options
    */
   constructor(options) {
     const { settings: s, client } = newClient(options);
@@ -95,6 +114,8 @@ export class PaySG {
     if (fetchImpl !== undefined && typeof fetchImpl !== "function") {
       throw new PaySGValidationError([{ field: "fetch", code: "invalid_type", message: "fetch must be a function like the global fetch" }], "client options");
     }
+    const onRequest = listener(options, "onRequest", "each attempt's event before it is sent");
+    const onResponse = listener(options, "onResponse", "each attempt's event when it ends");
     if (inBrowserPage() && allowBrowser !== true) {
       throw new PaySGError(
         "new PaySG() was called in a browser page: the API key would be visible to anyone using the page. " +
@@ -104,6 +125,7 @@ export class PaySG {
     }
     this.#client = client;
     this.#fetch = fetchImpl;
+    this.#events = onRequest === undefined && onResponse === undefined ? undefined : { onRequest, onResponse };
     /** The default payment service of every call. */
     this.paymentServiceId = s.paymentServiceId;
     /** The API's base URL (from the key's prefix unless `baseUrl` was given). */
@@ -218,6 +240,8 @@ export class PaySG {
       throw new PaySGValidationError([{ field: "signal", code: "invalid_type", message: "signal must be an AbortSignal" }], `${op} call`);
     }
     if (signal?.aborted) throw signal.reason;
-    return run(this.#client, plan(this.#client, op, opts, args), this.#fetch, signal);
+    if (this.#events === undefined) return run(this.#client, plan(this.#client, op, opts, args), this.#fetch, signal);
+    const began = Date.now();
+    return run(this.#client, plan(this.#client, op, opts, args), this.#fetch, signal, this.#events, began);
   }
 }

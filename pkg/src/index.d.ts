@@ -210,6 +210,44 @@ export declare class PaySGWebhookEvents {
  */
 export type ExpectedPayment = { paymentId: string; referenceId?: string } | { referenceId: string; paymentId?: string };
 
+/** The public method that made a call, as events name it. */
+export type PaySGOperation = "createPayment" | "getPayment" | "listPayments" | "cancelPayment" | "refundPayment" | "sendPaymentEmail";
+
+/** An attempt about to be sent (`onRequest`): a frozen plain object. Never the API key, a body, a query string or payer data. */
+export interface PaySGRequestEvent {
+  /** The public method that made the call (`getPayment` also for `confirmReturn` and `reconcile`; `cancelPayment`'s look before it re-sends a cancel is a `GET`). */
+  readonly operation: PaySGOperation;
+  readonly method: "GET" | "POST";
+  /** The URL's path, without host or query: `/v1/payment-services/payment_service_x/payments/abc`. */
+  readonly path: string;
+  /** 1 for the first attempt, 2 for the next, … */
+  readonly attempt: number;
+  /** The `Idempotency-Key` sent (creates and refunds; the same on every attempt), else undefined. */
+  readonly idempotencyKey: string | undefined;
+}
+
+/** An attempt that ended (`onResponse`): its request's fields, what came back, and what the client does next. */
+export interface PaySGResponseEvent extends PaySGRequestEvent {
+  /** The HTTP status, or undefined when no answer came. */
+  readonly status: number | undefined;
+  /**
+   * Why no answer came: the connection failed (`network`), the attempt passed `attemptTimeoutMs`
+   * (`timeout`), the call passed `timeoutMs` (`deadline`), or the call's `signal` aborted it
+   * (`aborted`); undefined when an answer came.
+   */
+  readonly failure: "network" | "timeout" | "deadline" | "aborted" | undefined;
+  /** PaySG's request id (`x-request-id` or `request-id`), or undefined. */
+  readonly requestId: string | undefined;
+  /** How long this attempt took, in ms. */
+  readonly elapsedMs: number;
+  /** How long since the call began, in ms (earlier attempts and waits included). */
+  readonly totalMs: number;
+  /** Whether the client sends another attempt. */
+  readonly willRetry: boolean;
+  /** The wait before that attempt, in ms, when `willRetry`; else undefined. */
+  readonly retryInMs: number | undefined;
+}
+
 /** The PaySG client: every endpoint, with validation, retries, idempotency and deadlines. */
 export declare class PaySG {
   /** @throws {PaySGValidationError} for bad options; {@link PaySGError} `browser_not_allowed` in a browser page */
@@ -220,6 +258,8 @@ export declare class PaySG {
   readonly baseUrl: string;
   /** The default deadline of a call, retries included, in ms. */
   readonly timeoutMs: number;
+  /** The default time one attempt may take before it is abandoned (and retried when the operation allows), in ms. */
+  readonly attemptTimeoutMs: number;
   /** The default number of retries. */
   readonly maxRetries: number;
   /** `POST …/payments`, validated first as `validateCreatePayment`. */
@@ -257,7 +297,7 @@ export declare class PaySG {
    */
   reconcile(known: Iterable<KnownPayment> | AsyncIterable<KnownPayment>, options?: ReconcileOptions): AsyncIterableIterator<ReconcileItem>;
   /** The settings, never the API key. */
-  toJSON(): { paymentServiceId: string | null; baseUrl: string; timeoutMs: number; maxRetries: number };
+  toJSON(): { paymentServiceId: string | null; baseUrl: string; timeoutMs: number; attemptTimeoutMs: number; maxRetries: number };
 }
 
 /** What `reconcile` yields for one payment: PaySG's payment and what changed, or why it could not be read. */

@@ -12,10 +12,12 @@
 //! | [`retry`] | which failures are retried, backoff, `Retry-After` |
 //! | [`reconcile`] | which fields of a stored payment PaySG has changed since (`reconcile`) |
 //! | [`error`] | the one error enum, mapped to the npm package's classes |
+//! | [`event`] | what `onRequest` / `onResponse` are told about an attempt |
 //! | [`returns`] | the payer's return URL, and whether its payment is the order's |
 
 pub mod answer;
 pub mod error;
+pub mod event;
 pub mod options;
 pub mod plan;
 pub mod reconcile;
@@ -81,6 +83,18 @@ impl Op {
     /// value's type first, ≈ 0.3 µs).
     pub fn from_name(name: &str) -> Option<Op> {
         Op::ALL.into_iter().find(|op| op.name() == name)
+    }
+
+    /// The public method that makes this call (`"createPayment"`), as events name it.
+    pub fn public_name(self) -> &'static str {
+        match self {
+            Op::Create => "createPayment",
+            Op::Get => "getPayment",
+            Op::List => "listPayments",
+            Op::Cancel => "cancelPayment",
+            Op::Refund => "refundPayment",
+            Op::SendEmail => "sendPaymentEmail",
+        }
     }
 
     /// The HTTP method.

@@ -80,6 +80,8 @@ pub struct Context {
     pub checking: bool,
     /// The `x-paysg-client` header sent.
     pub client: String,
+    /// The path of the call's request, without host or query (what events show).
+    pub path: String,
 }
 
 /// A checked call: its first request and the context of its answers.
@@ -163,6 +165,7 @@ pub fn plan(
     );
     let payment_url =
         (call.op == Op::Cancel).then(|| request.url.trim_end_matches("/cancel").to_owned());
+    let path = super::event::path_of(&request.url).to_owned();
     let client_header = request
         .header("x-paysg-client")
         .unwrap_or_default()
@@ -186,6 +189,7 @@ pub fn plan(
             payment_url,
             checking: false,
             client: client_header,
+            path,
         },
     })
 }

@@ -1,8 +1,8 @@
 //! The client's boundary over [`crate::client`]: a [`Client`] holds a client's checked options
 //! and API key; [`Client::plan`] checks a call and returns its first request and the slot its
 //! context is kept in; [`Client::answer`] takes each answer and says what now;
-//! [`Client::release`] forgets the call. Every export is synchronous; the JS loop
-//! (`pkg/src/call.js`) performs the I/O.
+//! [`Client::describe`] tells listeners about the attempt in flight; [`Client::release`] forgets
+//! the call. Every export is synchronous; the JS loop (`pkg/src/call.js`) performs the I/O.
 //!
 //! Values cross as serde types through serde-wasm-bindgen (the options, a call's loose
 //! arguments, the settings, every error, the fields of a 2xx body that decide its shape), except
@@ -21,6 +21,7 @@
 //!   by name ([`Shape`]): parsing it here too would parse every result twice.
 
 use crate::client::answer::{Failure, Received};
+use crate::client::event::Sent;
 use crate::client::plan::Body;
 use crate::client::wire::{self, Timing};
 use crate::client::{self, ClientError, Context, Op, Options, Shape, Step};
@@ -359,6 +360,22 @@ impl Client {
                 }
             }
         }
+    }
+
+    /// The attempt in flight of the call in `slot`, for `onRequest` / `onResponse`, as lines
+    /// ([`Sent::lines`]: operation, method, attempt, idempotency key, path); `None` for a slot
+    /// with no call. Asked only when the client has a listener: the fast path pays nothing.
+    pub fn describe(&self, slot: u32) -> Option<String> {
+        match self.calls.get(slot as usize) {
+            Some(Some(context)) => Some(Sent::of(context).lines()),
+            _ => None,
+        }
+    }
+
+    /// `text` (PaySG's request id, for an `onResponse` event) with the API key replaced, as
+    /// every text the client shows is.
+    pub fn scrub(&self, text: &str) -> String {
+        self.key.scrub(text)
     }
 
     /// Forgets the call in `slot` (done, failed or abandoned); its slot is reused.
