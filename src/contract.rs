@@ -342,6 +342,8 @@ pub fn typescript() -> String {
     t += &options();
     t.push('\n');
     t += &crate::client::reconcile::text::typescript();
+    t.push('\n');
+    t += &crate::client::verify::text::typescript();
     t
 }
 

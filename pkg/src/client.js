@@ -11,6 +11,7 @@ import { PaySGError, PaySGValidationError } from "./errors.js";
 import { fromRust } from "./from-rust.js";
 import { checkReturned, startReturn } from "./returns.js";
 import { reconcile } from "./reconcile.js";
+import { verifyWith } from "./verify.js";
 
 /** The names of a client's options and of a call's (Rust reads them; see client/options.rs). */
 const CLIENT_OPTIONS = ["apiKey", "paymentServiceId", "baseUrl", "timeoutMs", "attemptTimeoutMs", "maxRetries", "normaliseText"];
@@ -227,6 +228,40 @@ export class PaySG {
    */
   reconcile(known, options) {
     return reconcile((id, opts) => this.getPayment(id, opts), known, options);
+  }
+
+  /**
+   * Checks the credentials with one read-only call (`GET …/payments?limit=1`): resolves to
+   * `{ ok, environment, baseUrl, problems }`; never rejects for a wrong key, permission, service
+   * id or an unreachable host. `opts` may carry `paymentServiceId`, `timeoutMs` (default 10 s),
+   * `maxRetries` (default 1) and `signal`. See pkg/src/verify.js.
+   */
+  verifyCredentials(opts) {
+    let signal;
+    try {
+      signal = opts?.signal;
+    } catch {
+      signal = null;
+    }
+    return verifyWith(this.#client.verify(opts === undefined || opts === null ? undefined : settings(opts, CALL_OPTIONS)), this.#fetch, signal);
+  }
+
+  /**
+   * `verifyCredentials` without a client: the same result for `options` (a client's), which are
+   * never refused: what the constructor would refuse (a key with spaces, say) is reported among
+   * the problems.
+   */
+  static verifyCredentials(options) {
+    let fetchImpl, allowBrowser;
+    try {
+      fetchImpl = options?.fetch;
+      allowBrowser = options?.dangerouslyAllowBrowser;
+    } catch {
+      fetchImpl = null;
+    }
+    const fetchInvalid = fetchImpl !== undefined && typeof fetchImpl !== "function";
+    const v = raw.verifyStart(settings(options, CLIENT_OPTIONS), runtime(), fetchInvalid, inBrowserPage() && allowBrowser !== true);
+    return verifyWith(v, fetchInvalid ? undefined : fetchImpl);
   }
 
   async #call(op, opts, args) {

@@ -296,6 +296,20 @@ export declare class PaySG {
    * @throws {PaySGValidationError} at once, for bad options or a `known` that is not iterable
    */
   reconcile(known: Iterable<KnownPayment> | AsyncIterable<KnownPayment>, options?: ReconcileOptions): AsyncIterableIterator<ReconcileItem>;
+  /**
+   * Checks the credentials with one read-only call (`GET …/payments?limit=1`; default deadline
+   * 10 s): a wrong key (401), a missing permission (403), an unknown payment service (404), a key
+   * aimed at the other environment's host, a host that cannot be reached. Never rejects for
+   * these (only when `opts.signal` aborts); each is a problem with a code and a sentence.
+   * Listing needs only PaySG's View permission: a key without Billing passes.
+   */
+  verifyCredentials(opts?: VerifyCredentialsOptions): Promise<VerifyCredentialsResult>;
+  /**
+   * `verifyCredentials` for client options, without a client: options the constructor would
+   * refuse (a key with whitespace, no payment service, a bad `baseUrl`) are reported among the
+   * problems, never thrown.
+   */
+  static verifyCredentials(options: PaySGOptions | Record<string, unknown>): Promise<VerifyCredentialsResult>;
   /** The settings, never the API key. */
   toJSON(): { paymentServiceId: string | null; baseUrl: string; timeoutMs: number; attemptTimeoutMs: number; maxRetries: number };
 }

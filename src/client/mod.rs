@@ -14,6 +14,7 @@
 //! | [`error`] | the one error enum, mapped to the npm package's classes |
 //! | [`event`] | what `onRequest` / `onResponse` are told about an attempt |
 //! | [`returns`] | the payer's return URL, and whether its payment is the order's |
+//! | [`verify`] | `verifyCredentials`: the checks, the one call, what each answer means |
 
 pub mod answer;
 pub mod error;
@@ -23,6 +24,7 @@ pub mod plan;
 pub mod reconcile;
 pub mod retry;
 pub mod returns;
+pub mod verify;
 pub mod wire;
 
 pub use answer::{answer, Received, Shape, Step};

@@ -31,6 +31,8 @@ use crate::validate::{Code, FieldError};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
+pub mod verify;
+
 /// Serialises to plain JS values (objects, not `Map`s; `null` for `None`).
 fn to_js(value: &impl Serialize) -> JsValue {
     value

@@ -13,6 +13,7 @@ mod request;
 mod returns;
 mod text_api;
 mod validate;
+mod verify;
 mod webhook;
 
 #[test]

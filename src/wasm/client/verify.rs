@@ -1,0 +1,191 @@
+//! `verifyCredentials` across the boundary, over [`crate::client::verify`]: a [`Verification`]
+//! holds the checks made before sending and, when they allow it, a [`Client`] whose one call
+//! (`GET …/payments?limit=1`) the JS loop runs as it runs any other (`pkg/src/call.js`); then
+//! [`Verification::report`] says what the outcome means. The static `PaySG.verifyCredentials`
+//! starts one from options ([`verify_start`]), a client from its own ([`Client::verify`]).
+
+use super::{read, to_js, Client, Timing};
+use crate::client::verify::{self, Check, Outcome};
+use crate::client::{wire, ClientError, Options};
+use crate::loose::Scalar;
+use crate::request::ApiKey;
+use crate::validate::FieldError;
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+/// A credentials check in progress.
+#[wasm_bindgen]
+pub struct Verification {
+    check: Check,
+    client: Option<Client>,
+    key: Option<ApiKey>,
+}
+
+impl Verification {
+    fn new(options: Result<Options, Vec<FieldError>>, call: Options, runtime: String) -> Self {
+        let (options, problems) = match options {
+            Ok(o) => (o, Vec::new()),
+            Err(e) => (Options::default(), e),
+        };
+        let mut check = verify::check(&options, &call, &Scalar::Str(runtime));
+        if !problems.is_empty() {
+            check.send = false;
+            check.problems.extend(problems.into_iter().map(Into::into));
+        }
+        let key = check
+            .call
+            .client
+            .api_key
+            .as_str()
+            .and_then(|k| ApiKey::new(k).ok());
+        Verification {
+            check,
+            client: None,
+            key,
+        }
+    }
+
+    /// A problem found by the JS layer, which stops the call.
+    fn refuse(&mut self, code: &str, message: &str) {
+        self.check.send = false;
+        self.check.problems.push(verify::Problem {
+            code: code.to_owned(),
+            message: message.to_owned(),
+        });
+    }
+}
+
+/// Starts `PaySG.verifyCredentials(options)`: `options` are a client's, read as `newClient`
+/// reads them (never refused: every problem is reported). `fetch_invalid`: the options' `fetch`
+/// is not a function; `browser_page`: this is a browser page and `dangerouslyAllowBrowser` is
+/// not `true` (both found by the JS layer, as the constructor finds them).
+#[wasm_bindgen(js_name = verifyStart)]
+pub fn verify_start(
+    options: JsValue,
+    runtime: String,
+    fetch_invalid: bool,
+    browser_page: bool,
+) -> Verification {
+    let mut v = Verification::new(read(options, "client options"), Options::default(), runtime);
+    if fetch_invalid {
+        v.refuse(
+            "invalid_type",
+            "fetch must be a function like the global fetch; nothing was sent",
+        );
+    }
+    if browser_page {
+        v.refuse(
+            "browser_not_allowed",
+            "verifyCredentials was called in a browser page: the API key would be visible to \
+             anyone using the page. Check credentials from your server (a Worker or Node); for a \
+             test key against a local simulator, pass dangerouslyAllowBrowser: true. Nothing was \
+             sent",
+        );
+    }
+    v
+}
+
+#[wasm_bindgen]
+impl Client {
+    /// Starts `paysg.verifyCredentials(options)` with this client's options; `options` (a
+    /// call's: `timeoutMs`, `maxRetries`, `paymentServiceId`, …) override them.
+    pub fn verify(&self, options: JsValue) -> Verification {
+        let call = read(options, "verifyCredentials options");
+        let (call, problems) = match call {
+            Ok(c) => (c, Vec::new()),
+            Err(e) => (Options::default(), e),
+        };
+        let mut v = Verification::new(Ok(self.options.clone()), call, self.runtime.clone());
+        if !problems.is_empty() {
+            v.check.send = false;
+            v.check
+                .problems
+                .extend(problems.into_iter().map(Into::into));
+        }
+        v
+    }
+}
+
+#[wasm_bindgen]
+impl Verification {
+    /// Plans the call: its lines (as [`Client::plan`] gives them) or, when lines cannot carry
+    /// it, the same as an object; `undefined` when nothing is to be sent. `random` is 16 bytes
+    /// from the platform's CSPRNG, `now_ms` the time.
+    pub fn plan(&mut self, random: &[u8], now_ms: f64) -> JsValue {
+        let Some(plan) = verify::plan(&mut self.check, super::random16(random), now_ms) else {
+            return JsValue::UNDEFINED;
+        };
+        let Some(key) = self.key.clone() else {
+            return JsValue::UNDEFINED;
+        };
+        let mut client = Client {
+            options: self.check.call.client.clone(),
+            key,
+            runtime: String::new(),
+            calls: Vec::new(),
+            free: Vec::new(),
+        };
+        let timing = Timing::of(&plan.context, now_ms);
+        let slot = client.keep(plan.context);
+        self.client = Some(client);
+        match wire::plan(slot, timing, None, &plan.request) {
+            Some(text) => JsValue::from_str(&text),
+            None => {
+                #[derive(Serialize)]
+                struct Planned<'a> {
+                    ok: bool,
+                    value: &'a crate::request::HttpRequest,
+                    timing: Timing,
+                    call: u32,
+                }
+                to_js(&Planned {
+                    ok: true,
+                    value: &plan.request,
+                    timing,
+                    call: slot,
+                })
+            }
+        }
+    }
+
+    /// The client that runs the planned call (once; then `undefined`).
+    pub fn client(&mut self) -> Option<Client> {
+        self.client.take()
+    }
+
+    /// The report, `{ ok, environment, baseUrl, problems }`, from how the call ended: `class`
+    /// is `""` when it resolved, `"skipped"` when nothing was sent, else the name of the error
+    /// class it threw, with that error's `status`, `message` and `timeoutMs` (what the client
+    /// said; the key is removed again).
+    pub fn report(
+        &self,
+        class: &str,
+        status: u16,
+        message: Option<String>,
+        timeout_ms: f64,
+    ) -> JsValue {
+        let kind = ClientError::CLASSES
+            .iter()
+            .find(|(_, c)| *c == class)
+            .map(|(k, _)| *k);
+        let message = match (&self.key, message) {
+            (Some(k), Some(m)) => k.scrub(&m),
+            (None, Some(m)) => m,
+            (_, None) => String::new(),
+        };
+        let outcome = match (class, kind) {
+            ("", _) => Outcome::Listed,
+            ("skipped", _) => Outcome::NotSent,
+            (_, Some("api")) => Outcome::Status(status),
+            (_, Some("connection")) => Outcome::Unreachable(message),
+            (_, Some("timeout")) => Outcome::TimedOut(timeout_ms.max(0.0) as u64),
+            (_, Some("invalid_response")) => Outcome::NotAList(status),
+            _ => Outcome::Failed(if message.is_empty() {
+                format!("{class} was thrown")
+            } else {
+                message
+            }),
+        };
+        to_js(&verify::report(self.check.clone(), &outcome))
+    }
+}
