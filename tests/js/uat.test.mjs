@@ -202,6 +202,24 @@ describe("npx paysg uat", () => {
     assert.ok(!r.csv.includes(KEY) && !r.md.includes(KEY));
   });
 
+  test("with a key the simulator does not know: credentials fail as not recognised, every call shows the 401", async () => {
+    const r = await uatAgainstSim(["--api-key", "paysg_stag_someone_else"]);
+    assert.equal(r.code, 1);
+    assert.match(r.byCase.Credentials["Response received"], /ok=false.*api_key_not_recognised/);
+    assert.match(r.byCase["Create a payment with a new Idempotency-Key"]["Response received"], /→ 401/);
+    assert.ok(!r.csv.includes(KEY) && !r.md.includes(KEY));
+  });
+
+  test("with a key the client refuses (spaces): the problem is reported, the other cases skipped, the key nowhere", async () => {
+    const spaced = `${KEY} `;
+    const r = await uatAgainstSim([], [], { key: spaced });
+    assert.equal(r.code, 1);
+    assert.match(r.byCase.Credentials["Response received"], /api_key_whitespace/);
+    assert.match(r.byCase["Get the payment"]["Response received"], /^skipped/);
+    assert.match(r.byCase["Cancel an unpaid payment"]["Response received"], /^skipped: the client options were refused/);
+    for (const text of [r.csv, r.md]) assert.ok(!text.includes(KEY), text);
+  });
+
   test("with every API request failing 503: each case that calls PaySG fails with the 503 shown, exit status 1", async () => {
     const r = await uatAgainstSim(["--fault", "503", "--retry-after", "0"]);
     assert.equal(r.code, 1);
@@ -257,7 +275,7 @@ describe("npx paysg uat where the payer is a person (PaySG's API through a proxy
       assert.equal(pays[5], "Pass", pays[3]);
       assert.match(pays[1], /a person pays at payment_url/);
       assert.equal(rows.find((r) => r[0] === "The return URL confirmed")[5], "Pass");
-      assert.equal(code, 1, "the credentials case needs verifyCredentials; everything else passes"); // see the first test for 0
+      assert.equal(code, 0, stderr);
     } finally {
       await proxy.close();
       await sim.stop();
