@@ -95,6 +95,21 @@ describe("the evidence writer", () => {
     assert.deepEqual(rows, [["n", `key ${report.REDACTED}`, "e", `${report.REDACTED} paid`, 13, "Pass"]]);
   });
 
+  test("the summary: counts, one table row per case, pipes and < escaped, secrets removed", () => {
+    const results = [
+      { name: "A | B", how: "f(<x>)", expected: "e <y>", response: `key ${KEY}`, ms: 5.4, result: "Pass" },
+      { name: "C", how: "g()", expected: "e", response: "r", ms: 0, result: "Fail" },
+      { name: "D", how: "h()", expected: "e", response: "r", ms: 0, result: "Not run" },
+    ];
+    const md = report.toMarkdown({ date: "2026-12-03", startedAt: "t", environment: "staging", baseUrl: "https://api-staging.pay.gov.sg", paymentServiceId: SERVICE, version: "0.1.0", runtime: "node" }, results, [KEY]);
+    assert.match(md, /\| Result \| 1 passed, 1 failed, 1 not run, of 3 \|/);
+    assert.match(md, /\| 1 \| A \\\| B \| Pass \| 5 \|/);
+    assert.match(md, /\*\*How it was run:\*\* `f\(<x>\)`/);
+    assert.match(md, /\*\*Expected:\*\* e \\<y>/);
+    assert.ok(!md.includes(KEY));
+    assert.deepEqual(report.counts(results), { pass: 1, fail: 1, notRun: 1 });
+  });
+
   test("summarises a payment by ids, statuses and amounts only", () => {
     const s = report.summarisePayment({ id: "p1", amount_in_cents: 100, payment_status: "paid", payer_name: "Tan", payer_email: "t@x.sg", payer_address: "1 Road", payer_identifier: "S1234567A", metadata: { a: "b" } });
     assert.equal(s, "id=p1, amount_in_cents=100, payment_status=paid");

@@ -106,9 +106,15 @@ export function csvRows(results, secrets) {
   return results.map((r) => [r.name, r.how, r.expected, r.response, Math.round(r.ms), r.result].map((v) => (typeof v === "number" ? v : redact(v, secrets))));
 }
 
-/** A Markdown table cell: one line, pipes escaped. */
+/** Markdown text on one line: pipes (table cells) and `<` (read as HTML) escaped. */
 function mdCell(v) {
-  return String(v).replace(/\r?\n/g, " ").replaceAll("|", "\\|");
+  return String(v).replace(/\r?\n/g, " ").replaceAll("|", "\\|").replaceAll("<", "\\<");
+}
+
+/** A code span: how a case was run is code. */
+function mdCode(v) {
+  const s = String(v).replace(/\r?\n/g, " ");
+  return s.includes("`") ? mdCell(s) : `\`${s}\``;
 }
 
 /**
@@ -141,7 +147,7 @@ export function toMarkdown(meta, results, secrets) {
   ];
   results.forEach((r, i) => {
     lines.push(`## ${i + 1}. ${clean(r.name)}: ${r.result}`, "");
-    lines.push(`- **How it was run:** ${mdCell(clean(r.how))}`);
+    lines.push(`- **How it was run:** ${mdCode(clean(r.how))}`);
     lines.push(`- **Expected:** ${mdCell(clean(r.expected))}`);
     lines.push(`- **Response received:** ${mdCell(clean(r.response))}`);
     lines.push(`- **Time taken end to end:** ${Math.round(r.ms)} ms`, "");
