@@ -57,7 +57,15 @@ async function main() {
   }
   const started = Date.now();
   const log = (line) => process.stderr.write(`${line}\n`);
-  const { results, meta } = await runUat(paysg, config, log);
+  // The first Ctrl-C stops waiting for a person's payment (the rest still runs and the evidence
+  // is written); a second one exits.
+  const interrupt = new AbortController();
+  process.on("SIGINT", () => {
+    if (interrupt.signal.aborted) process.exit(130);
+    log("uat: stopping the wait for the payer (Ctrl-C again to quit without evidence)");
+    interrupt.abort();
+  });
+  const { results, meta } = await runUat(paysg, { ...config, interrupt: interrupt.signal }, log);
   const date = singaporeDate(started);
   Object.assign(meta, { date, startedAt: new Date(started).toISOString() });
   // Whatever the runner sent that is a secret or the payer's: never in the evidence.

@@ -235,6 +235,29 @@ describe("npx paysg uat", () => {
     for (const text of [r.csv, r.md]) assert.ok(!text.includes(KEY), text);
   });
 
+  test("a webhook port already in use: that case fails and says so", async () => {
+    const port = await freePort();
+    const busy = createHttpServer().listen(port);
+    await new Promise((r) => busy.once("listening", r));
+    try {
+      const r = await uatAgainstSim([], ["--webhook-port", String(port), "--webhook-secret", SECRET]);
+      assert.equal(r.code, 1);
+      assert.equal(r.byCase["A webhook verified"]["Pass/Fail"], "Fail");
+      assert.match(r.byCase["A webhook verified"]["Response received"], new RegExp(`could not listen on port ${port}: EADDRINUSE`));
+      assert.ok(!r.csv.includes(SECRET) && !r.md.includes(SECRET));
+    } finally {
+      await new Promise((r) => busy.close(r));
+    }
+  });
+
+  test("a webhook signed with another secret is refused and the case fails", async () => {
+    const port = await freePort();
+    const r = await uatAgainstSim(["--webhook-url", `http://127.0.0.1:${port}/`, "--webhook-secret", "whsec_not_the_one", "--webhook-max-attempts", "1"], ["--webhook-port", String(port), "--webhook-secret", SECRET, "--pay-timeout", "2"]);
+    assert.equal(r.code, 1);
+    assert.equal(r.byCase["A webhook verified"]["Pass/Fail"], "Fail");
+    assert.match(r.byCase["A webhook verified"]["Response received"], /within 2 s of its payment; 1 deliveries refused \(no_matching_signature\)/);
+  });
+
   test("with every API request failing 503: each case that calls PaySG fails with the 503 shown, exit status 1", async () => {
     const r = await uatAgainstSim(["--fault", "503", "--retry-after", "0"]);
     assert.equal(r.code, 1);
@@ -291,6 +314,35 @@ describe("npx paysg uat where the payer is a person (PaySG's API through a proxy
       assert.match(pays[1], /a person pays at payment_url/);
       assert.equal(rows.find((r) => r[0] === "The return URL confirmed")[5], "Pass");
       assert.equal(code, 0, stderr);
+    } finally {
+      await proxy.close();
+      await sim.stop();
+    }
+  });
+
+  test("Ctrl-C stops the wait: the payment case fails, the rest runs, the evidence is written", async () => {
+    const sim = await startSim([], { command: [process.execPath, simCli] });
+    const proxy = await apiOnlyProxy(sim.url);
+    try {
+      const out = mkdtempSync(join(tmpdir(), "paysg-uat-ctrl-c-"));
+      const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("PAYSG_")));
+      const p = spawn(paysgBin, ["uat", "--api-key", KEY, "--payment-service-id", SERVICE, "--base-url", proxy.url, "--out", out], { cwd: project, env: clean, stdio: ["ignore", "pipe", "pipe"] });
+      let stderr = "", stdout = "", sent = false;
+      p.stdout.on("data", (d) => (stdout += d));
+      p.stderr.on("data", (d) => {
+        stderr += d;
+        if (!sent && /waiting for the payer: unpaid/.test(stderr)) {
+          sent = true;
+          p.kill("SIGINT");
+        }
+      });
+      const code = await new Promise((r) => p.on("close", r));
+      assert.equal(code, 1, stderr);
+      const rows = report.parseCsv(readFileSync(stdout.trim().split("\n")[0], "utf8"));
+      const pays = rows.find((x) => x[0] === "The payer pays");
+      assert.equal(pays[5], "Fail");
+      assert.match(pays[3], /the wait was stopped \(Ctrl-C\)/);
+      assert.equal(rows.find((x) => x[0] === "Invalid input refused before sending")[5], "Pass");
     } finally {
       await proxy.close();
       await sim.stop();

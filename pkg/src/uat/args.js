@@ -15,7 +15,8 @@ Flags:
   --payment-service-id <id>    payment_service_… (else PAYSG_PAYMENT_SERVICE_ID)
   --base-url <url>             the API's base URL (else PAYSG_BASE_URL; default: from the key)
   --out <dir>                  where to write the evidence (default .)
-  --pay-timeout <s>            how long to wait for a person to pay on staging (default 600)
+  --pay-timeout <s>            how long to wait for a person to pay on staging (default 600),
+                               and at most 60 s (or this, if shorter) for the webhook
   --webhook-port <port>        listen on this port for PaySG's signed payment.succeeded
   --webhook-secret <s>         the endpoint's webhook secret (with --webhook-port)
   --help                       this text

@@ -19,8 +19,9 @@ export function paymentBody(ctx, tag) {
   };
 }
 
-/** How long after the payment the webhook may take to arrive (PaySG says to expect retries, not delay). */
+/** How long after the payment the webhook may take to arrive: 60 s, or --pay-timeout if shorter. */
 export const WEBHOOK_WAIT_MS = 60_000;
+const webhookWaitMs = (ctx) => Math.min(WEBHOOK_WAIT_MS, ctx.payTimeoutMs);
 
 /** The payer's details of the rehearsal's payments (redacted from the evidence all the same). */
 export const PAYER = { payer_name: "UAT Test Payer", payer_email: "paysg-uat@example.gov.sg" };
@@ -141,7 +142,7 @@ export const CASES = [
       const paid = await ctx.pay(ctx.payment);
       ctx.paid = paid;
       ctx.paidAt = ctx.now();
-      const late = paid?.payment_status === "paid" ? "" : `not paid within ${ctx.payTimeoutMs / 1000} s: `;
+      const late = paid?.payment_status === "paid" ? "" : ctx.interrupt?.aborted ? "the wait was stopped (Ctrl-C) before the payment was paid: " : `not paid within ${ctx.payTimeoutMs / 1000} s: `;
       return ok(paid?.payment_status === "paid", `${late}${summarisePayment(paid)}`);
     },
   },
@@ -186,13 +187,15 @@ export const CASES = [
     needs: "The payer pays",
     optional: (ctx) => (ctx.webhook ? undefined : "no --webhook-port and --webhook-secret: no receiver to send PaySG's payment.succeeded to"),
     how: (ctx) => (ctx.webhook
-      ? `a receiver on port ${ctx.webhook.port} (node:http) checks each POST with verifyWebhook(<raw body>, <PaySG-Signature>, <webhook secret>); waits up to ${WEBHOOK_WAIT_MS / 1000} s after the payment`
+      ? `a receiver on port ${ctx.webhook.port} (node:http) checks each POST with verifyWebhook(<raw body>, <PaySG-Signature>, <webhook secret>); waits up to ${webhookWaitMs(ctx) / 1000} s after the payment`
       : "needs --webhook-port and --webhook-secret (a receiver checking each POST with verifyWebhook)"),
     expected: "A POST with PaySG-Signature: t=…, v1=<HMAC-SHA256 of \"t.body\" with the endpoint's secret> that verifyWebhook accepts, carrying payment.succeeded for the paid payment (guide: webhooks/set-up; api-resources/events/types-of-events)",
     async run(ctx) {
-      const r = await ctx.webhook.waitFor(ctx.payment.id, WEBHOOK_WAIT_MS);
+      const waitMs = webhookWaitMs(ctx);
+      const r = await ctx.webhook.waitFor(ctx.payment.id, waitMs);
+      if (r.error) return ok(false, r.error);
       const refused = r.refused.length ? `; ${r.refused.length} deliveries refused (${r.refused.join(", ")})` : "";
-      if (!r.event) return ok(false, `no verified payment.succeeded for the payment within ${WEBHOOK_WAIT_MS / 1000} s of its payment${refused}`);
+      if (!r.event) return ok(false, `no verified payment.succeeded for the payment within ${waitMs / 1000} s of its payment${refused}`);
       return { pass: true, response: `${r.event.type} ${r.event.id}, payment ${summarisePayment(r.event.data?.object)}, signature verified${refused}`, ms: Math.max(0, r.at - ctx.paidAt) };
     },
   },

@@ -104,7 +104,8 @@ export function startWebhookReceiver(sdk, port, secret, now) {
 
 /**
  * Runs every case. `config`: `{ apiKey, paymentServiceId, baseUrl?, payTimeoutMs, webhookPort?,
- * webhookSecret?, pollMs? }`; `log(line)` gets the progress lines. Resolves to
+ * webhookSecret?, pollMs?, interrupt? }` (`interrupt`: an AbortSignal that stops the wait for a
+ * person's payment; the other cases still run); `log(line)` gets the progress lines. Resolves to
  * `{ results, meta }` (results: `{ name, how, expected, response, ms, result }`).
  */
 export async function runUat(sdk, config, log) {
@@ -126,6 +127,7 @@ export async function runUat(sdk, config, log) {
     runId: new Date().toISOString().slice(0, 10).replaceAll("-", "") + "-" + crypto.randomUUID().slice(0, 8),
     payTimeoutMs: config.payTimeoutMs,
     pollMs: config.pollMs ?? 5000,
+    interrupt: config.interrupt,
     environment: "other",
   };
   let clientError;
@@ -142,8 +144,8 @@ export async function runUat(sdk, config, log) {
     try {
       ctx.webhook = await startWebhookReceiver(sdk, config.webhookPort, config.webhookSecret, now);
     } catch (e) {
-      ctx.webhookError = `could not listen on port ${config.webhookPort}: ${e?.code ?? e?.message}`;
-      ctx.webhook = { port: config.webhookPort, waitFor: async () => ({ refused: [ctx.webhookError] }) };
+      const error = `the receiver could not listen on port ${config.webhookPort}: ${e?.code ?? e?.message}`;
+      ctx.webhook = { port: config.webhookPort, waitFor: async () => ({ error, refused: [] }) };
     }
   }
 
@@ -223,8 +225,16 @@ async function waitForPayer(ctx, payment, log) {
     const p = await ctx.client.getPayment(payment.id);
     const waited = ctx.now() - start;
     if (p.payment_status === "paid" || p.latest_status === "cancelled") return p;
-    if (waited >= ctx.payTimeoutMs) return p;
-    log(`uat: waiting for the payer: ${p.payment_status} after ${Math.round(waited / 1000)} s of ${ctx.payTimeoutMs / 1000} s (${payment.payment_url})`);
-    await new Promise((r) => setTimeout(r, Math.min(ctx.pollMs, ctx.payTimeoutMs - waited)));
+    if (waited >= ctx.payTimeoutMs || ctx.interrupt?.aborted) return p;
+    log(`uat: waiting for the payer: ${p.payment_status} after ${Math.round(waited / 1000)} s of ${ctx.payTimeoutMs / 1000} s (${payment.payment_url}; Ctrl-C to stop waiting)`);
+    await new Promise((r) => {
+      const done = () => {
+        clearTimeout(timer);
+        ctx.interrupt?.removeEventListener("abort", done);
+        r();
+      };
+      const timer = setTimeout(done, Math.min(ctx.pollMs, ctx.payTimeoutMs - waited));
+      ctx.interrupt?.addEventListener("abort", done);
+    });
   }
 }
