@@ -1,7 +1,7 @@
 // `npx paysg`: the paysg package's command line. `paysg uat` runs PaySG's UAT rehearsal with the
 // package's public API (the import below is the package itself, as a user imports it) and writes
 // the evidence. Built into dist/cli.mjs by scripts/build.mjs.
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { accessSync, constants, existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import * as paysg from "paysg";
 import { USAGE, parseArgs } from "../src/uat/args.js";
@@ -51,8 +51,9 @@ async function main() {
   const out = resolve(config.out);
   try {
     mkdirSync(out, { recursive: true });
+    accessSync(out, constants.W_OK); // before the run: its evidence must not be lost at the end
   } catch (e) {
-    process.stderr.write(`paysg: --out ${config.out}: cannot create the folder (${e.code ?? e.message})\n`);
+    process.stderr.write(`paysg: --out ${config.out}: cannot write there (${e.code ?? e.message})\n`);
     return 2;
   }
   const started = Date.now();

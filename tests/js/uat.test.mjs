@@ -4,7 +4,7 @@
 // and with bad arguments (exit status 2).
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, readdirSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { createServer as createHttpServer } from "node:http";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -165,6 +165,11 @@ describe("npx paysg uat", () => {
       assert.match(r.stderr, /^paysg: /);
       assert.equal(r.stdout, "");
     }
+    const file = join(out, "..", `${out.split("/").at(-1)}-a-file`);
+    writeFileSync(file, "");
+    const notDir = await paysg(["uat", "--api-key", KEY, "--payment-service-id", SERVICE, "--out", file]);
+    assert.equal(notDir.code, 2);
+    assert.match(notDir.stderr, /--out .*cannot write there \(EEXIST\)/);
     const live = await paysg(["uat", "--api-key", "paysg_live_uat_tests_key", "--payment-service-id", SERVICE, "--out", out]);
     assert.equal(live.code, 2);
     assert.match(live.stderr, /test mode only.*api\.pay\.gov\.sg/);
