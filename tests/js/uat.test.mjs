@@ -278,13 +278,15 @@ describe("npx paysg uat", () => {
 describe("npx paysg uat where the payer is a person (PaySG's API through a proxy that hides paysg-sim's controls)", () => {
   /** A proxy to the simulator's API only (`/v1/…`): to the runner it is not paysg-sim. */
   async function apiOnlyProxy(target) {
+    let requests = 0;
     const server = createHttpServer(async (req, res) => {
       if (!req.url.startsWith("/v1/")) return res.writeHead(404).end();
       const chunks = [];
       for await (const c of req) chunks.push(c);
       const headers = Object.fromEntries(Object.entries(req.headers).filter(([k]) => !["host", "connection", "content-length"].includes(k)));
       const r = await fetch(`${target}${req.url}`, { method: req.method, headers, body: chunks.length ? Buffer.concat(chunks) : undefined });
-      res.writeHead(r.status, Object.fromEntries(r.headers));
+      // PaySG's request id header, which the simulator does not send.
+      res.writeHead(r.status, { ...Object.fromEntries(r.headers), "x-request-id": `req_proxy_${++requests}` });
       res.end(Buffer.from(await r.arrayBuffer()));
     });
     await new Promise((r) => server.listen(0, "127.0.0.1", r));
@@ -318,6 +320,8 @@ describe("npx paysg uat where the payer is a person (PaySG's API through a proxy
       assert.equal(pays[5], "Pass", pays[3]);
       assert.match(pays[1], /a person pays at payment_url/);
       assert.equal(rows.find((r) => r[0] === "The return URL confirmed")[5], "Pass");
+      // Each call's status and PaySG's request id, from the client's onResponse events.
+      assert.match(rows.find((r) => r[0] === "Get the payment")[3], /^getPayment GET \/v1\/payment-services\/payment_service_uat_tests\/payments\/[\w-]+ → 200, request id req_proxy_\d+ \(\d+ ms\)\. id=/);
       assert.equal(code, 0, stderr);
     } finally {
       await proxy.close();
