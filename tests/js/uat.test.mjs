@@ -200,8 +200,8 @@ describe("npx paysg uat", () => {
     assert.match(r.byCase["Invalid input refused before sending"]["Response received"], /no request sent/);
     assert.match(r.md, new RegExp(`${CASES.length} passed, 0 failed, 0 not run`));
     assert.match(r.md, /\| Environment \| other \(paysg-sim/);
-    for (const text of [r.csv, r.md]) {
-      for (const s of [KEY, SECRET, PAYER.payer_name, PAYER.payer_email]) assert.ok(!text.includes(s), `${s} in the evidence`);
+    for (const text of [r.csv, r.md, r.stderr, r.stdout]) {
+      for (const s of [KEY, SECRET, PAYER.payer_name, PAYER.payer_email]) assert.ok(!text.includes(s), `${s} in the evidence or the output`);
     }
     assert.match(r.stderr, /uat: 14\/14 Pass/);
   });
