@@ -97,7 +97,7 @@ pub fn answer(ctx: &Context, got: &Received, key: &ApiKey, now_ms: f64, random: 
     };
     if let Attempt::Status { status, .. } = attempt {
         if (200..300).contains(&status) {
-            return success(ctx, status, got.json.as_ref(), now_ms);
+            return success(ctx, status, got.json.as_ref(), key, now_ms);
         }
     }
     let delay = retry_delay(
@@ -123,7 +123,7 @@ pub fn answer(ctx: &Context, got: &Received, key: &ApiKey, now_ms: f64, random: 
         let request = match &ctx.payment_url {
             Some(url) if ctx.op == Op::Cancel && !refused => {
                 next.checking = true;
-                Some(look(url, key, &ctx.client))
+                Some(bare("GET", url.clone(), key, &ctx.client))
             }
             _ => None,
         };
@@ -154,11 +154,11 @@ pub fn answer(ctx: &Context, got: &Received, key: &ApiKey, now_ms: f64, random: 
     Step::Fail { error }
 }
 
-/// The `GET` of a payment, to look at it.
-fn look(url: &str, key: &ApiKey, client: &str) -> HttpRequest {
+/// A request without a body: the `GET` of a payment, to look at it, or its cancel again.
+fn bare(method: &'static str, url: String, key: &ApiKey, client: &str) -> HttpRequest {
     HttpRequest {
-        method: "GET",
-        url: url.to_owned(),
+        method,
+        url,
         headers: vec![
             ("x-api-key", key.expose().to_owned()),
             ("accept", "application/json".to_owned()),
@@ -194,7 +194,7 @@ fn timeout(ctx: &Context, timeout_ms: u64, which: &str) -> ClientError {
 }
 
 /// A 2xx answer: done when the body is what the operation returns.
-fn success(ctx: &Context, status: u16, json: Option<&Shape>, now_ms: f64) -> Step {
+fn success(ctx: &Context, status: u16, json: Option<&Shape>, key: &ApiKey, now_ms: f64) -> Step {
     let invalid = |why: &str| Step::Fail {
         error: ClientError::InvalidResponse {
             message: format!("PaySG answered {status} with {why}"),
@@ -212,12 +212,12 @@ fn success(ctx: &Context, status: u16, json: Option<&Shape>, now_ms: f64) -> Ste
     let is_payment = matches!(shape.id, Scalar::Str(_));
     if ctx.checking {
         // The look before re-sending a cancel: done if the payment is cancelled, else send the
-        // cancel again.
-        return match (&shape.latest_status, is_payment) {
-            (Scalar::Str(s), true) if s == "cancelled" => Step::Done { body: true },
-            (_, true) if now_ms < ctx.deadline_ms => Step::Send {
+        // cancel again (a new request: the one in flight was the look).
+        return match (&shape.latest_status, &ctx.payment_url, is_payment) {
+            (Scalar::Str(s), _, true) if s == "cancelled" => Step::Done { body: true },
+            (_, Some(url), true) if now_ms < ctx.deadline_ms => Step::Send {
                 after_ms: 0,
-                request: None,
+                request: Some(bare("POST", format!("{url}/cancel"), key, &ctx.client)),
                 context: Context {
                     attempts: ctx.attempts + 1,
                     checking: false,

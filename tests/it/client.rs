@@ -501,9 +501,8 @@ fn lists_and_emails_are_checked_for_what_they_return() {
 
 #[test]
 fn a_cancel_that_may_have_gone_through_is_looked_at_before_it_is_sent_again() {
-    let ctx = plan(json!({ "op": "cancel", "paymentId": "p1" }))
-        .unwrap()
-        .context;
+    let planned = plan(json!({ "op": "cancel", "paymentId": "p1" })).unwrap();
+    let (first, ctx) = (planned.request, planned.context);
     // a dropped answer: look first
     let net = Received {
         failure: Some(Failure::Network),
@@ -534,15 +533,16 @@ fn a_cancel_that_may_have_gone_through_is_looked_at_before_it_is_sent_again() {
         ),
         Step::Done { body: true }
     );
-    // still unpaid: send the cancel again, at once
+    // still unpaid: send the cancel again, at once: the cancel itself, not the look
     let Step::Send {
         after_ms: 0,
-        request: None,
+        request: Some(cancel),
         context: again,
     } = client::answer(&context, &ok(payment_shape("unpaid")), &key(), 1_200.0, 0.0)
     else {
         panic!("not sent again")
     };
+    assert_eq!(cancel, first);
     assert!(!again.checking);
     assert_eq!(again.attempts, 3);
     // a 429 was refused before anything happened: no look
@@ -681,4 +681,76 @@ fn an_operation_has_one_name_for_js_and_serde() {
     }
     assert_eq!(Op::from_name("Create"), None);
     assert_eq!(Op::from_name(""), None);
+}
+
+#[test]
+fn events_describe_the_attempt_in_flight_without_query_or_body() {
+    use paysg::client::event::Sent;
+    // a create: its public name, the path, attempt 1, the key sent
+    let ctx = create();
+    let sent = Sent::of(&ctx);
+    assert_eq!(
+        (
+            sent.operation,
+            sent.method,
+            sent.attempt,
+            sent.idempotency_key
+        ),
+        ("createPayment", "POST", 1, Some("k-1"))
+    );
+    assert!(!BASE.contains('?'));
+    assert!(BASE.ends_with(sent.path), "{} / {}", BASE, sent.path);
+    assert!(sent.path.starts_with("/v1/payment-services/"));
+    // a 503: the next attempt is number 2, with the same key
+    let Step::Send { context, .. } = client::answer(&ctx, &status(503), &key(), 1_100.0, 0.0)
+    else {
+        panic!("not retried")
+    };
+    assert_eq!(
+        (
+            Sent::of(&context).attempt,
+            Sent::of(&context).idempotency_key
+        ),
+        (2, Some("k-1"))
+    );
+    // a list: no query in the path, no key
+    let list =
+        plan(json!({ "op": "list", "query": { "limit": 5, "after": "cursor-secret" } })).unwrap();
+    assert!(list.request.url.contains("after=cursor-secret"));
+    let sent = Sent::of(&list.context);
+    assert_eq!(
+        (sent.operation, sent.method, sent.idempotency_key),
+        ("listPayments", "GET", None)
+    );
+    assert!(!sent.lines().contains('?') && !sent.lines().contains("cursor"));
+    // a cancel's look is a GET of the payment; the cancel sent again is a POST …/cancel
+    let cancel = plan(json!({ "op": "cancel", "paymentId": "p1" }))
+        .unwrap()
+        .context;
+    assert!(Sent::of(&cancel).path.ends_with("/payments/p1/cancel"));
+    let net = Received {
+        failure: Some(Failure::Network),
+        ..Received::default()
+    };
+    let Step::Send { context: look, .. } = client::answer(&cancel, &net, &key(), 1_100.0, 0.0)
+    else {
+        panic!("no look")
+    };
+    let sent = Sent::of(&look);
+    assert_eq!(
+        (sent.operation, sent.method, sent.attempt),
+        ("cancelPayment", "GET", 2)
+    );
+    assert!(sent.path.ends_with("/payments/p1"));
+    // every operation has its public method's name
+    for (op, name) in [
+        (Op::Create, "createPayment"),
+        (Op::Get, "getPayment"),
+        (Op::List, "listPayments"),
+        (Op::Cancel, "cancelPayment"),
+        (Op::Refund, "refundPayment"),
+        (Op::SendEmail, "sendPaymentEmail"),
+    ] {
+        assert_eq!(op.public_name(), name);
+    }
 }

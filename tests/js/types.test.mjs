@@ -143,6 +143,7 @@ import {
   PaySG, PaySGApiError, PaySGError, PaySGSignatureError, PaySGValidationError, buildCreatePaymentRequest,
   parseReturnUrl, signWebhook, validateCreatePayment, verifyWebhook, createWebhookHandler, memoryStore,
   type CreatePaymentInput, type FetchFunction, type FieldError, type Payment, type WebhookEvent, type WebhookEventStore,
+  type PaySGRequestEvent, type PaySGResponseEvent,
 } from "paysg";
 
 declare const myFetch: FetchFunction;
@@ -253,6 +254,25 @@ export async function flow(rawBody: string, header: string | null, secret: strin
   validateCreatePayment(input, { limits: { payer_id: 20 } });
   // @ts-expect-error the British spelling, as everywhere in paysg
   validateCreatePayment(input, { normalizeText: true });
+  // Events: each attempt's request and response, typed.
+  const watched = new PaySG({
+    apiKey: "paysg_stag_x",
+    onRequest: (e: PaySGRequestEvent) => { seen.push(e.operation, e.path, String(e.attempt), e.idempotencyKey ?? ""); },
+    onResponse: async (e) => {
+      const ms: number = e.elapsedMs + e.totalMs + (e.retryInMs ?? 0);
+      seen.push(String(ms), e.requestId ?? "", String(e.willRetry), e.failure ?? String(e.status));
+      // @ts-expect-error a failure is one of the kinds, not any string
+      const odd: PaySGResponseEvent["failure"] = "dns";
+      void odd;
+    },
+  });
+  const timeouts: number = watched.attemptTimeoutMs + watched.toJSON().attemptTimeoutMs;
+  seen.push(String(timeouts));
+  // @ts-expect-error a listener is a function
+  new PaySG({ apiKey: "paysg_stag_x", onResponse: "log" });
+  // @ts-expect-error an operation is a public method's name
+  const op: PaySGRequestEvent["operation"] = "create";
+  void op;
   return seen;
 }
 `;
