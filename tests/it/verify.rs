@@ -299,3 +299,50 @@ fn options_the_constructor_refuses_are_problems() {
     let r = report(&not_object, &Outcome::Listed);
     assert_eq!(r.problems[0].code, "invalid_type");
 }
+
+#[test]
+fn every_code_is_listed_and_in_the_readme() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let listed: Vec<&str> = verify::CODES.iter().map(|(c, _)| *c).collect();
+    for (code, _) in verify::CODES {
+        assert!(
+            readme.contains(&format!("| `{code}` |")),
+            "README's Checking credentials table lacks {code}"
+        );
+    }
+    let o = options(&key(STAGING_KEY_PREFIX), None);
+    let mut seen = Vec::new();
+    for outcome in [
+        Outcome::Status(401),
+        Outcome::Status(403),
+        Outcome::Status(404),
+        Outcome::Status(500),
+        Outcome::NotAList(200),
+        Outcome::Unreachable(String::new()),
+        Outcome::TimedOut(1),
+        Outcome::Failed(String::new()),
+        Outcome::NotSent,
+    ] {
+        seen.extend(verify::problem(&outcome, STAGING_BASE_URL, SERVICE).map(|p| p.code));
+    }
+    seen.extend(
+        check(&options(" x", None))
+            .problems
+            .into_iter()
+            .map(|p| p.code),
+    );
+    seen.extend(
+        check(&options(&key(LIVE_KEY_PREFIX), Some(STAGING_BASE_URL)))
+            .problems
+            .into_iter()
+            .map(|p| p.code),
+    );
+    for code in &seen {
+        assert!(
+            listed.contains(&code.as_str()),
+            "{code} is not in verify::CODES"
+        );
+    }
+    assert_eq!(report(&o, &Outcome::Listed).problems, []);
+}
