@@ -192,6 +192,22 @@ describe("events of one call", () => {
     assertClean(events);
   });
 
+  test("a listener that aborts the call's signal: nothing more is sent", async () => {
+    const controller = new AbortController();
+    const { client, events, sent } = await recorded({ onRequest: (e) => { events.push(["request", e]); controller.abort(new Error("listener stop")); } });
+    await assert.rejects(client.getPayment("abc", { signal: controller.signal }), /listener stop/);
+    assert.deepEqual(sent, []);
+    assert.deepEqual(events.map(([k, e]) => [k, e.attempt, e.failure]), [["request", 1, undefined], ["response", 1, "aborted"]]);
+    // aborted after an answer that is retried: the wait ends at once, no second attempt
+    const c2 = new AbortController();
+    const r = await recorded({ fault: () => "503", simOptions: { retryAfter: 5 }, onResponse: (e) => { r.events.push(["response", e]); c2.abort(new Error("stop waiting")); } });
+    const began = Date.now();
+    await assert.rejects(r.client.getPayment("abc", { signal: c2.signal }), /stop waiting/);
+    assert.ok(Date.now() - began < 5_000, "the 5 s wait was not waited");
+    assert.deepEqual(responses(r.events).map((e) => [e.attempt, e.status, e.willRetry, e.retryInMs]), [[1, 503, true, 5_000]]);
+    assert.equal(r.sent.length, 1);
+  });
+
   test("PaySG's request id, scrubbed of the key", async () => {
     const { client, events } = await recorded({
       fetchWrap: (f) => async (url, init) => {
