@@ -25,7 +25,11 @@ fn options(api_key: &str, base_url: Option<&str>) -> Options {
 }
 
 fn check(o: &Options) -> Check {
-    verify::check(o, &Options::default(), &Scalar::Str("node v22".to_owned()))
+    verify::check(
+        o.clone(),
+        Options::default(),
+        Scalar::Str("node v22".to_owned()),
+    )
 }
 
 fn codes(c: &Check) -> Vec<&str> {
@@ -41,7 +45,7 @@ fn report(o: &Options, outcome: &Outcome) -> verify::Report {
     } else {
         Outcome::NotSent
     };
-    verify::report(c, &outcome)
+    verify::report(&c, &outcome)
 }
 
 fn assert_no_key(r: &verify::Report) {
@@ -113,7 +117,7 @@ fn timeout_and_retries_follow_the_options_when_given() {
         timeout_ms: Scalar::Num(700.0),
         ..Options::default()
     };
-    let mut c = verify::check(&o, &call, &Scalar::Absent);
+    let mut c = verify::check(o, call, Scalar::Absent);
     assert_eq!(
         verify::plan(&mut c, [0; 16], 0.0)
             .unwrap()

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { createServer } from "node:net";
 import { after, before, describe, test } from "node:test";
-import { startSim, testProject } from "./helpers.mjs";
+import { bundleWorker, startMiniflare, startSim, testProject } from "./helpers.mjs";
 
 const KEY = "paysg_stag_credentials_full_key_1234";
 const VIEW_KEY = "paysg_stag_credentials_view_only_5678";
@@ -240,3 +240,38 @@ describe("paysg.verifyCredentials(opts)", () => {
     assert.equal(f.sent[0].url, `${sim.url}/v1/payment-services/payment_service_other/payments?limit=1`);
   });
 });
+
+describe("in workerd (Miniflare), bundled by wrangler", () => {
+  test("ok, 401, 403 and a closed port, as in Node", async () => {
+    const out = bundleWorker(testProject(), "credentials", WORKER);
+    const mf = await startMiniflare(out, { SIM_URL: sim.url, KEY, VIEW_KEY, REFUND_KEY, UNKNOWN_KEY, SERVICE });
+    try {
+      const res = await mf.dispatchFetch("http://localhost/");
+      const r = await res.json();
+      assert.equal(res.status, 200, JSON.stringify(r));
+      assert.deepEqual(r.codes, [[], [], ["permission_missing"], ["api_key_not_recognised"], ["connection_failed"], ["api_key_whitespace"]]);
+      assert.deepEqual(r.ok, [true, true, false, false, false, false]);
+      for (const k of KEYS) assert.ok(!r.text.includes(k), "a key leaked in workerd");
+    } finally {
+      await mf.dispose();
+    }
+  });
+});
+
+const WORKER = `
+import { PaySG } from "paysg";
+export default {
+  async fetch(request, env) {
+    const o = (apiKey, extra = {}) => ({ apiKey, paymentServiceId: env.SERVICE, baseUrl: env.SIM_URL, ...extra });
+    const results = [
+      await new PaySG(o(env.KEY)).verifyCredentials(),
+      await PaySG.verifyCredentials(o(env.VIEW_KEY)),
+      await PaySG.verifyCredentials(o(env.REFUND_KEY)),
+      await PaySG.verifyCredentials(o(env.UNKNOWN_KEY)),
+      await PaySG.verifyCredentials(o(env.KEY, { baseUrl: "http://127.0.0.1:1", maxRetries: 0, timeoutMs: 3000 })),
+      await PaySG.verifyCredentials(o(env.KEY + "\\n")),
+    ];
+    return Response.json({ codes: results.map((r) => r.problems.map((p) => p.code)), ok: results.map((r) => r.ok), text: JSON.stringify(results) });
+  },
+};
+`;

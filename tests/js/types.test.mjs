@@ -144,6 +144,7 @@ import {
   parseReturnUrl, signWebhook, validateCreatePayment, verifyWebhook, createWebhookHandler, memoryStore,
   type CreatePaymentInput, type FetchFunction, type FieldError, type Payment, type WebhookEvent, type WebhookEventStore,
   type PaySGRequestEvent, type PaySGResponseEvent,
+  type VerifyCredentialsResult, type CredentialProblemCode,
 } from "paysg";
 
 declare const myFetch: FetchFunction;
@@ -195,6 +196,14 @@ export async function flow(rawBody: string, header: string | null, secret: strin
   await client.confirmReturn("https://e.gov.sg/paid");
   // @ts-expect-error expected names paymentId or referenceId
   await client.confirmReturn("https://e.gov.sg/paid", {});
+  const check: VerifyCredentialsResult = await client.verifyCredentials({ timeoutMs: 5000 });
+  if (!check.ok) for (const p of check.problems) seen.push(p.code, p.message, check.environment, check.baseUrl);
+  const code: CredentialProblemCode = (await PaySG.verifyCredentials({ apiKey: " k", paymentServiceId: "payment_service_x" })).problems[0].code;
+  seen.push(code);
+  // @ts-expect-error environment is one of three
+  const env: "test" = check.environment;
+  // @ts-expect-error verifyCredentials takes no idempotency key
+  await client.verifyCredentials({ idempotencyKey: "k" });
   try {
     await client.refundPayment(paymentId, { refund_amount_in_cents: 100 });
   } catch (e) {

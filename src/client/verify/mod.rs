@@ -10,6 +10,8 @@
 
 pub mod text;
 
+pub use text::problem;
+
 use super::options::Options;
 use super::plan::{Body, Call, Plan, Query};
 use super::Op;
@@ -88,8 +90,9 @@ fn host_of(url: &str) -> &str {
     let rest = url.split_once("://").map_or(url, |(_, r)| r);
     let authority = rest.split(['/', '?', '#']).next().unwrap_or(rest);
     let authority = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
-    match authority.rsplit_once(':') {
-        Some((h, port)) if port.bytes().all(|b| b.is_ascii_digit()) && !h.ends_with(']') => h,
+    match (authority.find(']'), authority.rsplit_once(':')) {
+        (Some(end), _) => &authority[..=end],
+        (None, Some((h, port))) if port.bytes().all(|b| b.is_ascii_digit()) => h,
         _ => authority,
     }
 }
@@ -183,9 +186,8 @@ pub struct Check {
 /// Checks `client` (a client's options) and `call` (a verify's own options, which override
 /// them) before sending, and builds the call: `GET …/payments?limit=1`, with a deadline of
 /// [`VERIFY_TIMEOUT_MS`] and [`VERIFY_MAX_RETRIES`] retries unless the options say otherwise.
-pub fn check(client: &Options, call: &Options, runtime: &Scalar) -> Check {
+pub fn check(mut client: Options, mut options: Options, runtime: Scalar) -> Check {
     let mut problems = Vec::new();
-    let mut client = client.clone();
     let mut send = true;
     if let Scalar::Str(t) = &client.given_as {
         problems.push(Problem::new(
@@ -199,7 +201,7 @@ pub fn check(client: &Options, call: &Options, runtime: &Scalar) -> Check {
             problems.push(p);
             // Checked (and sent, when only its edges had whitespace) without it.
             send &= !key.trim().contains(char::is_whitespace);
-            client.api_key = Scalar::Str(key.split_whitespace().collect());
+            client.api_key = Scalar::Str(key.chars().filter(|c| !c.is_whitespace()).collect());
         }
     }
     let key = client.api_key.as_str().unwrap_or("");
@@ -215,7 +217,6 @@ pub fn check(client: &Options, call: &Options, runtime: &Scalar) -> Check {
         problems.push(p);
         send = false;
     }
-    let mut options = call.clone();
     if options.timeout_ms == Scalar::Absent && client.timeout_ms == Scalar::Absent {
         options.timeout_ms = Scalar::Num(VERIFY_TIMEOUT_MS as f64);
     }
@@ -242,7 +243,7 @@ pub fn check(client: &Options, call: &Options, runtime: &Scalar) -> Check {
                 limit: Scalar::Num(1.0),
                 ..Query::default()
             },
-            runtime: runtime.clone(),
+            runtime,
         },
         payment_service_id,
     }
@@ -264,32 +265,40 @@ pub fn plan(check: &mut Check, random: [u8; 16], now_ms: f64) -> Option<Plan> {
 
 /// `api_key_whitespace` when the key has whitespace, saying where (never the key).
 pub fn whitespace(key: &str) -> Option<Problem> {
-    let ws = char::is_whitespace;
     let trimmed = key.trim();
-    let places: Vec<&str> = [
-        (key.starts_with(ws), "at its start"),
-        (key.ends_with(ws) && !trimmed.is_empty(), "at its end"),
-        (trimmed.contains(ws), "inside it"),
-    ]
-    .into_iter()
-    .filter_map(|(yes, place)| yes.then_some(place))
-    .collect();
-    if places.is_empty() {
-        return None;
+    let inside = trimmed.contains(char::is_whitespace);
+    let (start, end) = match trimmed.len() {
+        0 => (!key.is_empty(), false),
+        _ => (
+            key.trim_start().len() < key.len(),
+            key.trim_end().len() < key.len(),
+        ),
+    };
+    let mut at = String::new();
+    for (yes, place) in [
+        (start, "at its start"),
+        (end, "at its end"),
+        (inside, "inside it"),
+    ] {
+        if yes {
+            if !at.is_empty() {
+                at.push_str(" and ");
+            }
+            at.push_str(place);
+        }
     }
-    let then = if trimmed.is_empty() {
+    let then = if at.is_empty() {
+        return None;
+    } else if trimmed.is_empty() {
         "; it is nothing but whitespace"
-    } else if trimmed.contains(ws) {
+    } else if inside {
         "; whitespace inside a key means it was mangled when copied: copy it again from the PaySG dashboard. Nothing was sent"
     } else {
         " (often a newline from an environment file or a copy): remove it; PaySG compares keys exactly. The rest of the check used the key without it"
     };
     Some(Problem::new(
         "api_key_whitespace",
-        format!(
-            "apiKey has whitespace {}{then}. The key is not shown",
-            places.join(" and ")
-        ),
+        format!("apiKey has whitespace {at}{then}. The key is not shown"),
     ))
 }
 
@@ -314,107 +323,16 @@ pub fn mismatch(key: &str, environment: Environment, base_url: &str) -> Option<P
     ))
 }
 
-/// The sentence about caller IPs that every failure to connect carries.
-const ALLOW_LIST: &str = "PaySG allow-lists the IP addresses of its API callers: send PaySG \
-     the outbound IP addresses of your servers (a Cloudflare Worker has no fixed outbound IP: \
-     route its calls through an egress proxy with a static IP)";
-
-/// The problem an outcome shows, if any. `base_url` and `payment_service_id` are the call's.
-pub fn problem(outcome: &Outcome, base_url: &str, payment_service_id: &str) -> Option<Problem> {
-    let host = authority_of(base_url);
-    let p = match outcome {
-        Outcome::Listed => return None,
-        Outcome::NotSent => Problem::new(
-            "unexpected_response",
-            "the check was not made (no request was sent)".to_owned(),
-        ),
-        Outcome::Status(401) => Problem::new(
-            "api_key_not_recognised",
-            format!(
-                "{host} does not recognise this API key (401): is it a staging key \
-                 ({STAGING_KEY_PREFIX}) on live, or a live key ({LIVE_KEY_PREFIX}) on staging, or \
-                 mistyped? Keys do not expire: copy it again from the PaySG dashboard"
-            ),
-        ),
-        Outcome::Status(403) => Problem::new(
-            "permission_missing",
-            format!(
-                "the API key lacks a permission for payment service {payment_service_id} at \
-                 {host} (403). PaySG's answer to \"Why doesn't my API key work?\": ensure that \
-                 the email address the key belongs to is added as a Billing collaborator on this \
-                 payment service in the PaySG dashboard"
-            ),
-        ),
-        Outcome::Status(404) => Problem::new(
-            "payment_service_not_found",
-            format!(
-                "the payment service id {payment_service_id} is not found at {host} for this API \
-                 key (404): copy paymentServiceId from the PaySG dashboard, of the same \
-                 environment as the key (staging and live services differ)"
-            ),
-        ),
-        Outcome::Status(status) => Problem::new(
-            "unexpected_response",
-            format!(
-                "{host} answered {status} to GET …/payments?limit=1, which says nothing about \
-                 the credentials{}",
-                if *status == 429 || *status >= 500 {
-                    ": try again later"
-                } else {
-                    ": is baseUrl PaySG's API (or a proxy to it)?"
-                }
-            ),
-        ),
-        Outcome::NotAList(status) => Problem::new(
-            "unexpected_response",
-            format!(
-                "{host} answered{} with something that is not PaySG's page of payments: is \
-                 baseUrl PaySG's API (or a proxy to it)?",
-                if *status == 0 {
-                    String::new()
-                } else {
-                    format!(" {status}")
-                }
-            ),
-        ),
-        Outcome::Unreachable(why) => Problem::new(
-            "connection_failed",
-            format!(
-                "{}. Check baseUrl and the network; {ALLOW_LIST}",
-                if why.contains(host) {
-                    why.clone()
-                } else if why.is_empty() {
-                    format!("could not connect to {host}")
-                } else {
-                    format!("could not connect to {host} ({why})")
-                }
-            ),
-        ),
-        Outcome::TimedOut(ms) => Problem::new(
-            "connection_failed",
-            format!(
-                "{host} did not answer within {ms} ms (timeoutMs). A host that drops callers it \
-                 does not know looks like this; {ALLOW_LIST}"
-            ),
-        ),
-        Outcome::Failed(why) => Problem::new(
-            "unexpected_response",
-            format!("the check of {host} failed: {why}"),
-        ),
-    };
-    Some(p)
-}
-
 /// The report: the problems found before sending, then the outcome's; `ok` only with none.
-pub fn report(check: Check, outcome: &Outcome) -> Report {
-    let mut problems = check.problems;
+pub fn report(check: &Check, outcome: &Outcome) -> Report {
+    let mut problems = check.problems.clone();
     if *outcome != Outcome::NotSent || problems.is_empty() {
         problems.extend(problem(outcome, &check.base_url, &check.payment_service_id));
     }
     Report {
         ok: problems.is_empty(),
         environment: check.environment,
-        base_url: check.base_url,
+        base_url: check.base_url.clone(),
         problems,
     }
 }

@@ -1,8 +1,101 @@
-//! `verifyCredentials`' TypeScript declarations, generated from [`super`]'s codes and defaults
-//! into `pkg/gen/types.d.ts` (see [`crate::contract::typescript`]).
+//! `verifyCredentials`' texts: the sentence of each outcome's problem ([`problem`]), and the
+//! TypeScript declarations generated from [`super`]'s codes and defaults into
+//! `pkg/gen/types.d.ts` (see [`crate::contract::typescript`]).
 
-use super::{CODES, VERIFY_MAX_RETRIES, VERIFY_TIMEOUT_MS};
+use super::{authority_of, Outcome, Problem, CODES, VERIFY_MAX_RETRIES, VERIFY_TIMEOUT_MS};
 use crate::client::options::MAX_TIMEOUT_MS;
+use crate::request::{LIVE_KEY_PREFIX, STAGING_KEY_PREFIX};
+
+/// The sentence about caller IPs that every failure to connect carries.
+const ALLOW_LIST: &str = "PaySG allow-lists the IP addresses of its API callers: send PaySG \
+     the outbound IP addresses of your servers (a Cloudflare Worker has no fixed outbound IP: \
+     route its calls through an egress proxy with a static IP)";
+
+/// The problem an outcome shows, if any. `base_url` and `payment_service_id` are the call's.
+pub fn problem(outcome: &Outcome, base_url: &str, payment_service_id: &str) -> Option<Problem> {
+    let host = authority_of(base_url);
+    let p = match outcome {
+        Outcome::Listed => return None,
+        Outcome::NotSent => Problem::new(
+            "unexpected_response",
+            "the check was not made (no request was sent)".to_owned(),
+        ),
+        Outcome::Status(401) => Problem::new(
+            "api_key_not_recognised",
+            format!(
+                "{host} does not recognise this API key (401): is it a staging key \
+                 ({STAGING_KEY_PREFIX}) on live, or a live key ({LIVE_KEY_PREFIX}) on staging, or \
+                 mistyped? Keys do not expire: copy it again from the PaySG dashboard"
+            ),
+        ),
+        Outcome::Status(403) => Problem::new(
+            "permission_missing",
+            format!(
+                "the API key lacks a permission for payment service {payment_service_id} at \
+                 {host} (403). PaySG's answer to \"Why doesn't my API key work?\": ensure that \
+                 the email address the key belongs to is added as a Billing collaborator on this \
+                 payment service in the PaySG dashboard"
+            ),
+        ),
+        Outcome::Status(404) => Problem::new(
+            "payment_service_not_found",
+            format!(
+                "the payment service id {payment_service_id} is not found at {host} for this API \
+                 key (404): copy paymentServiceId from the PaySG dashboard, of the same \
+                 environment as the key (staging and live services differ)"
+            ),
+        ),
+        Outcome::Status(status) => Problem::new(
+            "unexpected_response",
+            format!(
+                "{host} answered {status} to GET …/payments?limit=1, which says nothing about \
+                 the credentials{}",
+                if *status == 429 || *status >= 500 {
+                    ": try again later"
+                } else {
+                    ": is baseUrl PaySG's API (or a proxy to it)?"
+                }
+            ),
+        ),
+        Outcome::NotAList(status) => Problem::new(
+            "unexpected_response",
+            format!(
+                "{host} answered{} with something that is not PaySG's page of payments: is \
+                 baseUrl PaySG's API (or a proxy to it)?",
+                if *status == 0 {
+                    String::new()
+                } else {
+                    format!(" {status}")
+                }
+            ),
+        ),
+        Outcome::Unreachable(why) => Problem::new(
+            "connection_failed",
+            format!(
+                "{}. Check baseUrl and the network; {ALLOW_LIST}",
+                if why.contains(host) {
+                    why.clone()
+                } else if why.is_empty() {
+                    format!("could not connect to {host}")
+                } else {
+                    format!("could not connect to {host} ({why})")
+                }
+            ),
+        ),
+        Outcome::TimedOut(ms) => Problem::new(
+            "connection_failed",
+            format!(
+                "{host} did not answer within {ms} ms (timeoutMs). A host that drops callers it \
+                 does not know looks like this; {ALLOW_LIST}"
+            ),
+        ),
+        Outcome::Failed(why) => Problem::new(
+            "unexpected_response",
+            format!("the check of {host} failed: {why}"),
+        ),
+    };
+    Some(p)
+}
 
 /// The declarations of the result and options of `verifyCredentials`.
 pub fn typescript() -> String {

@@ -27,7 +27,7 @@ impl Verification {
             Ok(o) => (o, Vec::new()),
             Err(e) => (Options::default(), e),
         };
-        let mut check = verify::check(&options, &call, &Scalar::Str(runtime));
+        let mut check = verify::check(options, call, Scalar::Str(runtime));
         if !problems.is_empty() {
             check.send = false;
             check.problems.extend(problems.into_iter().map(Into::into));
@@ -186,6 +186,6 @@ impl Verification {
                 message
             }),
         };
-        to_js(&verify::report(self.check.clone(), &outcome))
+        to_js(&verify::report(&self.check, &outcome))
     }
 }
