@@ -243,7 +243,7 @@ export class PaySG {
     } catch {
       signal = null;
     }
-    return verifyWith(this.#client.verify(opts === undefined || opts === null ? undefined : settings(opts, CALL_OPTIONS)), this.#fetch, signal);
+    return verifyWith(this.#client.verify(opts === undefined || opts === null ? undefined : settings(opts, CALL_OPTIONS)), this.#fetch, signal, this.#events);
   }
 
   /**
