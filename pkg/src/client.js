@@ -5,7 +5,7 @@
 // name, the browser-page guard.
 import * as raw from "../gen/paysg.js";
 import { encode, scalar, scalars, settings, urlText } from "./encode.js";
-import { readPlan, run } from "./call.js";
+import { readPlan, readSignal, run } from "./call.js";
 import { writeBody } from "./fast.js";
 import { PaySGError, PaySGValidationError } from "./errors.js";
 import { fromRust } from "./from-rust.js";
@@ -236,13 +236,8 @@ export class PaySG {
    * id or an unreachable host. `opts` may carry `paymentServiceId`, `timeoutMs` (default 10 s),
    * `maxRetries` (default 1) and `signal`. See pkg/src/verify.js.
    */
-  verifyCredentials(opts) {
-    let signal;
-    try {
-      signal = opts?.signal;
-    } catch {
-      signal = null;
-    }
+  async verifyCredentials(opts) {
+    const signal = readSignal(opts, "verifyCredentials options");
     return verifyWith(this.#client.verify(opts === undefined || opts === null ? undefined : settings(opts, CALL_OPTIONS)), this.#fetch, signal);
   }
 
@@ -265,15 +260,7 @@ export class PaySG {
   }
 
   async #call(op, opts, args) {
-    let signal;
-    try {
-      signal = opts?.signal;
-    } catch {
-      signal = null;
-    }
-    if (signal != null && typeof signal.aborted !== "boolean") {
-      throw new PaySGValidationError([{ field: "signal", code: "invalid_type", message: "signal must be an AbortSignal" }], `${op} call`);
-    }
+    const signal = readSignal(opts, `${op} call`);
     if (signal?.aborted) throw signal.reason;
     if (this.#events === undefined) return run(this.#client, plan(this.#client, op, opts, args), this.#fetch, signal);
     const began = Date.now();
