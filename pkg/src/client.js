@@ -216,7 +216,13 @@ export class PaySG {
       service = undefined;
     }
     const r = startReturn(returnUrl, expected, service);
-    const payment = await this.getPayment(r.paymentId, { ...opts, paymentServiceId: r.paymentServiceId });
+    let callOpts;
+    try {
+      callOpts = { ...opts, paymentServiceId: r.paymentServiceId };
+    } catch {
+      throw new PaySGValidationError([{ field: "opts", code: "invalid_type", message: "confirmReturn's options could not be read (a getter or a Proxy threw); pass a plain object" }], "confirmReturn arguments");
+    }
+    const payment = await this.getPayment(r.paymentId, callOpts);
     return checkReturned(r.expected, payment);
   }
 

@@ -52,7 +52,7 @@ test("an IncomingMessage-like signal is a PaySGValidationError naming signal, in
 });
 
 test("a real AbortSignal, aborted or not, still works", async () => {
-  const c = new paysg.PaySG({ apiKey: "paysg_stag_hostile_probes", paymentServiceId: "svc", baseUrl: "https://paysg.invalid", fetch: () => new Promise(() => {}), attemptTimeoutMs: 5, timeoutMs: 50, maxRetries: 0 });
+  const c = new paysg.PaySG({ apiKey: "paysg_stag_hostile_probes", paymentServiceId: "payment_service_hostile", baseUrl: "https://paysg.invalid", fetch: () => new Promise(() => {}), attemptTimeoutMs: 5, timeoutMs: 50, maxRetries: 0 });
   const reason = new Error("the caller stopped");
   await assert.rejects(c.getPayment("pay_1", { signal: AbortSignal.abort(reason) }), (e) => e === reason);
   const controller = new AbortController();
