@@ -58,11 +58,14 @@ export function readSignal(opts, what) {
     const lacks = [typeof aborted !== "boolean" && "a boolean aborted", typeof add !== "function" && "addEventListener", typeof remove !== "function" && "removeEventListener"].filter(Boolean);
     throw badSignal(what, `is an object without ${lacks.join(" or ")}${typeof aborted === "boolean" && typeof add !== "function" ? " (Node's IncomingMessage? pass an AbortController's signal)" : ""}`);
   }
+  const known = followed.get(signal);
+  if (known !== undefined) return known;
   const own = new AbortController();
   if (aborted) {
     own.abort(reason);
     return own.signal;
   }
+  followed.set(signal, own.signal);
   const follow = () => {
     let r;
     try {
@@ -75,10 +78,14 @@ export function readSignal(opts, what) {
   try {
     add.call(signal, "abort", follow, { once: true });
   } catch {
+    followed.delete(signal);
     throw badSignal(what, "refused an abort listener (its addEventListener threw)");
   }
   return own.signal;
 }
+
+/** A look-alike signal → the signal that follows it: one listener on it however many calls use it. */
+const followed = new WeakMap();
 
 function badSignal(what, given) {
   return new PaySGValidationError([{ field: "signal", code: "invalid_type", message: `signal must be an AbortSignal (an AbortController's signal, or AbortSignal.timeout(ms)); it ${given}` }], what);

@@ -61,3 +61,24 @@ test("a real AbortSignal, aborted or not, still works", async () => {
   await assert.rejects(call, (e) => e === reason);
   await assert.rejects(c.getPayment("pay_1", { signal: new AbortController().signal }), paysg.PaySGTimeoutError);
 });
+
+test("a signal of another realm's shape (boolean aborted, reason, add/removeEventListener) is followed", async () => {
+  const c = new paysg.PaySG({ apiKey: "paysg_stag_hostile_probes", paymentServiceId: "payment_service_hostile", baseUrl: "https://paysg.invalid", fetch: () => new Promise(() => {}), attemptTimeoutMs: 5, timeoutMs: 50, maxRetries: 0 });
+  const reason = new Error("the caller stopped");
+  const target = new EventTarget();
+  let listeners = 0;
+  const alike = {
+    aborted: false,
+    reason: undefined,
+    addEventListener: (...a) => (listeners++, target.addEventListener(...a)),
+    removeEventListener: (...a) => target.removeEventListener(...a),
+  };
+  const long = { signal: alike, timeoutMs: 10_000, attemptTimeoutMs: 10_000 };
+  const calls = [c.getPayment("pay_1", long), c.getPayment("pay_2", long)];
+  assert.equal(listeners, 1, "one listener on the caller's signal however many calls use it");
+  alike.aborted = true;
+  alike.reason = reason;
+  target.dispatchEvent(new Event("abort"));
+  for (const call of calls) await assert.rejects(call, (e) => e === reason);
+  await assert.rejects(c.getPayment("pay_1", { signal: { ...alike } }), (e) => e === reason, "already aborted: its reason at once");
+});
