@@ -85,7 +85,12 @@ function listener(options, name, what) {
     throw new PaySGValidationError([{ field: name, code: "invalid_type", message: `${name} could not be read (its getter threw); it must be a function called with ${what}` }], "client options");
   }
   if (fn === undefined || typeof fn === "function") return fn;
-  const given = fn === null ? "null" : Array.isArray(fn) ? "an array" : typeof fn;
+  let given = fn === null ? "null" : typeof fn;
+  try {
+    if (Array.isArray(fn)) given = "an array";
+  } catch {
+    // a revoked Proxy: an object
+  }
   throw new PaySGValidationError([{ field: name, code: "invalid_type", message: `${name} must be a function called with ${what}, got ${given}` }], "client options");
 }
 

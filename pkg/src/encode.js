@@ -63,6 +63,15 @@ export function urlText(url) {
 const TYPE = "\u0000type";
 
 /**
+ * A value as an error message shows it: a primitive as text, an object or a function by its type
+ * (never read: a Proxy or a `toString` that throws cannot break the message).
+ */
+export function shown(v) {
+  if (v === null) return "null";
+  return typeof v === "object" || typeof v === "function" ? `an ${typeof v}`.replace("an f", "a f") : String(v);
+}
+
+/**
  * A value safe to hand to Rust where a scalar is expected (see src/loose.rs): strings, numbers,
  * booleans, null and undefined as they are; anything else as `{ "\0type": <its type> }`, so that
  * no object (a cycle, a Proxy, a getter that throws) is read inside the module.

@@ -4,6 +4,7 @@
 import * as raw from "../gen/paysg.js";
 import { PaySGError, PaySGSignatureError, PaySGValidationError } from "./errors.js";
 import { verifyWebhook } from "./webhooks.js";
+import { shown } from "./encode.js";
 import { readBody } from "./webhook-body.js";
 import { DEFAULT_TOLERANCE_S, WEBHOOK_RETRY_WINDOW_S } from "../gen/contract.js";
 
@@ -64,10 +65,10 @@ function readOptions(options) {
     errors.push({ field: "client", code: "invalid_type", message: "client must be a PaySG client (it needs getPayment), or left out" });
   }
   if (typeof toleranceSeconds !== "number" || !(toleranceSeconds >= 0) || toleranceSeconds > LATE_LIMIT_S) {
-    errors.push({ field: "toleranceSeconds", code: "out_of_range", message: `toleranceSeconds must be a number of seconds from 0 to ${LATE_LIMIT_S}; it is ${String(toleranceSeconds)}` });
+    errors.push({ field: "toleranceSeconds", code: "out_of_range", message: `toleranceSeconds must be a number of seconds from 0 to ${LATE_LIMIT_S}; it is ${shown(toleranceSeconds)}` });
   }
   if (!Number.isSafeInteger(leaseMs) || leaseMs < 1000 || leaseMs > 3_600_000) {
-    errors.push({ field: "leaseMs", code: "out_of_range", message: `leaseMs must be a whole number of milliseconds from 1000 to 3600000 (longer than onEvent ever runs); it is ${String(leaseMs)}` });
+    errors.push({ field: "leaseMs", code: "out_of_range", message: `leaseMs must be a whole number of milliseconds from 1000 to 3600000 (longer than onEvent ever runs); it is ${shown(leaseMs)}` });
   }
   if (errors.length) throw new PaySGValidationError(errors, "webhook handler options");
   return { secret, store, onEvent, client, toleranceSeconds, leaseMs };

@@ -4,6 +4,7 @@
 // crashed blocks no one for longer than that.
 import { PaySGError, PaySGValidationError } from "./errors.js";
 import { WEBHOOK_RETRY_WINDOW_S } from "../gen/contract.js";
+import { shown } from "./encode.js";
 
 const checkLease = (leaseMs) => (Number.isFinite(leaseMs) && leaseMs > 0 ? leaseMs : 60_000);
 
@@ -25,7 +26,7 @@ export function memoryStore(options) {
     throw new PaySGValidationError([{ field: "options", code: "invalid_type", message: "memoryStore's options could not be read (a getter or a Proxy threw); pass { keepDoneMs? }" }], "memoryStore options");
   }
   if (given !== undefined && !(Number.isFinite(given) && given > 0)) {
-    throw new PaySGValidationError([{ field: "keepDoneMs", code: "out_of_range", message: `keepDoneMs must be a number of milliseconds above 0; it is ${String(given)}` }], "memoryStore options");
+    throw new PaySGValidationError([{ field: "keepDoneMs", code: "out_of_range", message: `keepDoneMs must be a number of milliseconds above 0; it is ${shown(given)}` }], "memoryStore options");
   }
   const keepDoneMs = given ?? KEEP_DONE_MS;
   /** id → { done: true, at } | { done: false, until } */

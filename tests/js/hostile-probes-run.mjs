@@ -90,10 +90,15 @@ const HOSTILE = {
   "invalid Date": () => new Date(NaN),
 };
 
+/** The hostile values put in an object argument's properties. */
+const NESTED = ["symbol", "bigint", "NaN", "throwing getters", "throwing Proxy", "revoked Proxy", "then (throws)", "cyclic", "IncomingMessage-like { aborted: true }"];
+
 /** An injected fetch that never answers, and one that answers 503. */
 const never = () => new Promise(() => {});
 const unavailable = async () => new Response("{}", { status: 503, headers: { "content-type": "application/json" } });
 const clientOptions = (fetch) => ({ apiKey: KEY, paymentServiceId: SERVICE, baseUrl: "https://paysg.invalid", fetch, attemptTimeoutMs: ATTEMPT_MS, timeoutMs: 50, maxRetries: 0 });
+/** The client options of the constructor's probes: every option given, so each is probed. */
+const allClientOptions = () => ({ ...clientOptions(never), normaliseText: false, dangerouslyAllowBrowser: false, limits: {}, onRequest() {}, onResponse() {} });
 
 /** Marks the position of an options object: `{}` normally, `{ signal: <hostile> }` in signal probes. */
 const OPTS = Symbol("options");
@@ -109,7 +114,7 @@ function baselines() {
   const secret = "whsec_hostile";
   const event = JSON.stringify({ id: "evt_1", type: "payment.paid", data: { object: { id: "pay_1" } } });
   return {
-    PaySG: [clientOptions(never)],
+    PaySG: [allClientOptions()],
     "PaySG.verifyCredentials": [clientOptions(never)],
     createPayment: [body(), OPTS],
     getPayment: ["pay_1", OPTS],
@@ -121,11 +126,12 @@ function baselines() {
     confirmReturn: [returnUrl, { paymentId: "pay_1" }, OPTS],
     reconcile: [stored(), OPTS],
     verifyCredentials: [OPTS],
-    verifyWebhook: [event, paysg.signWebhook(event, secret), secret, {}],
+    verifyWebhook: [event, paysg.signWebhook(event, secret), secret, { toleranceSeconds: 300, now: Date.now() }],
     verifyWebhookRequest: [new Request("https://x.example/", { method: "POST", body: event, headers: { "paysg-signature": paysg.signWebhook(event, secret) } }), secret, {}],
-    signWebhook: [event, secret, {}],
+    signWebhook: [event, secret, { timestamp: 1 }],
     parseReturnUrl: [returnUrl],
-    createWebhookHandler: [{ secret, store: paysg.memoryStore(), onEvent() {} }],
+    createWebhookHandler: [{ secret, store: paysg.memoryStore(), onEvent() {}, client: new paysg.PaySG(clientOptions(never)), toleranceSeconds: 300, leaseMs: 60_000 }],
+    memoryStore: [{ keepDoneMs: 1000 }],
     validateCreatePayment: [body(), undefined],
     validateRefund: [{ refund_amount_in_cents: 1 }],
     buildCreatePaymentRequest: [body(), { apiKey: KEY, paymentServiceId: SERVICE }],
@@ -195,6 +201,17 @@ function probes() {
         });
         if (t.base[pos] === OPTS) {
           out.push({ label: `${t.name}: argument ${pos} = { signal: ${hName} }`, run: () => t.call(t.fresh().map((a, i) => (i === pos ? { signal: make() } : a === OPTS ? {} : a))) });
+        }
+      }
+      // Each own property of an object argument, in turn, hostile.
+      const given = t.base[pos];
+      if (given === null || typeof given !== "object" || Object.getPrototypeOf(given) !== Object.prototype) continue;
+      for (const key of Object.keys(given)) {
+        for (const hName of NESTED) {
+          out.push({
+            label: `${t.name}: argument ${pos}.${key} = ${hName}`,
+            run: () => t.call(t.fresh().map((a, i) => (i === pos ? { ...a, [key]: HOSTILE[hName]() } : a === OPTS ? {} : a))),
+          });
         }
       }
     }
