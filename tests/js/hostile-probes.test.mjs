@@ -4,6 +4,9 @@
 // async iterators, called with a hostile value at each parameter position and in an options'
 // `signal`. Every outcome must be a value or a PaySG* error with a string `code`: never a raw
 // TypeError or Error, never a hang, never an uncaught exception or unhandled rejection later.
+// On main before issue 22 item 5 (ce4fb87): 217 of 3,714 probes failed and 21 uncaught
+// TypeErrors came later from the attempt timers (signals); after it: the 6 listAllPayments
+// parameter probes below (its own fix), none later.
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { before, test } from "node:test";
