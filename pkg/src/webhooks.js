@@ -28,12 +28,15 @@ export function useHostHmac(f) {
 const invalid = (field, message) => new PaySGValidationError([{ field, code: "invalid_type", message }], "webhook arguments");
 const UNREADABLE = "could not be read (a getter or a Proxy threw)";
 
-/** `options`' `names`, each read once; a PaySGValidationError naming `options` when they cannot be. */
+/**
+ * `options`' own properties `names`, each read once (inherited ones are not read); a
+ * PaySGValidationError naming `options` when they cannot be.
+ */
 function readOptions(options, names) {
   const out = {};
   if (options === undefined || options === null) return out;
   try {
-    for (const n of names) out[n] = options[n];
+    for (const n of names) if (Object.prototype.hasOwnProperty.call(options, n)) out[n] = options[n];
   } catch {
     throw new PaySGValidationError([{ field: "options", code: "invalid_type", message: `the options ${UNREADABLE}; pass a plain object` }], "webhook options");
   }
