@@ -5,7 +5,7 @@
 // name, the browser-page guard.
 import * as raw from "../gen/paysg.js";
 import { encode, scalar, scalars, settings, urlText } from "./encode.js";
-import { readPlan, run } from "./call.js";
+import { readPlan, readSignal, run } from "./call.js";
 import { writeBody } from "./fast.js";
 import { PaySGError, PaySGValidationError } from "./errors.js";
 import { fromRust } from "./from-rust.js";
@@ -85,7 +85,12 @@ function listener(options, name, what) {
     throw new PaySGValidationError([{ field: name, code: "invalid_type", message: `${name} could not be read (its getter threw); it must be a function called with ${what}` }], "client options");
   }
   if (fn === undefined || typeof fn === "function") return fn;
-  const given = fn === null ? "null" : Array.isArray(fn) ? "an array" : typeof fn;
+  let given = fn === null ? "null" : typeof fn;
+  try {
+    if (Array.isArray(fn)) given = "an array";
+  } catch {
+    // a revoked Proxy: an object
+  }
   throw new PaySGValidationError([{ field: name, code: "invalid_type", message: `${name} must be a function called with ${what}, got ${given}` }], "client options");
 }
 
@@ -216,7 +221,13 @@ export class PaySG {
       service = undefined;
     }
     const r = startReturn(returnUrl, expected, service);
-    const payment = await this.getPayment(r.paymentId, { ...opts, paymentServiceId: r.paymentServiceId });
+    let callOpts;
+    try {
+      callOpts = { ...opts, paymentServiceId: r.paymentServiceId };
+    } catch {
+      throw new PaySGValidationError([{ field: "opts", code: "invalid_type", message: "confirmReturn's options could not be read (a getter or a Proxy threw); pass a plain object" }], "confirmReturn arguments");
+    }
+    const payment = await this.getPayment(r.paymentId, callOpts);
     return checkReturned(r.expected, payment);
   }
 
@@ -236,13 +247,8 @@ export class PaySG {
    * id or an unreachable host. `opts` may carry `paymentServiceId`, `timeoutMs` (default 10 s),
    * `maxRetries` (default 1) and `signal`. See pkg/src/verify.js.
    */
-  verifyCredentials(opts) {
-    let signal;
-    try {
-      signal = opts?.signal;
-    } catch {
-      signal = null;
-    }
+  async verifyCredentials(opts) {
+    const signal = readSignal(opts, "verifyCredentials options");
     return verifyWith(this.#client.verify(opts === undefined || opts === null ? undefined : settings(opts, CALL_OPTIONS)), this.#fetch, signal, this.#events);
   }
 
@@ -265,15 +271,7 @@ export class PaySG {
   }
 
   async #call(op, opts, args) {
-    let signal;
-    try {
-      signal = opts?.signal;
-    } catch {
-      signal = null;
-    }
-    if (signal != null && typeof signal.aborted !== "boolean") {
-      throw new PaySGValidationError([{ field: "signal", code: "invalid_type", message: "signal must be an AbortSignal" }], `${op} call`);
-    }
+    const signal = readSignal(opts, `${op} call`);
     if (signal?.aborted) throw signal.reason;
     if (this.#events === undefined) return run(this.#client, plan(this.#client, op, opts, args), this.#fetch, signal);
     const began = Date.now();

@@ -8,7 +8,7 @@
 /** The platform's `AbortSignal` where its types are loaded (DOM lib, @types/node); otherwise the part paysg uses. */
 export type PlatformAbortSignal = typeof globalThis extends { AbortSignal: { prototype: infer S } } ? S : AbortSignalLike;
 
-/** The part of an `AbortSignal` paysg uses. */
+/** The part of an `AbortSignal` paysg uses: a `signal` without it (Node's `IncomingMessage`, `{ aborted: true }`) is a `PaySGValidationError` naming `signal`. */
 export interface AbortSignalLike {
   readonly aborted: boolean;
   readonly reason?: unknown;

@@ -4,6 +4,7 @@
 import * as raw from "../gen/paysg.js";
 import { PaySGError, PaySGSignatureError, PaySGValidationError } from "./errors.js";
 import { verifyWebhook } from "./webhooks.js";
+import { shown } from "./encode.js";
 import { readBody } from "./webhook-body.js";
 import { DEFAULT_TOLERANCE_S, WEBHOOK_RETRY_WINDOW_S } from "../gen/contract.js";
 
@@ -25,34 +26,49 @@ function readOptions(options) {
   if (options === null || typeof options !== "object") {
     throw problem("options", "invalid_type", `createWebhookHandler needs { secret, store, onEvent, client? }; it was given ${options === null ? "null" : typeof options}`);
   }
-  const secret = own(options, "secret");
-  const store = own(options, "store");
-  const onEvent = own(options, "onEvent");
-  const client = own(options, "client");
-  const toleranceSeconds = own(options, "toleranceSeconds") ?? DEFAULT_TOLERANCE_S;
-  const leaseMs = own(options, "leaseMs") ?? DEFAULT_LEASE_MS;
+  let secret, store, onEvent, client, toleranceSeconds, leaseMs, storeMethods, getPayment;
+  try {
+    secret = own(options, "secret");
+    store = own(options, "store");
+    onEvent = own(options, "onEvent");
+    client = own(options, "client");
+    toleranceSeconds = own(options, "toleranceSeconds") ?? DEFAULT_TOLERANCE_S;
+    leaseMs = own(options, "leaseMs") ?? DEFAULT_LEASE_MS;
+  } catch {
+    throw problem("options", "invalid_type", "createWebhookHandler's options could not be read (a getter or a Proxy threw); pass a plain object { secret, store, onEvent, client? }");
+  }
+  try {
+    storeMethods = store !== null && typeof store === "object" ? { claim: store.claim, complete: store.complete, release: store.release } : undefined;
+  } catch {
+    throw problem("store", "invalid_type", "the store could not be read (a getter or a Proxy threw)");
+  }
+  try {
+    getPayment = client?.getPayment;
+  } catch {
+    throw problem("client", "invalid_type", "client could not be read (a getter or a Proxy threw)");
+  }
   const errors = [];
   if (typeof secret !== "string" || secret.length === 0) {
     errors.push({ field: "secret", code: secret === undefined || secret === "" ? "required" : "invalid_type", message: `the webhook secret must be a non-empty string (the secret PaySG gave for this endpoint); it is ${secret === "" ? "empty" : secret === undefined ? "missing (is the environment variable set?)" : typeof secret}` });
   }
   for (const m of ["claim", "complete", "release"]) {
-    const isObject = store !== null && typeof store === "object";
-    if (!isObject || typeof store[m] !== "function") {
-      const given = isObject ? `its ${m} is ${typeof store[m]}` : `the store is ${store === null ? "null" : typeof store}`;
+    const isObject = storeMethods !== undefined;
+    if (!isObject || typeof storeMethods[m] !== "function") {
+      const given = isObject ? `its ${m} is ${typeof storeMethods[m]}` : `the store is ${store === null ? "null" : typeof store}`;
       errors.push({ field: `store.${m}`, code: "required", message: `the store must have a ${m} method (memoryStore(), durableObjectStore(namespace), or your own: see the WebhookEventStore interface); ${given}` });
     }
   }
   if (typeof onEvent !== "function") {
     errors.push({ field: "onEvent", code: onEvent === undefined ? "required" : "invalid_type", message: `onEvent must be a function (event, info) => Promise<void>; it is ${onEvent === null ? "null" : typeof onEvent}` });
   }
-  if (client !== undefined && (client === null || typeof client.getPayment !== "function")) {
+  if (client !== undefined && (client === null || typeof getPayment !== "function")) {
     errors.push({ field: "client", code: "invalid_type", message: "client must be a PaySG client (it needs getPayment), or left out" });
   }
   if (typeof toleranceSeconds !== "number" || !(toleranceSeconds >= 0) || toleranceSeconds > LATE_LIMIT_S) {
-    errors.push({ field: "toleranceSeconds", code: "out_of_range", message: `toleranceSeconds must be a number of seconds from 0 to ${LATE_LIMIT_S}; it is ${String(toleranceSeconds)}` });
+    errors.push({ field: "toleranceSeconds", code: "out_of_range", message: `toleranceSeconds must be a number of seconds from 0 to ${LATE_LIMIT_S}; it is ${shown(toleranceSeconds)}` });
   }
   if (!Number.isSafeInteger(leaseMs) || leaseMs < 1000 || leaseMs > 3_600_000) {
-    errors.push({ field: "leaseMs", code: "out_of_range", message: `leaseMs must be a whole number of milliseconds from 1000 to 3600000 (longer than onEvent ever runs); it is ${String(leaseMs)}` });
+    errors.push({ field: "leaseMs", code: "out_of_range", message: `leaseMs must be a whole number of milliseconds from 1000 to 3600000 (longer than onEvent ever runs); it is ${shown(leaseMs)}` });
   }
   if (errors.length) throw new PaySGValidationError(errors, "webhook handler options");
   return { secret, store, onEvent, client, toleranceSeconds, leaseMs };
@@ -99,10 +115,14 @@ async function confirm(client, event) {
 export function createWebhookHandler(options) {
   const o = readOptions(options);
   return async function handleWebhook(request) {
-    if (request === null || typeof request !== "object" || request.headers == null || typeof request.headers.get !== "function") {
+    let method;
+    try {
+      if (request === null || typeof request !== "object" || request.headers == null || typeof request.headers.get !== "function") throw request;
+      method = request.method;
+    } catch {
       return answer(500, "not_a_request", "the handler needs a Fetch API Request");
     }
-    if (typeof request.method === "string" && request.method.toUpperCase() !== "POST") {
+    if (typeof method === "string" && method.toUpperCase() !== "POST") {
       return answer(405, "method_not_allowed", "PaySG delivers webhooks with POST", { allow: "POST" });
     }
     let body, verified;

@@ -4,6 +4,7 @@
 // crashed blocks no one for longer than that.
 import { PaySGError, PaySGValidationError } from "./errors.js";
 import { WEBHOOK_RETRY_WINDOW_S } from "../gen/contract.js";
+import { shown } from "./encode.js";
 
 const checkLease = (leaseMs) => (Number.isFinite(leaseMs) && leaseMs > 0 ? leaseMs : 60_000);
 
@@ -18,9 +19,14 @@ const KEEP_DONE_MS = (WEBHOOK_RETRY_WINDOW_S + 86_400) * 1000;
  * @param {{ keepDoneMs?: number }} [options]
  */
 export function memoryStore(options) {
-  const given = options != null && Object.prototype.hasOwnProperty.call(options, "keepDoneMs") ? options.keepDoneMs : undefined;
+  let given;
+  try {
+    given = options != null && Object.prototype.hasOwnProperty.call(options, "keepDoneMs") ? options.keepDoneMs : undefined;
+  } catch {
+    throw new PaySGValidationError([{ field: "options", code: "invalid_type", message: "memoryStore's options could not be read (a getter or a Proxy threw); pass { keepDoneMs? }" }], "memoryStore options");
+  }
   if (given !== undefined && !(Number.isFinite(given) && given > 0)) {
-    throw new PaySGValidationError([{ field: "keepDoneMs", code: "out_of_range", message: `keepDoneMs must be a number of milliseconds above 0; it is ${String(given)}` }], "memoryStore options");
+    throw new PaySGValidationError([{ field: "keepDoneMs", code: "out_of_range", message: `keepDoneMs must be a number of milliseconds above 0; it is ${shown(given)}` }], "memoryStore options");
   }
   const keepDoneMs = given ?? KEEP_DONE_MS;
   /** id → { done: true, at } | { done: false, until } */
@@ -121,7 +127,13 @@ export class PaySGWebhookEvents {
  * @param {{ idFromName(name: string): unknown, get(id: unknown): { fetch: Function } }} namespace
  */
 export function durableObjectStore(namespace) {
-  if (namespace === null || typeof namespace !== "object" || typeof namespace.idFromName !== "function" || typeof namespace.get !== "function") {
+  let usable = false;
+  try {
+    usable = namespace !== null && typeof namespace === "object" && typeof namespace.idFromName === "function" && typeof namespace.get === "function";
+  } catch {
+    // a getter or a Proxy that throws: not a namespace binding
+  }
+  if (!usable) {
     throw new PaySGValidationError([{ field: "namespace", code: "invalid_type", message: `durableObjectStore needs a Durable Object namespace binding (env.PAYSG_WEBHOOK_EVENTS) bound to the PaySGWebhookEvents class, with idFromName and get; it was given ${namespace === null ? "null" : typeof namespace}${namespace != null && typeof namespace === "object" ? " without them" : ""}` }], "durableObjectStore argument");
   }
   const send = async (id, body) => {
