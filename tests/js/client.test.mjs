@@ -177,9 +177,9 @@ describe("errors", () => {
       assertNoKey(e);
       return true;
     });
-    const bad = new paysg.PaySG({ apiKey: "paysg_live_wrong_but_long_key", paymentServiceId: SERVICE, baseUrl: sim.url, fetch: f });
+    const bad = new paysg.PaySG({ apiKey: "paysg_wrong_but_long_key", paymentServiceId: SERVICE, baseUrl: sim.url, fetch: f });
     const before = f.sent.length;
-    await assert.rejects(bad.getPayment("x"), (e) => e instanceof paysg.PaySGApiError && e.status === 401 && e.code === "invalid_api_key" && !e.retryable && !e.message.includes("paysg_live_wrong"));
+    await assert.rejects(bad.getPayment("x"), (e) => e instanceof paysg.PaySGApiError && e.status === 401 && e.code === "invalid_api_key" && !e.retryable && !e.message.includes("paysg_wrong_but"));
     assert.equal(f.sent.length, before + 1, "401 is not retried");
     // `data`: PaySG's 400 carries details. The SDK never sends a body PaySG would refuse, so a
     // fetch that empties the body stands in for a PaySG rule the SDK does not know.
