@@ -250,6 +250,10 @@ test("every error kind Rust defines throws the error class Rust maps it to", asy
     connection: () => new paysg.PaySG({ apiKey: KEY, paymentServiceId: SERVICE, baseUrl: "http://127.0.0.1:9", maxRetries: 0 }).getPayment("x"),
     timeout: () => client({ fetch: () => new Promise(() => {}) }).getPayment("x", { timeoutMs: 20 }),
     invalid_response: () => client({ fetch: async () => new Response("not json", { status: 200 }) }).getPayment("x"),
+    list_cap_reached: async () => {
+      const page = { data: [{ id: "a" }, { id: "b" }], page_info: { has_next_page: false } };
+      for await (const p of client({ fetch: async () => new Response(JSON.stringify(page), { status: 200 }) }).listAllPayments({ maxItems: 1 })) assert.equal(p.id, "a");
+    },
   };
   assert.deepEqual(Object.keys(scenarios).sort(), Object.keys(ERRORS).sort(), "a scenario for every kind");
   for (const [kind, className] of Object.entries(ERRORS)) {
