@@ -268,7 +268,7 @@ export declare class PaySG {
   getPayment(paymentId: string, opts?: CallOptions): Promise<Payment>;
   /** `GET …/payments`: one page, newest first. */
   listPayments(params?: ListPaymentsParams, opts?: CallOptions): Promise<PaymentList>;
-  /** Every payment, newest first, following `after` cursors; throws {@link PaySGError} `list_cap_reached` past `maxItems` (default 10,000). */
+  /** Every payment, newest first, following `after` cursors. `params` are checked at once (a {@link PaySGValidationError}, thrown before any request); the iteration throws {@link PaySGError} `list_cap_reached` past `maxItems` (default 10,000) or `maxPages`, and `invalid_response` on a repeated cursor or a run of empty pages. */
   listAllPayments(params?: ListAllPaymentsParams, opts?: CallOptions): AsyncIterableIterator<Payment>;
   /** `POST …/cancel`: cancels an unpaid payment. */
   cancelPayment(paymentId: string, opts?: CallOptions): Promise<Payment>;

@@ -626,12 +626,22 @@ fn every_error_kind_has_a_class() {
         ]
     );
     // listAllPayments' page errors: one kind each, whatever variant carries them.
-    let e = ClientError::InvalidPages { message: "m".into() };
+    let e = ClientError::InvalidPages {
+        message: "m".into(),
+    };
     assert_eq!((e.kind(), e.class()), ("invalid_response", "PaySGError"));
-    assert_eq!(serde_json::to_value(&e).unwrap()["kind"], "invalid_response");
-    let e = ClientError::ListCapReached { message: "m".into() };
+    assert_eq!(
+        serde_json::to_value(&e).unwrap()["kind"],
+        "invalid_response"
+    );
+    let e = ClientError::ListCapReached {
+        message: "m".into(),
+    };
     assert_eq!((e.kind(), e.class()), ("list_cap_reached", "PaySGError"));
-    assert_eq!(serde_json::to_value(&e).unwrap()["kind"], "list_cap_reached");
+    assert_eq!(
+        serde_json::to_value(&e).unwrap()["kind"],
+        "list_cap_reached"
+    );
     let e = ClientError::Validation { errors: vec![] };
     assert_eq!(
         (e.kind(), e.class()),
