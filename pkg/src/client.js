@@ -168,7 +168,8 @@ export class PaySG {
    * pages. This loop only fetches the pages, and lets the event loop run between them.
    */
   listAllPayments(params, opts) {
-    const r = raw.listAll(scalars(params, LIST_ALL));
+    const s = scalars(params, LIST_ALL);
+    const r = raw.listAll(s.limit, s.after, s.before, s.maxItems, s.maxPages, s.type);
     if (!r.ok) throw fromRust(r.error, undefined, "listAllPayments params");
     return this.#pages(r.lister, r.value.limit, r.value.after ?? undefined, opts);
   }

@@ -12,7 +12,7 @@ use super::plan::LIST_LIMIT_MAX;
 use super::ClientError;
 use crate::loose::Scalar;
 use crate::validate::{Code, FieldError};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 /// The page size when `limit` is not given.
 pub const DEFAULT_LIMIT: u64 = LIST_LIMIT_MAX;
@@ -24,8 +24,7 @@ pub const MAX_ITEMS_LIMIT: u64 = 10_000_000;
 pub const EMPTY_RUN_MAX: u32 = 3;
 
 /// `listAllPayments`' parameters as the caller gave them, every field loose.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Params {
     /// Page size.
     pub limit: Scalar,
@@ -38,7 +37,6 @@ pub struct Params {
     /// The most pages to request.
     pub max_pages: Scalar,
     /// When the parameters were not an object at all: their JS type (the JS layer's note).
-    #[serde(rename = "type")]
     pub given_as: Scalar,
 }
 
