@@ -169,22 +169,24 @@ export class PaySG {
    */
   listAllPayments(params, opts) {
     const s = scalars(params, LIST_ALL);
-    const r = raw.listAll(s.limit, s.after, s.before, s.maxItems, s.maxPages, s.type);
-    if (!r.ok) throw fromRust(r.error, undefined, "listAllPayments params");
-    return this.#pages(r.lister, r.value.limit, r.value.after ?? undefined, opts);
+    const lister = raw.listAll(s.limit, s.after, s.before, s.maxItems, s.maxPages, s.type);
+    if (!(lister instanceof raw.Lister)) throw fromRust(lister.error, undefined, "listAllPayments params");
+    return this.#pages(lister, opts);
   }
 
-  async *#pages(lister, limit, after, opts) {
+  async *#pages(lister, opts) {
     try {
+      const limit = lister.limit;
       for (;;) {
+        const after = lister.after();
         const page = await this.listPayments(after === undefined ? { limit } : { limit, after }, opts);
         const data = page?.data;
         const info = page?.page_info;
-        const step = lister.page(Array.isArray(data) ? data.length : undefined, info?.has_next_page, info?.end_cursor);
-        for (let i = 0; i < step.take; i++) yield data[i];
-        if (step.error != null) throw fromRust(step.error);
-        if (step.after == null) return;
-        after = step.after;
+        const take = lister.page(Array.isArray(data) ? data.length : undefined, info?.has_next_page, info?.end_cursor);
+        for (let i = 0; i < take; i++) yield data[i];
+        const failed = lister.error();
+        if (failed !== undefined) throw fromRust(failed.error);
+        if (!lister.more()) return;
         // A fetch answered in-process never yields to the event loop by itself.
         await new Promise((resolve) => setTimeout(resolve, 0));
       }

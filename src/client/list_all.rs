@@ -12,7 +12,6 @@ use super::plan::LIST_LIMIT_MAX;
 use super::ClientError;
 use crate::loose::Scalar;
 use crate::validate::{Code, FieldError};
-use serde::Serialize;
 
 /// The page size when `limit` is not given.
 pub const DEFAULT_LIMIT: u64 = LIST_LIMIT_MAX;
@@ -47,7 +46,7 @@ pub fn default_max_pages(limit: u64, max_items: u64) -> u64 {
 }
 
 /// The first page's query: `limit`, and `after` when given.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct First {
     /// Page size.
     pub limit: u64,
@@ -56,7 +55,7 @@ pub struct First {
 }
 
 /// What to do with a page: yield its first `take` payments, then what `next` says.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Page {
     /// How many of the page's payments to yield (in order).
     pub take: u64,
