@@ -2,7 +2,8 @@
 //! parameters and returns a [`Lister`]; it says which page to request ([`Lister::limit`],
 //! [`Lister::after`]) and, for each page, how many payments to yield ([`Lister::page`]), then
 //! whether to fail ([`Lister::error`]) or read on ([`Lister::more`]). (Methods rather than a
-//! serde step object: ≈ 0.2 KB less wasm, measured.) The JS loop (`pkg/src/client.js`) fetches the pages and yields.
+//! serde step object: ≈ 0.2 KB less wasm, measured.) The JS loop (`pkg/src/client.js`) fetches
+//! the pages and yields.
 
 use super::{fail, invalid, read_scalar};
 use crate::client::list_all::{self, Page, Params};
