@@ -362,7 +362,7 @@ export declare class PaySGConnectionError extends PaySGError {
   constructor(message: string, cause: unknown);
   readonly name: "PaySGConnectionError";
   code: "connection_error";
-  /** What `fetch` threw. */
+  /** What `fetch` threw, as a copy: an `Error` with its `message`, `name` and `code`, and its own `cause` two levels down the same way, each with the API key replaced by `<api key>`; nothing else of it is kept. */
   cause: unknown;
   attempts?: number;
   idempotencyKey?: string;
