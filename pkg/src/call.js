@@ -6,7 +6,7 @@
 // (`onRequest`, `onResponse`), it tells them about each attempt: what Rust describes of it, and
 // what only this loop knows (the status it saw, the clock).
 import * as raw from "../gen/paysg.js";
-import { fromRust } from "./from-rust.js";
+import { fromRust, scrubCause } from "./from-rust.js";
 
 import { PaySGValidationError } from "./errors.js";
 
@@ -134,7 +134,7 @@ export async function run(client, { slot, request, timing }, fetchImpl, signal, 
       }
       const next = typeof step === "string" ? readSend(step) : step;
       if (events?.onResponse !== undefined) respond(client, events.onResponse, sent, got.failure, got, at, began, next.step === "fail" ? undefined : next.afterMs);
-      if (next.step === "fail") throw fromRust(next.error, got.error);
+      if (next.step === "fail") throw fromRust(next.error, got.error === undefined ? undefined : scrubCause((t) => client.scrub(t), got.error));
       if (next.afterMs > 0) await wait(next.afterMs, signal);
       if (next.request) request = next.request;
       timing = next.timing;

@@ -17,6 +17,7 @@ import { verifyWith } from "./verify.js";
 const CLIENT_OPTIONS = ["apiKey", "paymentServiceId", "baseUrl", "timeoutMs", "attemptTimeoutMs", "maxRetries", "normaliseText"];
 const CALL_OPTIONS = ["paymentServiceId", "idempotencyKey", "timeoutMs", "attemptTimeoutMs", "maxRetries", "normaliseText"];
 const QUERY = ["limit", "before", "after"];
+const LIST_ALL = ["limit", "after", "before", "maxItems", "maxPages"];
 
 /** What this code runs in, for the `x-paysg-client` header (worked out once). */
 let runtimeName;
@@ -165,28 +166,37 @@ export class PaySG {
   }
 
   /**
-   * Every payment, newest first, following `after` cursors. Stops with a `PaySGError`
-   * (`list_cap_reached`) after `maxItems` (default 10,000) rather than run away.
+   * Every payment, newest first, following `after` cursors. Rust checks `params` up front (a
+   * `PaySGValidationError` is thrown here, before any request) and says what to do with each page
+   * (src/client/list_all.rs): stops with a `PaySGError` `list_cap_reached` past `maxItems`
+   * (default 10,000) or `maxPages`, and `invalid_response` on a repeated cursor or a run of empty
+   * pages. This loop only fetches the pages, and lets the event loop run between them.
    */
-  async *listAllPayments(params = {}, opts = {}) {
-    const { limit = 100, maxItems = 10_000 } = params ?? {};
-    let after = params?.after;
-    let seen = 0;
-    const cursors = new Set();
-    for (;;) {
-      const page = await this.listPayments({ limit, after }, opts);
-      for (const p of page.data) {
-        if (seen === maxItems) {
-          throw new PaySGError(`listAllPayments stopped after maxItems = ${maxItems} payments; pass a larger maxItems to read more`, { code: "list_cap_reached" });
-        }
-        seen++;
-        yield p;
+  listAllPayments(params, opts) {
+    const s = scalars(params, LIST_ALL);
+    const lister = raw.listAll(s.limit, s.after, s.before, s.maxItems, s.maxPages, s.type);
+    if (!(lister instanceof raw.Lister)) throw fromRust(lister.error, undefined, "listAllPayments params");
+    return this.#pages(lister, opts);
+  }
+
+  async *#pages(lister, opts) {
+    try {
+      const limit = lister.limit;
+      for (;;) {
+        const after = lister.after();
+        const page = await this.listPayments(after === undefined ? { limit } : { limit, after }, opts);
+        const data = page?.data;
+        const info = page?.page_info;
+        const take = lister.page(Array.isArray(data) ? data.length : undefined, info?.has_next_page, info?.end_cursor);
+        for (let i = 0; i < take; i++) yield data[i];
+        const failed = lister.error();
+        if (failed !== undefined) throw fromRust(failed.error);
+        if (!lister.more()) return;
+        // A fetch answered in-process never yields to the event loop by itself.
+        await new Promise((resolve) => setTimeout(resolve, 0));
       }
-      const next = page.page_info?.end_cursor;
-      if (!page.page_info?.has_next_page || !next) return;
-      if (cursors.has(next)) throw new PaySGError("PaySG returned the same cursor twice; stopping", { code: "invalid_response" });
-      cursors.add(next);
-      after = next;
+    } finally {
+      lister.free();
     }
   }
 

@@ -91,7 +91,10 @@ export class PaySGApiError extends PaySGError {
   }
 }
 
-/** The request could not be completed (network failure); `cause` keeps the underlying error. */
+/**
+ * The request could not be completed (network failure); `cause` is a copy of the underlying
+ * error with the API key scrubbed (`scrubCause` in from-rust.js).
+ */
 export class PaySGConnectionError extends PaySGError {
   /** @param {string} message @param {unknown} cause */
   constructor(message, cause) {

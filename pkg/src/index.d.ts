@@ -268,7 +268,7 @@ export declare class PaySG {
   getPayment(paymentId: string, opts?: CallOptions): Promise<Payment>;
   /** `GET …/payments`: one page, newest first. */
   listPayments(params?: ListPaymentsParams, opts?: CallOptions): Promise<PaymentList>;
-  /** Every payment, newest first, following `after` cursors; throws {@link PaySGError} `list_cap_reached` past `maxItems` (default 10,000). */
+  /** Every payment, newest first, following `after` cursors. `params` are checked at once (a {@link PaySGValidationError}, thrown before any request); the iteration throws {@link PaySGError} `list_cap_reached` past `maxItems` (default 10,000) or `maxPages`, and `invalid_response` on a repeated cursor or a run of empty pages. */
   listAllPayments(params?: ListAllPaymentsParams, opts?: CallOptions): AsyncIterableIterator<Payment>;
   /** `POST …/cancel`: cancels an unpaid payment. */
   cancelPayment(paymentId: string, opts?: CallOptions): Promise<Payment>;
@@ -362,7 +362,7 @@ export declare class PaySGConnectionError extends PaySGError {
   constructor(message: string, cause: unknown);
   readonly name: "PaySGConnectionError";
   code: "connection_error";
-  /** What `fetch` threw. */
+  /** What `fetch` threw, as a copy: an `Error` with its `message`, `name` and `code`, and its own `cause` two levels down the same way, each with the API key replaced by `<api key>`; nothing else of it is kept. */
   cause: unknown;
   attempts?: number;
   idempotencyKey?: string;
