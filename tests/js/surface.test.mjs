@@ -1,0 +1,302 @@
+// The running package's surface against its declarations, both ways. From the packed packages as
+// they run (paysg, paysg/validate, paysg-sim) it reads every export, every class's static and
+// prototype members, the own properties of an instance of every class (and of the objects
+// `memoryStore` and `createSimulator` return), and every function's and method's parameters
+// (their names, parsed from the function's source); from the declarations a user's TypeScript
+// resolves (the TypeScript compiler's checker over the installed `dist/*.d.ts`) it reads the
+// same. Each run-time member must be declared, each declared member must exist at run time
+// (an optional property may be absent), and each function must take the parameters it is
+// declared with: as many, by the same names, none required that the code treats as optional.
+import assert from "node:assert/strict";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { after, before, describe, test } from "node:test";
+import { root, testProject } from "./helpers.mjs";
+
+const ts = createRequire(import.meta.url)(join(root, "node_modules", "typescript"));
+
+/** The entries compared: how a user imports each, and the file Node loads for it. */
+const entries = {
+  paysg: { pkg: "paysg", sub: "." },
+  "paysg/validate": { pkg: "paysg", sub: "./validate" },
+  "paysg-sim": { pkg: "paysg-sim", sub: "." },
+};
+
+/**
+ * An instance of each exported class, made with valid arguments, so its own properties can be
+ * read. A class exported without one here fails the test: add it.
+ */
+const samples = {
+  PaySG: (m) => new m.PaySG({ apiKey: "paysg_stag_surfacetestkey0123456789", paymentServiceId: "payment_service_surface", baseUrl: "http://127.0.0.1:9" }),
+  PaySGError: (m) => new m.PaySGError("message", { code: "some_code", cause: new Error("cause") }),
+  PaySGValidationError: (m) => new m.PaySGValidationError([{ field: "amount_in_cents", code: "required", message: "amount_in_cents is required" }], "payment"),
+  PaySGApiError: (m) => new m.PaySGApiError({ status: 500, type: "api_error", code: "internal", message: "boom", data: {}, requestId: "req_1", retryable: true }),
+  PaySGConnectionError: (m) => new m.PaySGConnectionError("no route", new Error("ECONNREFUSED")),
+  PaySGTimeoutError: (m) => new m.PaySGTimeoutError(1000),
+  PaySGSignatureError: (m) => new m.PaySGSignatureError("mismatch", "signature does not match"),
+  PaySGWebhookEvents: (m) => new m.PaySGWebhookEvents({ storage: {}, blockConcurrencyWhile: async (f) => f() }, {}),
+};
+
+/** Objects functions return whose members are compared too: export → how to get one. */
+const results = {
+  memoryStore: async (m) => m.memoryStore(),
+  durableObjectStore: async (m) => m.durableObjectStore({ idFromName: (name) => name, get: () => ({ fetch: async () => Response.json({ result: null }) }) }),
+  createSimulator: async (m) => m.createSimulator(),
+};
+
+/** The parameter names of a function, parsed from its source (destructured ones as `{…}`/`[…]`). */
+export function parameterNames(f, source = Function.prototype.toString.call(f)) {
+  const names = [];
+  let i = source.indexOf("(");
+  const arrow = source.search(/=>/);
+  if (arrow !== -1 && (i === -1 || arrow < i)) {
+    // `x => …`: one parameter without parentheses.
+    return [source.slice(0, arrow).replace(/^async\s+/, "").trim()];
+  }
+  let depth = 0, current = "", quote = null;
+  for (i += 1; i < source.length; i++) {
+    const c = source[i];
+    if (quote) {
+      current += c;
+      if (c === "\\") current += source[++i];
+      else if (c === quote) quote = null;
+      continue;
+    }
+    if (c === '"' || c === "'" || c === "`") { quote = c; current += c; continue; }
+    if ("([{".includes(c)) depth++;
+    if (")]}".includes(c)) {
+      if (depth === 0) break;
+      depth--;
+    }
+    if (c === "," && depth === 0) { names.push(current); current = ""; continue; }
+    current += c;
+  }
+  if (current.trim() !== "") names.push(current);
+  return names.map((p) => {
+    const t = p.trim();
+    const name = t.startsWith("{") ? "{…}" : t.startsWith("[") ? "[…]" : t.match(/^(\.\.\.)?\s*([\w$]+)/)?.slice(1).join("") ?? t;
+    return { name, optional: hasDefault(t), rest: name.startsWith("...") };
+  });
+}
+
+/** Whether a parameter's source has a default: an `=` outside its destructuring pattern. */
+function hasDefault(param) {
+  let depth = 0;
+  for (const c of param) {
+    if ("([{".includes(c)) depth++;
+    else if (")]}".includes(c)) depth--;
+    else if (c === "=" && depth === 0) return true;
+  }
+  return false;
+}
+
+/** A class's constructor parameters: its own `constructor(…)`, or its base class's. */
+function constructorParameters(cls) {
+  const source = Function.prototype.toString.call(cls);
+  // The class body's own constructor: `constructor(` at the body's first nesting level.
+  let depth = 0, quote = null;
+  for (let i = source.indexOf("{"); i < source.length; i++) {
+    const c = source[i];
+    if (quote) { if (c === "\\") i++; else if (c === quote) quote = null; continue; }
+    if (c === '"' || c === "'" || c === "`") { quote = c; continue; }
+    if (c === "{") depth++;
+    else if (c === "}") depth--;
+    else if (depth === 1 && source.startsWith("constructor(", i) && !/[\w$#.]/.test(source[i - 1])) {
+      return parameterNames(null, source.slice(i));
+    }
+  }
+  const base = Object.getPrototypeOf(cls);
+  return base === Function.prototype || base === Error ? [] : constructorParameters(base);
+}
+
+const isClass = (f) => typeof f === "function" && /^class\b/.test(Function.prototype.toString.call(f));
+const builtinStatics = new Set(["length", "name", "prototype", "caller", "arguments"]);
+
+/**
+ * The members of a run-time object: own properties, and those of its prototypes up to a built-in
+ * one (Object.prototype, Error.prototype, Function.prototype). Each with how it is held.
+ */
+function runtimeMembers(value, { statics = false } = {}) {
+  const members = new Map();
+  const builtins = [Object.prototype, Error.prototype, Function.prototype, Function, Error, Object];
+  for (let o = value; o !== null && !builtins.includes(o); o = Object.getPrototypeOf(o)) {
+    for (const key of Object.getOwnPropertyNames(o)) {
+      if (key === "constructor" && o !== value) continue;
+      if (statics && builtinStatics.has(key)) continue;
+      if (members.has(key)) continue;
+      const d = Object.getOwnPropertyDescriptor(o, key);
+      members.set(key, d.get ? { kind: "getter" } : typeof d.value === "function" ? { kind: "method", fn: d.value } : { kind: "value" });
+    }
+  }
+  members.delete("constructor");
+  return members;
+}
+
+let project, checker, program;
+/** Run-time module and declared module symbol per entry. */
+const loaded = {};
+const closers = [];
+
+before(async () => {
+  project = testProject();
+  for (const [label, { pkg, sub }] of Object.entries(entries)) {
+    const dir = join(project, "node_modules", pkg);
+    const meta = JSON.parse(readFileSync(join(dir, "package.json"), "utf8"));
+    const target = meta.exports[sub];
+    const file = typeof target.node === "string" ? target.node : target.node.import;
+    loaded[label] = { runtime: await import(pathToFileURL(join(dir, file)).href) };
+  }
+  // One consumer file importing every entry, checked as a user's project checks it.
+  const dir = join(project, "ts", "surface");
+  mkdirSync(dir, { recursive: true });
+  const consumer = join(dir, "surface.mts");
+  writeFileSync(consumer, Object.keys(entries).map((e, i) => `import * as m${i} from "${e}";\nexport { m${i} };\n`).join(""));
+  program = ts.createProgram([consumer], { module: ts.ModuleKind.Node16, moduleResolution: ts.ModuleResolutionKind.Node16, target: ts.ScriptTarget.ES2022, strict: true, noEmit: true, types: [] });
+  checker = program.getTypeChecker();
+  const source = program.getSourceFile(consumer);
+  const imports = source.statements.filter((s) => ts.isImportDeclaration(s));
+  Object.keys(entries).forEach((label, i) => {
+    const symbol = checker.getSymbolAtLocation(imports[i].moduleSpecifier);
+    assert.ok(symbol, `the declarations of ${label} resolve`);
+    loaded[label].module = symbol;
+  });
+});
+
+after(async () => {
+  for (const close of closers) await close();
+});
+
+const resolved = (s) => (s.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(s) : s);
+const declarationOf = (s) => s.valueDeclaration ?? s.declarations?.[0];
+const typeOf = (s) => checker.getTypeOfSymbolAtLocation(s, declarationOf(s));
+/** Whether a declaration is the package's own (not TypeScript's lib: Error's `message`, `stack`). */
+const ours = (s) => (s.declarations ?? []).some((d) => /node_modules[\\/]paysg(-sim)?[\\/]/.test(d.getSourceFile().fileName));
+const isOptional = (s) => (s.flags & ts.SymbolFlags.Optional) !== 0;
+
+/** The declared parameters of a call or construct signature set: the longest, and how many are required. */
+function declaredParameters(signatures) {
+  assert.ok(signatures.length > 0);
+  const longest = signatures.reduce((a, b) => (b.parameters.length > a.parameters.length ? b : a));
+  const required = Math.min(...signatures.map((s) => s.minArgumentCount));
+  return {
+    names: longest.parameters.map((p) => {
+      const d = p.valueDeclaration;
+      const dots = d && ts.isParameter(d) && d.dotDotDotToken ? "..." : "";
+      return d && ts.isParameter(d) && !ts.isIdentifier(d.name) ? (ts.isObjectBindingPattern(d.name) ? "{…}" : "[…]") : dots + p.name;
+    }),
+    required,
+  };
+}
+
+/** Problems of one function's parameters against its declared signatures. */
+function compareParameters(where, fn, runtimeParams, signatures) {
+  const problems = [];
+  if (signatures.length === 0) return [`${where}: a function at run time, declared as something that cannot be called`];
+  const declared = declaredParameters(signatures);
+  const names = runtimeParams.map((p) => p.name);
+  if (names.length !== declared.names.length || names.some((n, i) => n !== declared.names[i])) {
+    problems.push(`${where}: takes (${names.join(", ")}) at run time, declared (${declared.names.join(", ")})`);
+  }
+  // A parameter the code gives a default is optional: the declarations must not require it.
+  const firstDefault = runtimeParams.findIndex((p) => p.optional || p.rest);
+  if (firstDefault !== -1 && declared.required > firstDefault) {
+    problems.push(`${where}: parameter ${firstDefault + 1} (${names[firstDefault]}) has a default at run time, declared required (${declared.required} required)`);
+  }
+  if (fn.length > runtimeParams.length) problems.push(`${where}: length ${fn.length} but ${runtimeParams.length} parameters parsed`);
+  return problems;
+}
+
+/**
+ * Problems of a run-time object (an instance, a class's static side, a returned handle) against
+ * the declared type: members both ways, and the parameters of each method.
+ */
+function compareMembers(where, value, type, { statics = false } = {}) {
+  const problems = [];
+  const members = runtimeMembers(value, { statics });
+  const declared = new Map(checker.getPropertiesOfType(type).filter((s) => !(statics && s.name === "prototype")).map((s) => [s.name, s]));
+  for (const [name, member] of members) {
+    const symbol = declared.get(name);
+    if (!symbol) {
+      problems.push(`${where}.${name}: a ${member.kind} at run time, not declared`);
+      continue;
+    }
+    if (member.kind === "method") {
+      const params = parameterNames(member.fn);
+      problems.push(...compareParameters(`${where}.${name}`, member.fn, params, typeOf(symbol).getCallSignatures()));
+    }
+  }
+  for (const [name, symbol] of declared) {
+    if (!ours(symbol) || members.has(name) || name in value) continue;
+    if (isOptional(symbol)) continue;
+    problems.push(`${where}.${name}: declared, missing at run time`);
+  }
+  return problems;
+}
+
+/** Problems of one entry: its exports both ways, and each export's surface. */
+async function compareEntry(label) {
+  const { runtime, module } = loaded[label];
+  const problems = [];
+  const declared = new Map(checker.getExportsOfModule(module).map((s) => [s.name, resolved(s)]).filter(([, s]) => s.flags & ts.SymbolFlags.Value));
+  for (const name of Object.keys(runtime)) if (!declared.has(name)) problems.push(`${label}: export ${name} at run time, not declared`);
+  for (const name of declared.keys()) if (!(name in runtime)) problems.push(`${label}: export ${name} declared, missing at run time`);
+  for (const [name, value] of Object.entries(runtime)) {
+    const symbol = declared.get(name);
+    if (!symbol) continue;
+    const type = typeOf(symbol);
+    if (isClass(value)) {
+      if (!(symbol.flags & ts.SymbolFlags.Class)) problems.push(`${label}: ${name} is a class at run time, not declared as one`);
+      problems.push(...compareParameters(`${label}: new ${name}`, value, constructorParameters(value), type.getConstructSignatures()));
+      problems.push(...compareMembers(`${label}: ${name}`, value, type, { statics: true }));
+      const make = samples[name];
+      if (!make) {
+        problems.push(`${label}: class ${name} has no sample instance in surface.test.mjs: add one`);
+        continue;
+      }
+      const instance = make(runtime);
+      problems.push(...compareMembers(`${label}: ${name}#`, instance, checker.getDeclaredTypeOfSymbol(symbol)));
+    } else if (typeof value === "function") {
+      problems.push(...compareParameters(`${label}: ${name}`, value, parameterNames(value), type.getCallSignatures()));
+      if (results[name]) {
+        const result = await results[name](runtime);
+        if (typeof result?.close === "function") closers.push(() => result.close());
+        const signature = type.getCallSignatures().at(-1);
+        let returned = checker.getReturnTypeOfSignature(signature);
+        returned = checker.getAwaitedType?.(returned) ?? returned;
+        problems.push(...compareMembers(`${label}: ${name}()`, result, returned));
+      }
+    } else if (!(type.flags & ts.TypeFlags.Any)) {
+      // A constant: declared with a type, at least.
+    }
+  }
+  return problems;
+}
+
+describe("the running package against its declarations, both ways", () => {
+  for (const label of Object.keys(entries)) {
+    test(label, async () => {
+      const problems = await compareEntry(label);
+      assert.deepEqual(problems, [], `\n${problems.join("\n")}`);
+    });
+  }
+
+  test("the comparison sees what it compares (not vacuous)", () => {
+    const { runtime } = loaded.paysg;
+    const members = runtimeMembers(samples.PaySG(runtime));
+    for (const name of ["attemptTimeoutMs", "createPayment", "toJSON", "listAllPayments"]) assert.ok(members.has(name), name);
+    assert.ok(runtimeMembers(runtime.PaySG, { statics: true }).has("verifyCredentials"));
+    assert.ok(Object.keys(runtime).length >= 14);
+    assert.ok(checker.getExportsOfModule(loaded.paysg.module).length >= 14);
+  });
+
+  test("parameter names are read from the source", () => {
+    assert.deepEqual(parameterNames(function f(a, { b } = {}, c = "x,)", ...d) {}).map((p) => [p.name, p.optional, p.rest]),
+      [["a", false, false], ["{…}", true, false], ["c", true, false], ["...d", false, true]]);
+    assert.deepEqual(parameterNames((x) => x).map((p) => p.name), ["x"]);
+    assert.deepEqual(parameterNames(async function* g() {}).map((p) => p.name), []);
+    assert.deepEqual(constructorParameters(class extends Error { constructor(m, o = {}) { super(m); } }).map((p) => p.name), ["m", "o"]);
+    assert.deepEqual(constructorParameters(class A extends (class B { constructor(q) {} }) {}).map((p) => p.name), ["q"]);
+  });
+});
