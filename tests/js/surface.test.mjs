@@ -64,6 +64,8 @@ export function parameterNames(f, source = Function.prototype.toString.call(f)) 
       else if (c === quote) quote = null;
       continue;
     }
+    if (source.startsWith("//", i)) { i = source.indexOf("\n", i); continue; }
+    if (source.startsWith("/*", i)) { i = source.indexOf("*/", i) + 1; continue; }
     if (c === '"' || c === "'" || c === "`") { quote = c; current += c; continue; }
     if ("([{".includes(c)) depth++;
     if (")]}".includes(c)) {
@@ -101,6 +103,8 @@ function constructorParameters(cls) {
     const c = source[i];
     if (quote) { if (c === "\\") i++; else if (c === quote) quote = null; continue; }
     if (c === '"' || c === "'" || c === "`") { quote = c; continue; }
+    if (source.startsWith("//", i)) { i = source.indexOf("\n", i); continue; }
+    if (source.startsWith("/*", i)) { i = source.indexOf("*/", i) + 1; continue; }
     if (c === "{") depth++;
     else if (c === "}") depth--;
     else if (depth === 1 && source.startsWith("constructor(", i) && !/[\w$#.]/.test(source[i - 1])) {
@@ -298,5 +302,7 @@ describe("the running package against its declarations, both ways", () => {
     assert.deepEqual(parameterNames(async function* g() {}).map((p) => p.name), []);
     assert.deepEqual(constructorParameters(class extends Error { constructor(m, o = {}) { super(m); } }).map((p) => p.name), ["m", "o"]);
     assert.deepEqual(constructorParameters(class A extends (class B { constructor(q) {} }) {}).map((p) => p.name), ["q"]);
+    // A comment's quote or bracket is not code.
+    assert.deepEqual(constructorParameters(class { /** It's { */ x; constructor(a /* b, ) */, c) {} }).map((p) => p.name), ["a", "c"]);
   });
 });
