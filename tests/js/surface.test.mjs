@@ -37,7 +37,7 @@ const wasmHook = `export async function load(url, context, next) {
  * read. A class exported without one here fails the test: add it.
  */
 const samples = {
-  PaySG: (m) => new m.PaySG({ apiKey: "paysg_stag_surfacetestkey0123456789", paymentServiceId: "payment_service_surface", baseUrl: "http://127.0.0.1:9" }),
+  PaySG: (m) => new m.PaySG({ apiKey: "paysg_stag_surfacetestkey0123456789", paymentServiceId: "payment_service_surface", baseUrl: "https://paysg.invalid" }),
   PaySGError: (m) => new m.PaySGError("message", { code: "some_code", cause: new Error("cause") }),
   PaySGValidationError: (m) => new m.PaySGValidationError([{ field: "amount_in_cents", code: "required", message: "amount_in_cents is required" }], "payment"),
   PaySGApiError: (m) => new m.PaySGApiError({ status: 500, type: "api_error", code: "internal", message: "boom", data: {}, requestId: "req_1", retryable: true }),
@@ -47,6 +47,27 @@ const samples = {
   PaySGSimulator: (m) => new m.PaySGSimulator({ storage: {}, blockConcurrencyWhile: async (f) => f() }, {}),
   PaySGWebhookEvents: (m) => new m.PaySGWebhookEvents({ storage: {}, blockConcurrencyWhile: async (f) => f() }, {}),
 };
+
+/** What methods return, compared with their declared return type: class → method → how to call it. */
+const methodResults = {
+  PaySG: { toJSON: (instance) => instance.toJSON() },
+};
+
+/**
+ * Errors as the package throws them (the client adds `attempts` and `idempotencyKey`), compared
+ * with their class's declaration: no property the client sets may be undeclared.
+ */
+const thrown = {
+  paysg: [
+    (m) => client(m, async () => { throw new TypeError("fetch failed"); }).createPayment(payment),
+    (m) => client(m, async () => new Response(JSON.stringify({ error: { type: "api_error", code: "internal", message: "boom", data: {} } }), { status: 500, headers: { "x-request-id": "req_1" } })).createPayment(payment),
+    (m) => client(m, () => new Promise(() => {}), { timeoutMs: 50 }).getPayment("payment_1"),
+    (m) => client(m, async () => { throw new Error("not called"); }).createPayment({}),
+    async (m) => m.verifyWebhook("{}", "t=1,v1=00", "whsec_surface"),
+  ],
+};
+const payment = { amount_in_cents: 100, reference_id: "order-1", payer_name: "Tan Ah Kow", payer_address: "1 Main St", payer_identifier: "S1234567D", payer_email: "tan@example.com", description: "Licence fee" };
+const client = (m, fetch, options = {}) => new m.PaySG({ apiKey: "paysg_stag_surfacetestkey0123456789", paymentServiceId: "payment_service_surface", baseUrl: "https://paysg.invalid", fetch, maxRetries: 0, ...options });
 
 /** Objects functions return whose members are compared too: export → how to get one. */
 const results = {
@@ -272,6 +293,11 @@ async function compareEntry(label) {
       }
       const instance = make(runtime);
       problems.push(...compareMembers(`${label}: ${name}#`, instance, checker.getDeclaredTypeOfSymbol(symbol)));
+      for (const [method, call] of Object.entries(methodResults[name] ?? {})) {
+        const declaredMethod = checker.getPropertyOfType(checker.getDeclaredTypeOfSymbol(symbol), method);
+        const returned = checker.getReturnTypeOfSignature(typeOf(declaredMethod).getCallSignatures().at(-1));
+        problems.push(...compareMembers(`${label}: ${name}#${method}()`, call(instance), returned));
+      }
     } else if (typeof value === "function") {
       problems.push(...compareParameters(`${label}: ${name}`, value, parameterNames(value), type.getCallSignatures()));
       if (results[name]) {
@@ -286,6 +312,21 @@ async function compareEntry(label) {
       // An object export (paysg-sim/durable's default Worker): its members, as an instance's.
       problems.push(...compareMembers(`${label}: ${name}`, value, type));
     }
+  }
+  for (const make of thrown[label] ?? []) {
+    let error;
+    try {
+      await make(runtime);
+    } catch (e) {
+      error = e;
+    }
+    assert.ok(error instanceof runtime.PaySGError, `${make} throws a PaySGError: ${error}`);
+    const symbol = declared.get(error.constructor.name);
+    if (!symbol) {
+      problems.push(`${label}: thrown ${error.constructor.name} is not a declared export`);
+      continue;
+    }
+    problems.push(...compareMembers(`${label}: thrown ${error.constructor.name}`, error, checker.getDeclaredTypeOfSymbol(symbol)));
   }
   return problems;
 }
