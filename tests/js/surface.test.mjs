@@ -9,13 +9,13 @@
 // declared with: as many, by the same names, none required that the code treats as optional.
 import assert from "node:assert/strict";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { createRequire, register } from "node:module";
+import * as nodeModule from "node:module";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { after, before, describe, test } from "node:test";
 import { root, testProject } from "./helpers.mjs";
 
-const ts = createRequire(import.meta.url)(join(root, "node_modules", "typescript"));
+const ts = nodeModule.createRequire(import.meta.url)(join(root, "node_modules", "typescript"));
 
 /** The entries compared: how a user imports each, and the file Node loads for it. */
 const entries = {
@@ -175,7 +175,9 @@ const closers = [];
 
 before(async () => {
   project = testProject();
-  register(`data:text/javascript,${encodeURIComponent(wasmHook)}`);
+  // module.register is Node 20.6+; without it the Workers-only entry is left out.
+  if (typeof nodeModule.register === "function") nodeModule.register(`data:text/javascript,${encodeURIComponent(wasmHook)}`);
+  else delete entries["paysg-sim/durable"];
   for (const [label, { pkg, sub }] of Object.entries(entries)) {
     const dir = join(project, "node_modules", pkg);
     const meta = JSON.parse(readFileSync(join(dir, "package.json"), "utf8"));
@@ -333,7 +335,8 @@ async function compareEntry(label) {
 
 describe("the running package against its declarations, both ways", () => {
   for (const label of Object.keys(entries)) {
-    test(label, async () => {
+    test(label, async (t) => {
+      if (!loaded[label]) return t.skip("module.register (Node 20.6+) is needed to load it");
       const problems = await compareEntry(label);
       assert.deepEqual(problems, [], `\n${problems.join("\n")}`);
     });
