@@ -72,6 +72,7 @@ const client = (m, fetch, options = {}) => new m.PaySG({ apiKey: "paysg_stag_sur
 /** Objects functions return whose members are compared too: export → how to get one. */
 const results = {
   memoryStore: async (m) => m.memoryStore(),
+  createWebhookHandler: async (m) => m.createWebhookHandler({ secret: "whsec_surface", store: m.memoryStore(), onEvent() {} }),
   durableObjectStore: async (m) => m.durableObjectStore({ idFromName: (name) => name, get: () => ({ fetch: async () => Response.json({ result: null }) }) }),
   createSimulator: async (m) => m.createSimulator(),
 };
@@ -308,7 +309,8 @@ async function compareEntry(label) {
         const signature = type.getCallSignatures().at(-1);
         let returned = checker.getReturnTypeOfSignature(signature);
         returned = checker.getAwaitedType?.(returned) ?? returned;
-        problems.push(...compareMembers(`${label}: ${name}()`, result, returned));
+        if (typeof result === "function") problems.push(...compareParameters(`${label}: ${name}()`, result, parameterNames(result), returned.getCallSignatures()));
+        else problems.push(...compareMembers(`${label}: ${name}()`, result, returned));
       }
     } else if (value !== null && typeof value === "object") {
       // An object export (paysg-sim/durable's default Worker): its members, as an instance's.
