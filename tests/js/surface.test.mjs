@@ -1,7 +1,8 @@
 // The running package's surface against its declarations, both ways. From the packed packages as
-// they run (paysg, paysg/validate, paysg-sim) it reads every export, every class's static and
-// prototype members, the own properties of an instance of every class (and of the objects
-// `memoryStore` and `createSimulator` return), and every function's and method's parameters
+// they run (paysg, paysg/validate, paysg-sim, paysg-sim/durable) it reads every export, every
+// class's static and prototype members, the own properties of an instance of every class, of
+// errors as the client throws them and of the objects `memoryStore`, `durableObjectStore`,
+// `createSimulator` and `toJSON` return, and every function's and method's parameters
 // (their names, parsed from the function's source); from the declarations a user's TypeScript
 // resolves (the TypeScript compiler's checker over the installed `dist/*.d.ts`) it reads the
 // same. Each run-time member must be declared, each declared member must exist at run time
@@ -78,7 +79,7 @@ const results = {
 };
 
 /** The parameter names of a function, parsed from its source (destructured ones as `{…}`/`[…]`). */
-export function parameterNames(f, source = Function.prototype.toString.call(f)) {
+function parameterNames(f, source = Function.prototype.toString.call(f)) {
   const names = [];
   let i = source.indexOf("(");
   const arrow = source.search(/=>/);
@@ -169,7 +170,7 @@ function runtimeMembers(value, { statics = false } = {}) {
   return members;
 }
 
-let project, checker, program;
+let project, checker, modules;
 /** Run-time module and declared module symbol per entry. */
 const loaded = {};
 const closers = [];
@@ -187,21 +188,50 @@ before(async () => {
     const file = typeof node === "string" ? node : node.import;
     loaded[label] = { runtime: await import(pathToFileURL(join(dir, file)).href) };
   }
-  // One consumer file importing every entry, checked as a user's project checks it.
+  ({ checker, modules } = declarations());
+  for (const label of Object.keys(entries)) loaded[label].module = modules[label];
+});
+
+/**
+ * The declarations a user's TypeScript sees: a consumer file importing every entry, checked as a
+ * user's project checks it. `edit(fileName, text)` may change a declaration file's text as read.
+ */
+function declarations(edit = (_, text) => text) {
   const dir = join(project, "ts", "surface");
   mkdirSync(dir, { recursive: true });
   const consumer = join(dir, "surface.mts");
   writeFileSync(consumer, Object.keys(entries).map((e, i) => `import * as m${i} from "${e}";\nexport { m${i} };\n`).join(""));
-  program = ts.createProgram([consumer], { module: ts.ModuleKind.Node16, moduleResolution: ts.ModuleResolutionKind.Node16, target: ts.ScriptTarget.ES2022, strict: true, noEmit: true, types: [] });
-  checker = program.getTypeChecker();
-  const source = program.getSourceFile(consumer);
-  const imports = source.statements.filter((s) => ts.isImportDeclaration(s));
+  const options = { module: ts.ModuleKind.Node16, moduleResolution: ts.ModuleResolutionKind.Node16, target: ts.ScriptTarget.ES2022, strict: true, noEmit: true, types: [] };
+  const host = ts.createCompilerHost(options);
+  const read = host.readFile.bind(host);
+  host.readFile = (file) => {
+    const text = read(file);
+    return text === undefined ? text : edit(file, text);
+  };
+  const program = ts.createProgram([consumer], options, host);
+  const checker = program.getTypeChecker();
+  const imports = program.getSourceFile(consumer).statements.filter((s) => ts.isImportDeclaration(s));
+  const modules = {};
   Object.keys(entries).forEach((label, i) => {
-    const symbol = checker.getSymbolAtLocation(imports[i].moduleSpecifier);
-    assert.ok(symbol, `the declarations of ${label} resolve`);
-    loaded[label].module = symbol;
+    modules[label] = checker.getSymbolAtLocation(imports[i].moduleSpecifier);
+    assert.ok(modules[label], `the declarations of ${label} resolve`);
   });
-});
+  return { checker, modules };
+}
+
+/** The problems `compareEntry(label)` finds in declarations edited by `edit`. */
+async function problemsWith(label, edit) {
+  const saved = { checker, module: loaded[label].module };
+  try {
+    const d = declarations(edit);
+    checker = d.checker;
+    loaded[label].module = d.modules[label];
+    return await compareEntry(label);
+  } finally {
+    checker = saved.checker;
+    loaded[label].module = saved.module;
+  }
+}
 
 after(async () => {
   for (const close of closers) await close();
@@ -351,6 +381,21 @@ describe("the running package against its declarations, both ways", () => {
     assert.ok(runtimeMembers(runtime.PaySG, { statics: true }).has("verifyCredentials"));
     assert.ok(Object.keys(runtime).length >= 14);
     assert.ok(checker.getExportsOfModule(loaded.paysg.module).length >= 14);
+  });
+
+  test("a drift fails it: attemptTimeoutMs not declared on PaySG, a declared method the code lacks, a parameter", async () => {
+    const paysgDts = (file) => /node_modules[\\/]paysg[\\/]dist[\\/]index\.d\.ts$/.test(file);
+    const once = (text, from, to) => {
+      assert.equal(text.split(from).length, 2, `${from} occurs once`);
+      return text.replace(from, to);
+    };
+    const edit = (from, to) => (file, text) => (paysgDts(file) ? once(text, from, to) : text);
+    assert.deepEqual(await problemsWith("paysg", edit("  readonly attemptTimeoutMs: number;\n", "")),
+      ["paysg: PaySG#.attemptTimeoutMs: a value at run time, not declared"]);
+    assert.deepEqual(await problemsWith("paysg", edit("  toJSON(): {", "  refundAll(): void;\n  toJSON(): {")),
+      ["paysg: PaySG#.refundAll: declared, missing at run time"]);
+    assert.deepEqual(await problemsWith("paysg", edit("getPayment(paymentId: string, opts?: CallOptions)", "getPayment(paymentId: string)")),
+      ["paysg: PaySG#.getPayment: takes (paymentId, opts) at run time, declared (paymentId)"]);
   });
 
   test("parameter names are read from the source", () => {
