@@ -1,5 +1,6 @@
 // The running package's surface against its declarations, both ways. From the packed packages as
-// they run (paysg, paysg/validate, paysg-sim, paysg-sim/durable) it reads every export, every
+// they run (paysg, paysg/validate, paysg-sim, paysg-sim/durable; their Node, workerd and browser
+// builds) it reads every export, every
 // class's static and prototype members, the own properties of an instance of every class, of
 // errors as the client throws them and of the objects `memoryStore`, `durableObjectStore`,
 // `createSimulator` and `toJSON` return, and every function's and method's parameters
@@ -19,14 +20,23 @@ import { constructorParameters, isClass, parameterNames, runtimeMembers } from "
 
 const ts = nodeModule.createRequire(import.meta.url)(join(root, "node_modules", "typescript"));
 
-/** The entries compared: how a user imports each, and the file Node loads for it. */
+/**
+ * The entries compared: the package and subpath, the export condition whose file is loaded (the
+ * workerd and browser builds too: a Node module hook gives their `.wasm` imports), and the
+ * specifier whose declarations TypeScript resolves for it.
+ */
 const entries = {
-  paysg: { pkg: "paysg", sub: "." },
-  "paysg/validate": { pkg: "paysg", sub: "./validate" },
-  "paysg-sim": { pkg: "paysg-sim", sub: "." },
-  // Workers only: it imports its .wasm as a module, which the hook below gives Node.
-  "paysg-sim/durable": { pkg: "paysg-sim", sub: "./durable" },
+  paysg: { pkg: "paysg", sub: ".", condition: "node" },
+  "paysg (workerd)": { pkg: "paysg", sub: ".", condition: "workerd", types: "paysg" },
+  "paysg (browser)": { pkg: "paysg", sub: ".", condition: "browser", types: "paysg" },
+  "paysg/validate": { pkg: "paysg", sub: "./validate", condition: "node" },
+  "paysg/validate (workerd)": { pkg: "paysg", sub: "./validate", condition: "workerd", types: "paysg/validate" },
+  "paysg/validate (browser)": { pkg: "paysg", sub: "./validate", condition: "browser", types: "paysg/validate" },
+  "paysg-sim": { pkg: "paysg-sim", sub: ".", condition: "node" },
+  "paysg-sim (workerd)": { pkg: "paysg-sim", sub: ".", condition: "workerd", types: "paysg-sim" },
+  "paysg-sim/durable": { pkg: "paysg-sim", sub: "./durable", condition: "workerd" },
 };
+for (const [label, e] of Object.entries(entries)) e.types ??= label;
 
 /** A Node module hook that loads a `.wasm` import as a compiled `WebAssembly.Module`, as workerd does. */
 const wasmHook = `export async function load(url, context, next) {
@@ -88,17 +98,17 @@ before(async () => {
   project = testProject();
   // module.register is Node 20.6+; without it the Workers-only entry is left out.
   if (typeof nodeModule.register === "function") nodeModule.register(`data:text/javascript,${encodeURIComponent(wasmHook)}`);
-  else delete entries["paysg-sim/durable"];
-  for (const [label, { pkg, sub }] of Object.entries(entries)) {
+  else for (const [label, e] of Object.entries(entries)) if (e.condition !== "node") delete entries[label];
+  for (const [label, { pkg, sub, condition }] of Object.entries(entries)) {
     const dir = join(project, "node_modules", pkg);
     const meta = JSON.parse(readFileSync(join(dir, "package.json"), "utf8"));
     const target = meta.exports[sub];
-    const node = target.node ?? target.default;
-    const file = typeof node === "string" ? node : node.import;
+    const chosen = target[condition] ?? target.default;
+    const file = typeof chosen === "string" ? chosen : chosen.import;
     loaded[label] = { runtime: await import(pathToFileURL(join(dir, file)).href) };
   }
   ({ checker, modules } = declarations());
-  for (const label of Object.keys(entries)) loaded[label].module = modules[label];
+  for (const [label, e] of Object.entries(entries)) loaded[label].module = modules[e.types];
 });
 
 /**
@@ -109,7 +119,8 @@ function declarations(edit = (_, text) => text) {
   const dir = join(project, "ts", "surface");
   mkdirSync(dir, { recursive: true });
   const consumer = join(dir, "surface.mts");
-  writeFileSync(consumer, Object.keys(entries).map((e, i) => `import * as m${i} from "${e}";\nexport { m${i} };\n`).join(""));
+  const specifiers = [...new Set(Object.values(entries).map((e) => e.types))];
+  writeFileSync(consumer, specifiers.map((e, i) => `import * as m${i} from "${e}";\nexport { m${i} };\n`).join(""));
   const options = { module: ts.ModuleKind.Node16, moduleResolution: ts.ModuleResolutionKind.Node16, target: ts.ScriptTarget.ES2022, strict: true, noEmit: true, types: [] };
   const host = ts.createCompilerHost(options);
   const read = host.readFile.bind(host);
@@ -121,9 +132,9 @@ function declarations(edit = (_, text) => text) {
   const checker = program.getTypeChecker();
   const imports = program.getSourceFile(consumer).statements.filter((s) => ts.isImportDeclaration(s));
   const modules = {};
-  Object.keys(entries).forEach((label, i) => {
-    modules[label] = checker.getSymbolAtLocation(imports[i].moduleSpecifier);
-    assert.ok(modules[label], `the declarations of ${label} resolve`);
+  specifiers.forEach((specifier, i) => {
+    modules[specifier] = checker.getSymbolAtLocation(imports[i].moduleSpecifier);
+    assert.ok(modules[specifier], `the declarations of ${specifier} resolve`);
   });
   return { checker, modules };
 }
@@ -134,7 +145,7 @@ async function problemsWith(label, edit) {
   try {
     const d = declarations(edit);
     checker = d.checker;
-    loaded[label].module = d.modules[label];
+    loaded[label].module = d.modules[entries[label].types];
     return await compareEntry(label);
   } finally {
     checker = saved.checker;
@@ -256,7 +267,7 @@ async function compareEntry(label) {
       problems.push(...compareMembers(`${label}: ${name}`, value, type));
     }
   }
-  for (const make of thrown[label] ?? []) {
+  for (const make of thrown[entries[label].types] ?? []) {
     let error;
     try {
       await make(runtime);
@@ -277,7 +288,7 @@ async function compareEntry(label) {
 describe("the running package against its declarations, both ways", () => {
   for (const label of Object.keys(entries)) {
     test(label, async (t) => {
-      if (!loaded[label]) return t.skip("module.register (Node 20.6+) is needed to load it");
+      if (!loaded[label]) return t.skip("module.register (Node 20.6+) is needed to load its .wasm import");
       const problems = await compareEntry(label);
       assert.deepEqual(problems, [], `\n${problems.join("\n")}`);
     });
