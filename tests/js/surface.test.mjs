@@ -1,14 +1,14 @@
 // The running package's surface against its declarations, both ways. From the packed packages as
 // they run (paysg, paysg/validate, paysg-sim, paysg-sim/durable; their Node, workerd and browser
-// builds) it reads every export, every
-// class's static and prototype members, the own properties of an instance of every class, of
-// errors as the client throws them and of the objects `memoryStore`, `durableObjectStore`,
-// `createSimulator` and `toJSON` return, and every function's and method's parameters
-// (their names, parsed from the function's source); from the declarations a user's TypeScript
-// resolves (the TypeScript compiler's checker over the installed `dist/*.d.ts`) it reads the
-// same. Each run-time member must be declared, each declared member must exist at run time
-// (an optional property may be absent), and each function must take the parameters it is
-// declared with: as many, by the same names, none required that the code treats as optional.
+// builds) it reads every export, every class's static and prototype members, the own properties
+// of an instance of every class, of errors as the client throws them and of the objects
+// `memoryStore`, `durableObjectStore`, `createSimulator` and `toJSON` return, and every
+// function's and method's parameters (their names, parsed from the function's source); from the
+// declarations a user's TypeScript resolves (the compiler's checker over the installed
+// `dist/*.d.ts`) it reads the same. Each run-time member must be declared, each declared member
+// must exist at run time (an optional property may be absent), and each function must take the
+// parameters it is declared with: as many, by the same names, none required that the code treats
+// as optional. The `attemptTimeoutMs` drift (issue 22) is proved to fail it, below.
 import assert from "node:assert/strict";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as nodeModule from "node:module";
