@@ -197,7 +197,8 @@ export declare function durableObjectStore(namespace: DurableObjectNamespaceLike
  * `new_sqlite_classes` migration.
  */
 export declare class PaySGWebhookEvents {
-  constructor(state: { storage: unknown; blockConcurrencyWhile<T>(f: () => Promise<T>): Promise<T> }, env?: unknown);
+  /** Made by the Workers runtime (which also passes `env`, unused). */
+  constructor(state: { storage: unknown; blockConcurrencyWhile<T>(f: () => Promise<T>): Promise<T> });
   /** Answers the store's requests (`claim`, `complete`, `release`). */
   fetch(request: RequestLike & { json(): Promise<unknown> }): Promise<PlatformResponse>;
   /** Set on complete for 4 days later (PaySG retries for 3): deletes the event's record. */
@@ -370,7 +371,8 @@ export declare class PaySGConnectionError extends PaySGError {
 
 /** The deadline passed. */
 export declare class PaySGTimeoutError extends PaySGError {
-  constructor(timeoutMs: number);
+  /** @param message default `PaySG did not answer within <timeoutMs> ms` */
+  constructor(timeoutMs: number, message?: string);
   readonly name: "PaySGTimeoutError";
   code: "timeout";
   /** The deadline, in ms. */

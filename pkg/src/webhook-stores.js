@@ -39,20 +39,20 @@ export function memoryStore(options) {
     for (const [id, e] of events) if (e.done ? now - e.at >= keepDoneMs : e.until <= now) events.delete(id);
   };
   return {
-    async claim(id, leaseMs) {
+    async claim(eventId, leaseMs) {
       const now = Date.now();
       sweep(now);
-      const e = events.get(id);
+      const e = events.get(eventId);
       if (e?.done && now - e.at < keepDoneMs) return "done";
       if (e && !e.done && e.until > now) return "busy";
-      events.set(id, { done: false, until: now + checkLease(leaseMs) });
+      events.set(eventId, { done: false, until: now + checkLease(leaseMs) });
       return "claimed";
     },
-    async complete(id) {
-      events.set(id, { done: true, at: Date.now() });
+    async complete(eventId) {
+      events.set(eventId, { done: true, at: Date.now() });
     },
-    async release(id) {
-      if (events.get(id)?.done === false) events.delete(id);
+    async release(eventId) {
+      if (events.get(eventId)?.done === false) events.delete(eventId);
     },
     /** How many events it holds (done or claimed). */
     get size() {
@@ -72,9 +72,12 @@ const DO_URL = "https://paysg-webhook-events.internal/";
  * complete and release one at a time, so a claim is atomic.
  */
 export class PaySGWebhookEvents {
+  /** The Durable Object's state (its storage), given by the runtime; not part of the API. */
+  #state;
+
   /** @param {{ storage: object, blockConcurrencyWhile: Function }} state */
   constructor(state) {
-    this.state = state;
+    this.#state = state;
   }
 
   /** `POST {"op":"claim"|"complete"|"release","leaseMs"?}` → `{"result": …}`. */
@@ -89,8 +92,8 @@ export class PaySGWebhookEvents {
       return Response.json({ error: "op must be claim, complete or release" }, { status: 400 });
     }
     // One operation at a time on this object: nothing else runs between the read and the write.
-    const result = await this.state.blockConcurrencyWhile(async () => {
-      const storage = this.state.storage;
+    const result = await this.#state.blockConcurrencyWhile(async () => {
+      const storage = this.#state.storage;
       const e = await storage.get("event");
       if (op === "claim") {
         const now = Date.now();
@@ -116,7 +119,7 @@ export class PaySGWebhookEvents {
 
   /** The alarm set on complete: PaySG's retries are over, the event's record goes. */
   async alarm() {
-    await this.state.storage.deleteAll();
+    await this.#state.storage.deleteAll();
   }
 }
 
@@ -144,8 +147,8 @@ export function durableObjectStore(namespace) {
     return json.result;
   };
   return {
-    claim: (id, leaseMs) => send(id, { op: "claim", leaseMs }),
-    complete: async (id) => void (await send(id, { op: "complete" })),
-    release: async (id) => void (await send(id, { op: "release" })),
+    claim: (eventId, leaseMs) => send(eventId, { op: "claim", leaseMs }),
+    complete: async (eventId) => void (await send(eventId, { op: "complete" })),
+    release: async (eventId) => void (await send(eventId, { op: "release" })),
   };
 }
