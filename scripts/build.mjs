@@ -5,7 +5,7 @@
 //   node scripts/build.mjs            # release build
 //   PAYSG_WASM_OPT=-Oz node scripts/build.mjs   # another wasm-opt level (default -O3)
 import { execFileSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -91,6 +91,19 @@ await esbuild.build({
   ...common, entryPoints: [join(pkg, "src", "entry-validate-node.js")], outfile: join(dist, "validate.cjs"), format: "cjs", platform: "node",
   define: { "import.meta.url": "undefined" },
 });
+// `npx paysg` (pkg/bin/paysg.mjs): the command line, on the package's public API; its
+// `import … from "paysg"` is the package itself, the Node ESM entry next to it.
+const selfPackage = {
+  name: "paysg-self",
+  setup(b) {
+    b.onResolve({ filter: /^paysg$/ }, () => ({ path: "./node.mjs", external: true }));
+  },
+};
+await esbuild.build({
+  ...common, entryPoints: [join(pkg, "bin", "paysg.mjs")], outfile: join(dist, "cli.mjs"), format: "esm", platform: "node",
+  plugins: [selfPackage], banner: { js: "#!/usr/bin/env node" },
+});
+chmodSync(join(dist, "cli.mjs"), 0o755);
 // Node ESM re-exports the CommonJS build, so `import` and `require` share one wasm instance
 // and one set of error classes (no dual-package hazard).
 // Loaded with require, not `import … from "./node.cjs"`: Node's ESM loader would first scan the

@@ -424,12 +424,14 @@ export interface ListPaymentsParams {{
 
 /** What `listAllPayments` reads. */
 export interface ListAllPaymentsParams {{
-  /** Page size of each request, 1 to {LIST_LIMIT_MAX} (default 100). */
+  /** Page size of each request, 1 to {LIST_LIMIT_MAX} (default {LIST_ALL_DEFAULT_LIMIT}). */
   limit?: number;
-  /** Start after this cursor. */
+  /** Start after this cursor (a `page_info.end_cursor`). `before` is refused: the list follows `after` cursors. */
   after?: string;
-  /** Stop with `list_cap_reached` after this many payments (default 10,000). */
+  /** Stop with `list_cap_reached` when there are more than this many payments: a whole number from 1 to {LIST_ALL_MAX} (default {LIST_ALL_DEFAULT_MAX_ITEMS}). */
   maxItems?: number;
+  /** Stop with `list_cap_reached` after this many pages with more to read: a whole number from 1 to {LIST_ALL_MAX} (default 2 × ceil(maxItems / limit) + 10). {LIST_ALL_EMPTY_RUN} empty pages in a row that each claim a next page, or a cursor seen before, stop with `invalid_response`. */
+  maxPages?: number;
 }}
 
 /** Options of `verifyWebhook` and `verifyWebhookRequest`. */
@@ -446,6 +448,10 @@ export interface VerifyWebhookOptions {{
         max_retries = client::MAX_RETRIES_LIMIT,
         default_retries = client::DEFAULT_MAX_RETRIES,
         LIST_LIMIT_MAX = crate::client::plan::LIST_LIMIT_MAX,
+        LIST_ALL_DEFAULT_LIMIT = crate::client::list_all::DEFAULT_LIMIT,
+        LIST_ALL_DEFAULT_MAX_ITEMS = grouped(crate::client::list_all::DEFAULT_MAX_ITEMS),
+        LIST_ALL_MAX = grouped(crate::client::list_all::MAX_ITEMS_LIMIT),
+        LIST_ALL_EMPTY_RUN = crate::client::list_all::EMPTY_RUN_MAX,
         settings = settings::members(),
     ) + "\n"
         + &settings::typescript()

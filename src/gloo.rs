@@ -425,6 +425,8 @@ pub fn describe(e: &ClientError) -> String {
         ClientError::Api(a) => format!("{} {}: {}", a.status, a.code, a.message),
         ClientError::Connection { message, .. }
         | ClientError::Timeout { message, .. }
-        | ClientError::InvalidResponse { message, .. } => message.clone(),
+        | ClientError::InvalidResponse { message, .. }
+        | ClientError::InvalidPages { message }
+        | ClientError::ListCapReached { message } => message.clone(),
     }
 }

@@ -59,6 +59,11 @@ impl ApiKey {
         &self.0
     }
 
+    /// Whether it is a live key (`paysg_live_…`).
+    pub fn is_live(&self) -> bool {
+        self.0.starts_with(LIVE_KEY_PREFIX)
+    }
+
     /// The base URL its prefix implies: live first, then staging (as PaySG's own callers do).
     pub fn base_url(&self) -> Option<&'static str> {
         if self.0.starts_with(LIVE_KEY_PREFIX) {
@@ -163,7 +168,7 @@ pub(crate) fn key_and_base_url(
     let base = string_option(p, "baseUrl", base_url, false);
     let base_url = match (base, &key) {
         (Some(b), _) => match check_url(b, &["https", "http"]) {
-            Ok(()) => Some(b.trim_end_matches('/').to_owned()),
+            Ok(()) => base_url_rules(p, b, key.as_ref()),
             Err(UrlError::Invalid | UrlError::Scheme) => {
                 p.push(FieldError::new(
                     "baseUrl",
@@ -191,6 +196,45 @@ pub(crate) fn key_and_base_url(
         (None, None) => None,
     };
     key.zip(base_url)
+}
+
+/// The rules a well-formed `baseUrl` must also meet: no user or password (they would show in
+/// `toJSON` and in messages), no query or fragment (the API path would land inside them), and
+/// `https://` for a live key (over `http://` it would travel unencrypted; `http://` is for
+/// staging keys against paysg-sim). The URL is never echoed: it may hold a password. The base
+/// URL without a trailing slash, or `None` with the problem pushed.
+fn base_url_rules(p: &mut Vec<FieldError>, b: &str, key: Option<&ApiKey>) -> Option<String> {
+    let rest = b.split_once("://").map_or(b, |(_, r)| r);
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or(rest);
+    let problem = if authority.contains('@') {
+        Some(
+            "baseUrl must not hold a user name or password (user:password@host): they would \
+             show wherever the client's settings do; the URL is not shown",
+        )
+    } else if rest.contains(['?', '#']) {
+        Some(
+            "baseUrl must not hold a query (?…) or a fragment (#…): the API path is appended \
+             to it (give e.g. https://proxy.example/paysg)",
+        )
+    } else if key.is_some_and(ApiKey::is_live)
+        && !b
+            .get(..8)
+            .is_some_and(|s| s.eq_ignore_ascii_case("https://"))
+    {
+        Some(
+            "baseUrl must be https:// for a live key (paysg_live_…): over http:// the key would \
+             travel unencrypted (http:// is for staging keys against a local paysg-sim)",
+        )
+    } else {
+        None
+    };
+    match problem {
+        Some(message) => {
+            p.push(FieldError::new("baseUrl", Code::InvalidUrl, message));
+            None
+        }
+        None => Some(b.trim_end_matches('/').to_owned()),
+    }
 }
 
 /// Checks a payment service id: `payment_service_…`, no whitespace or control characters.
@@ -326,5 +370,68 @@ mod tests {
             t.payments_url(),
             "http://127.0.0.1:8790/x/v1/payment-services/payment_service_a%20b/payments"
         );
+    }
+
+    /// `key_and_base_url` for a key and a base URL: the base URL, or the problems' texts.
+    fn base(key: &str, url: &str) -> Result<String, Vec<String>> {
+        let mut p = Vec::new();
+        match key_and_base_url(&mut p, Given::Str(key), Given::Str(url)) {
+            Some((_, b)) if p.is_empty() => Ok(b),
+            _ => Err(p
+                .iter()
+                .map(|e| format!("{} {}", e.field, e.message))
+                .collect()),
+        }
+    }
+
+    #[test]
+    fn base_urls_without_secrets_or_a_query() {
+        let stag = "paysg_stag_secret1";
+        let live = "paysg_live_secret1";
+        assert_eq!(
+            base(stag, "http://127.0.0.1:8790/").as_deref(),
+            Ok("http://127.0.0.1:8790")
+        );
+        assert_eq!(
+            base(stag, "https://proxy.example/paysg").as_deref(),
+            Ok("https://proxy.example/paysg")
+        );
+        assert_eq!(
+            base(live, "https://proxy.example").as_deref(),
+            Ok("https://proxy.example")
+        );
+        assert_eq!(
+            base(live, "HTTPS://proxy.example").as_deref(),
+            Ok("HTTPS://proxy.example")
+        );
+        for (key, url, rule) in [
+            (
+                stag,
+                "https://user:hunter2@proxy.example",
+                "user name or password",
+            ),
+            (
+                stag,
+                "http://hunter2@127.0.0.1:8790/x",
+                "user name or password",
+            ),
+            (stag, "https://proxy.example/paysg?hunter2=1", "query"),
+            (stag, "https://proxy.example#hunter2", "fragment"),
+            (live, "http://proxy.example", "live key"),
+            (live, "HTTP://127.0.0.1:8790", "live key"),
+        ] {
+            let problems = base(key, url).err().unwrap_or_default();
+            assert_eq!(problems.len(), 1, "{url}: {problems:?}");
+            assert!(
+                problems[0].starts_with("baseUrl ") && problems[0].contains(rule),
+                "{problems:?}"
+            );
+            assert!(
+                !problems[0].contains("hunter2") && !problems[0].contains("secret1"),
+                "{problems:?}"
+            );
+        }
+        // `@` past the host is a path, not a user.
+        assert!(base(stag, "https://proxy.example/a@b").is_ok());
     }
 }

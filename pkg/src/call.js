@@ -6,7 +6,90 @@
 // (`onRequest`, `onResponse`), it tells them about each attempt: what Rust describes of it, and
 // what only this loop knows (the status it saw, the clock).
 import * as raw from "../gen/paysg.js";
-import { fromRust } from "./from-rust.js";
+import { fromRust, scrubCause } from "./from-rust.js";
+
+import { PaySGValidationError } from "./errors.js";
+
+/** `AbortSignal.prototype.aborted`'s getter: calling it is a brand check (a Proxy fails it). */
+const abortedGetter = typeof AbortSignal === "function" ? Object.getOwnPropertyDescriptor(AbortSignal.prototype, "aborted")?.get : undefined;
+
+/**
+ * The caller's `signal` option (an own property of `opts`, read once) as a real AbortSignal, or
+ * undefined when none was given (undefined or null). The one rule for every function that takes
+ * a signal: an AbortSignal, or an object with a boolean `aborted`, a `reason` and callable
+ * `addEventListener` / `removeEventListener` (another realm's signal, a polyfill), which is
+ * followed through a signal of our own so that nothing of it is read again later. Anything else
+ * (Node's IncomingMessage, `{ aborted: true }`, a Proxy) is a PaySGValidationError naming
+ * `signal`, before anything is sent. AbortSignals are JS's own (the loop's timers and fetch use
+ * them), so the rule is here rather than in Rust.
+ * @param {unknown} opts the options object the signal is read from
+ * @param {string} what what is being called, for the error's message
+ */
+export function readSignal(opts, what) {
+  if (opts === undefined || opts === null || (typeof opts !== "object" && typeof opts !== "function")) return undefined;
+  let signal;
+  try {
+    signal = Object.prototype.hasOwnProperty.call(opts, "signal") ? opts.signal : undefined;
+  } catch {
+    throw badSignal(what, "could not be read (a getter or a Proxy threw)");
+  }
+  if (signal === undefined || signal === null) return undefined;
+  if (abortedGetter !== undefined) {
+    try {
+      abortedGetter.call(signal);
+      return signal;
+    } catch {
+      // not this realm's AbortSignal: its shape decides
+    }
+  } else if (signal instanceof AbortSignal) {
+    return signal;
+  }
+  if (typeof signal !== "object") throw badSignal(what, `is ${typeof signal}`);
+  let aborted, reason, add, remove;
+  try {
+    aborted = signal.aborted;
+    reason = signal.reason;
+    add = signal.addEventListener;
+    remove = signal.removeEventListener;
+  } catch {
+    throw badSignal(what, "could not be read (a getter or a Proxy threw)");
+  }
+  if (typeof aborted !== "boolean" || typeof add !== "function" || typeof remove !== "function") {
+    const lacks = [typeof aborted !== "boolean" && "a boolean aborted", typeof add !== "function" && "addEventListener", typeof remove !== "function" && "removeEventListener"].filter(Boolean);
+    throw badSignal(what, `is an object without ${lacks.join(" or ")}${typeof aborted === "boolean" && typeof add !== "function" ? " (Node's IncomingMessage? pass an AbortController's signal)" : ""}`);
+  }
+  const known = followed.get(signal);
+  if (known !== undefined) return known;
+  const own = new AbortController();
+  if (aborted) {
+    own.abort(reason);
+    return own.signal;
+  }
+  followed.set(signal, own.signal);
+  const follow = () => {
+    let r;
+    try {
+      r = signal.reason;
+    } catch {
+      r = undefined;
+    }
+    own.abort(r);
+  };
+  try {
+    add.call(signal, "abort", follow, { once: true });
+  } catch {
+    followed.delete(signal);
+    throw badSignal(what, "refused an abort listener (its addEventListener threw)");
+  }
+  return own.signal;
+}
+
+/** A look-alike signal → the signal that follows it: one listener on it however many calls use it. */
+const followed = new WeakMap();
+
+function badSignal(what, given) {
+  return new PaySGValidationError([{ field: "signal", code: "invalid_type", message: `signal must be an AbortSignal (an AbortController's signal, or AbortSignal.timeout(ms)); it ${given}` }], what);
+}
 
 /**
  * addEventListener's options. Every options object this module hands the platform has no
@@ -57,7 +140,7 @@ export async function run(client, { slot, request, timing }, fetchImpl, signal, 
       }
       const next = typeof step === "string" ? readSend(step) : step;
       if (events?.onResponse !== undefined) respond(client, events.onResponse, sent, got.failure, got, at, began, next.step === "fail" ? undefined : next.afterMs);
-      if (next.step === "fail") throw fromRust(next.error, got.error);
+      if (next.step === "fail") throw fromRust(next.error, got.error === undefined ? undefined : scrubCause((t) => client.scrub(t), got.error));
       if (next.afterMs > 0) await wait(next.afterMs, signal);
       if (next.request) request = next.request;
       timing = next.timing;

@@ -4,8 +4,8 @@
 // arguments, keeps the API key private, and owns what only JS can: randomness, the runtime's
 // name, the browser-page guard.
 import * as raw from "../gen/paysg.js";
-import { encode, own, scalar, scalars, settings } from "./encode.js";
-import { readPlan, run } from "./call.js";
+import { encode, own, scalar, scalars, settings, urlText } from "./encode.js";
+import { readPlan, readSignal, run } from "./call.js";
 import { writeBody } from "./fast.js";
 import { PaySGError, PaySGValidationError } from "./errors.js";
 import { fromRust } from "./from-rust.js";
@@ -17,6 +17,7 @@ import { verifyWith } from "./verify.js";
 const CLIENT_OPTIONS = ["apiKey", "paymentServiceId", "baseUrl", "timeoutMs", "attemptTimeoutMs", "maxRetries", "normaliseText"];
 const CALL_OPTIONS = ["paymentServiceId", "idempotencyKey", "timeoutMs", "attemptTimeoutMs", "maxRetries", "normaliseText"];
 const QUERY = ["limit", "before", "after"];
+const LIST_ALL = ["limit", "after", "before", "maxItems", "maxPages"];
 
 /** What this code runs in, for the `x-paysg-client` header (worked out once). */
 let runtimeName;
@@ -87,7 +88,12 @@ function listener(options, name, what) {
     throw new PaySGValidationError([{ field: name, code: "invalid_type", message: `${name} could not be read (its getter threw); it must be a function called with ${what}` }], "client options");
   }
   if (fn === undefined || typeof fn === "function") return fn;
-  const given = fn === null ? "null" : Array.isArray(fn) ? "an array" : typeof fn;
+  let given = fn === null ? "null" : typeof fn;
+  try {
+    if (Array.isArray(fn)) given = "an array";
+  } catch {
+    // a revoked Proxy: an object
+  }
   throw new PaySGValidationError([{ field: name, code: "invalid_type", message: `${name} must be a function called with ${what}, got ${given}` }], "client options");
 }
 
@@ -162,29 +168,37 @@ export class PaySG {
   }
 
   /**
-   * Every payment, newest first, following `after` cursors. Stops with a `PaySGError`
-   * (`list_cap_reached`) after `maxItems` (default 10,000) rather than run away.
+   * Every payment, newest first, following `after` cursors. Rust checks `params` up front (a
+   * `PaySGValidationError` is thrown here, before any request) and says what to do with each page
+   * (src/client/list_all.rs): stops with a `PaySGError` `list_cap_reached` past `maxItems`
+   * (default 10,000) or `maxPages`, and `invalid_response` on a repeated cursor or a run of empty
+   * pages. This loop only fetches the pages, and lets the event loop run between them.
    */
-  async *listAllPayments(params = {}, opts = {}) {
-    const p = params ?? {};
-    const { limit = 100, maxItems = 10_000, after: first } = { limit: own(p, "limit"), maxItems: own(p, "maxItems"), after: own(p, "after") };
-    let after = first;
-    let seen = 0;
-    const cursors = new Set();
-    for (;;) {
-      const page = await this.listPayments({ limit, after }, opts);
-      for (const p of page.data) {
-        if (seen === maxItems) {
-          throw new PaySGError(`listAllPayments stopped after maxItems = ${maxItems} payments; pass a larger maxItems to read more`, { code: "list_cap_reached" });
-        }
-        seen++;
-        yield p;
+  listAllPayments(params, opts) {
+    const s = scalars(params, LIST_ALL);
+    const lister = raw.listAll(s.limit, s.after, s.before, s.maxItems, s.maxPages, s.type);
+    if (!(lister instanceof raw.Lister)) throw fromRust(lister.error, undefined, "listAllPayments params");
+    return this.#pages(lister, opts);
+  }
+
+  async *#pages(lister, opts) {
+    try {
+      const limit = lister.limit;
+      for (;;) {
+        const after = lister.after();
+        const page = await this.listPayments(after === undefined ? { limit } : { limit, after }, opts);
+        const data = page?.data;
+        const info = page?.page_info;
+        const take = lister.page(Array.isArray(data) ? data.length : undefined, info?.has_next_page, info?.end_cursor);
+        for (let i = 0; i < take; i++) yield data[i];
+        const failed = lister.error();
+        if (failed !== undefined) throw fromRust(failed.error);
+        if (!lister.more()) return;
+        // A fetch answered in-process never yields to the event loop by itself.
+        await new Promise((resolve) => setTimeout(resolve, 0));
       }
-      const next = page.page_info?.end_cursor;
-      if (!page.page_info?.has_next_page || !next) return;
-      if (cursors.has(next)) throw new PaySGError("PaySG returned the same cursor twice; stopping", { code: "invalid_response" });
-      cursors.add(next);
-      after = next;
+    } finally {
+      lister.free();
     }
   }
 
@@ -219,7 +233,13 @@ export class PaySG {
       service = undefined;
     }
     const r = startReturn(returnUrl, expected, service);
-    const payment = await this.getPayment(r.paymentId, { ...opts, paymentServiceId: r.paymentServiceId });
+    let callOpts;
+    try {
+      callOpts = { ...opts, paymentServiceId: r.paymentServiceId };
+    } catch {
+      throw new PaySGValidationError([{ field: "opts", code: "invalid_type", message: "confirmReturn's options could not be read (a getter or a Proxy threw); pass a plain object" }], "confirmReturn arguments");
+    }
+    const payment = await this.getPayment(r.paymentId, callOpts);
     return checkReturned(r.expected, payment);
   }
 
@@ -239,14 +259,9 @@ export class PaySG {
    * id or an unreachable host. `opts` may carry `paymentServiceId`, `timeoutMs` (default 10 s),
    * `maxRetries` (default 1) and `signal`. See pkg/src/verify.js.
    */
-  verifyCredentials(opts) {
-    let signal;
-    try {
-      signal = opts == null ? undefined : own(opts, "signal");
-    } catch {
-      signal = null;
-    }
-    return verifyWith(this.#client.verify(opts === undefined || opts === null ? undefined : settings(opts, CALL_OPTIONS)), this.#fetch, signal);
+  async verifyCredentials(opts) {
+    const signal = readSignal(opts, "verifyCredentials options");
+    return verifyWith(this.#client.verify(opts === undefined || opts === null ? undefined : settings(opts, CALL_OPTIONS)), this.#fetch, signal, this.#events);
   }
 
   /**
@@ -268,15 +283,7 @@ export class PaySG {
   }
 
   async #call(op, opts, args) {
-    let signal;
-    try {
-      signal = opts == null ? undefined : own(opts, "signal");
-    } catch {
-      signal = null;
-    }
-    if (signal != null && typeof signal.aborted !== "boolean") {
-      throw new PaySGValidationError([{ field: "signal", code: "invalid_type", message: "signal must be an AbortSignal" }], `${op} call`);
-    }
+    const signal = readSignal(opts, `${op} call`);
     if (signal?.aborted) throw signal.reason;
     if (this.#events === undefined) return run(this.#client, plan(this.#client, op, opts, args), this.#fetch, signal);
     const began = Date.now();

@@ -65,7 +65,11 @@ export function ownOrClass(obj, name) {
   return undefined;
 }
 
-/** The text of a URL given as a string, a `URL` (or anything with `href`) or a `Request`. */
+/**
+ * The text of a URL given as a string, a `URL` (or anything with `href`) or a `Request`;
+ * undefined for anything else, and for an object whose `href` or `url` cannot be read (a getter
+ * or a Proxy that throws), so that the caller names the argument.
+ */
 export function urlText(url) {
   if (typeof url === "string") return url;
   if (url === null || typeof url !== "object") return undefined;
@@ -80,6 +84,15 @@ export function urlText(url) {
 }
 
 const TYPE = "\u0000type";
+
+/**
+ * A value as an error message shows it: a primitive as text, an object or a function by its type
+ * (never read: a Proxy or a `toString` that throws cannot break the message).
+ */
+export function shown(v) {
+  if (v === null) return "null";
+  return typeof v === "object" || typeof v === "function" ? `an ${typeof v}`.replace("an f", "a f") : String(v);
+}
 
 /**
  * A value safe to hand to Rust where a scalar is expected (see src/loose.rs): strings, numbers,

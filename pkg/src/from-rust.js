@@ -34,3 +34,45 @@ export function fromRust(e, cause, what = "call") {
   return error;
 }
 
+
+/**
+ * What fetch threw, as a `PaySGConnectionError` keeps it in `cause`: a new Error with the same
+ * `name` and `code` and its message, and its own `cause` the same way two levels down, each text
+ * with the API key replaced by Rust's rule (`scrub`, the client's `Client.scrub`). Nothing else
+ * of the original is kept: a fetch wrapper's error may carry the request, headers and all.
+ */
+export function scrubCause(scrub, cause, depth = 0) {
+  if (cause === undefined) return undefined;
+  const text = (read) => {
+    try {
+      const v = read();
+      return typeof v === "string" ? scrub(v) : undefined;
+    } catch {
+      return undefined; // a getter that throws, a revoked Proxy
+    }
+  };
+  const isObject = (() => {
+    try {
+      return cause !== null && (typeof cause === "object" || typeof cause === "function");
+    } catch {
+      return false;
+    }
+  })();
+  const out = new Error(isObject ? text(() => cause.message) ?? "" : text(() => String(cause)) ?? "");
+  if (isObject) {
+    const name = text(() => cause.name);
+    if (name !== undefined) out.name = name;
+    const code = text(() => cause.code);
+    if (code !== undefined) out.code = code;
+    if (depth < 2) {
+      let inner;
+      try {
+        inner = cause.cause;
+      } catch {
+        inner = undefined;
+      }
+      if (inner !== undefined) out.cause = scrubCause(scrub, inner, depth + 1);
+    }
+  }
+  return out;
+}

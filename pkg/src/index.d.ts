@@ -8,7 +8,7 @@
 /** The platform's `AbortSignal` where its types are loaded (DOM lib, @types/node); otherwise the part paysg uses. */
 export type PlatformAbortSignal = typeof globalThis extends { AbortSignal: { prototype: infer S } } ? S : AbortSignalLike;
 
-/** The part of an `AbortSignal` paysg uses. */
+/** The part of an `AbortSignal` paysg uses: a `signal` without it (Node's `IncomingMessage`, `{ aborted: true }`) is a `PaySGValidationError` naming `signal`. */
 export interface AbortSignalLike {
   readonly aborted: boolean;
   readonly reason?: unknown;
@@ -197,7 +197,8 @@ export declare function durableObjectStore(namespace: DurableObjectNamespaceLike
  * `new_sqlite_classes` migration.
  */
 export declare class PaySGWebhookEvents {
-  constructor(state: { storage: unknown; blockConcurrencyWhile<T>(f: () => Promise<T>): Promise<T> }, env?: unknown);
+  /** Made by the Workers runtime (which also passes `env`, unused). */
+  constructor(state: { storage: unknown; blockConcurrencyWhile<T>(f: () => Promise<T>): Promise<T> });
   /** Answers the store's requests (`claim`, `complete`, `release`). */
   fetch(request: RequestLike & { json(): Promise<unknown> }): Promise<PlatformResponse>;
   /** Set on complete for 4 days later (PaySG retries for 3): deletes the event's record. */
@@ -268,7 +269,7 @@ export declare class PaySG {
   getPayment(paymentId: string, opts?: CallOptions): Promise<Payment>;
   /** `GET …/payments`: one page, newest first. */
   listPayments(params?: ListPaymentsParams, opts?: CallOptions): Promise<PaymentList>;
-  /** Every payment, newest first, following `after` cursors; throws {@link PaySGError} `list_cap_reached` past `maxItems` (default 10,000). */
+  /** Every payment, newest first, following `after` cursors. `params` are checked at once (a {@link PaySGValidationError}, thrown before any request); the iteration throws {@link PaySGError} `list_cap_reached` past `maxItems` (default 10,000) or `maxPages`, and `invalid_response` on a repeated cursor or a run of empty pages. */
   listAllPayments(params?: ListAllPaymentsParams, opts?: CallOptions): AsyncIterableIterator<Payment>;
   /** `POST …/cancel`: cancels an unpaid payment. */
   cancelPayment(paymentId: string, opts?: CallOptions): Promise<Payment>;
@@ -362,7 +363,7 @@ export declare class PaySGConnectionError extends PaySGError {
   constructor(message: string, cause: unknown);
   readonly name: "PaySGConnectionError";
   code: "connection_error";
-  /** What `fetch` threw. */
+  /** What `fetch` threw, as a copy: an `Error` with its `message`, `name` and `code`, and its own `cause` two levels down the same way, each with the API key replaced by `<api key>`; nothing else of it is kept. */
   cause: unknown;
   attempts?: number;
   idempotencyKey?: string;
@@ -370,7 +371,8 @@ export declare class PaySGConnectionError extends PaySGError {
 
 /** The deadline passed. */
 export declare class PaySGTimeoutError extends PaySGError {
-  constructor(timeoutMs: number);
+  /** @param message default `PaySG did not answer within <timeoutMs> ms` */
+  constructor(timeoutMs: number, message?: string);
   readonly name: "PaySGTimeoutError";
   code: "timeout";
   /** The deadline, in ms. */

@@ -5,6 +5,7 @@
 // `concurrency` at a time, and yields results as they complete.
 import * as raw from "../gen/paysg.js";
 import { encode, scalar } from "./encode.js";
+import { readSignal } from "./call.js";
 import { PaySGError, PaySGValidationError } from "./errors.js";
 
 /** The options a run reads, besides `signal` (Rust checks them: reconcile/mod.rs `check_options`). */
@@ -66,15 +67,7 @@ function readRecord(record) {
  * @param {(id: string, opts: object) => Promise<object>} getPayment the client's
  */
 export function reconcile(getPayment, known, options) {
-  let signal;
-  try {
-    signal = options !== null && typeof options === "object" ? own(options, "signal") : undefined;
-  } catch {
-    signal = null;
-  }
-  if (signal != null && typeof signal.aborted !== "boolean") {
-    throw new PaySGValidationError([{ field: "signal", code: "invalid_type", message: "signal must be an AbortSignal" }], "reconcile options");
-  }
+  const signal = readSignal(options, "reconcile options");
   const read = readOptions(options);
   const r = JSON.parse(raw.reconcileOptions(encode(read)));
   if (!r.ok) throw new PaySGValidationError(r.errors, "reconcile options");
@@ -89,7 +82,7 @@ export function reconcile(getPayment, known, options) {
     const got = known === null ? "null" : typeof known;
     throw new PaySGValidationError([{ field: "known", code: "invalid_type", message: `known must be an iterable or async iterable of stored payments (an array, a generator, a database cursor), got ${got === "object" ? "a non-iterable object" : got}` }], "reconcile arguments");
   }
-  return run(getPayment, source, r.concurrency, signal ?? undefined);
+  return run(getPayment, source, r.concurrency, signal);
 }
 
 /** addEventListener's options, with no prototype: a polluted `Object.prototype.signal` is not read. */

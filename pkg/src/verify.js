@@ -5,18 +5,19 @@ import { readPlan, run } from "./call.js";
 import { randomBytes } from "./client.js";
 
 /**
- * Runs a verification (`Verification` from Rust) to its report. Rejects only when `signal`
- * aborts (with its reason), as every call does.
+ * Runs a verification (`Verification` from Rust) to its report. Rejects only when `signal` (an
+ * AbortSignal, from `readSignal`) aborts (with its reason), as every call does. With the
+ * client's listeners (`events`), its one attempt is reported to them like any other call's
+ * (operation `listPayments`: it is one).
  */
-export async function verifyWith(v, fetchImpl, signal) {
+export async function verifyWith(v, fetchImpl, signal, events) {
   try {
-    if (signal != null && typeof signal.aborted !== "boolean") signal = undefined;
     if (signal?.aborted) throw signal.reason;
     const planned = v.plan(randomBytes(), Date.now());
     if (planned === undefined) return v.report("skipped", 0, undefined, 0);
     const client = v.client();
     try {
-      await run(client, readPlan(planned), fetchImpl, signal);
+      await run(client, readPlan(planned), fetchImpl, signal, events, Date.now());
       return v.report("", 0, undefined, 0);
     } catch (e) {
       if (signal?.aborted && e === signal.reason) throw e;

@@ -5,7 +5,7 @@ import * as raw from "../gen/paysg.js";
 import { PaySGError, PaySGSignatureError, PaySGValidationError } from "./errors.js";
 import { verifyWebhook } from "./webhooks.js";
 import { readBody } from "./webhook-body.js";
-import { own, ownOrClass } from "./encode.js";
+import { own, ownOrClass, shown } from "./encode.js";
 import { DEFAULT_TOLERANCE_S, WEBHOOK_RETRY_WINDOW_S } from "../gen/contract.js";
 
 /** How long a claim holds when `leaseMs` is not given: 60 s. */
@@ -21,36 +21,50 @@ function readOptions(options) {
   if (options === null || typeof options !== "object") {
     throw problem("options", "invalid_type", `createWebhookHandler needs { secret, store, onEvent, client? }; it was given ${options === null ? "null" : typeof options}`);
   }
-  const secret = own(options, "secret");
-  const store = own(options, "store");
-  const onEvent = own(options, "onEvent");
-  const client = own(options, "client");
-  const toleranceSeconds = own(options, "toleranceSeconds") ?? DEFAULT_TOLERANCE_S;
-  const leaseMs = own(options, "leaseMs") ?? DEFAULT_LEASE_MS;
+  let secret, store, onEvent, client, toleranceSeconds, leaseMs, storeMethods, getPayment;
+  try {
+    secret = own(options, "secret");
+    store = own(options, "store");
+    onEvent = own(options, "onEvent");
+    client = own(options, "client");
+    toleranceSeconds = own(options, "toleranceSeconds") ?? DEFAULT_TOLERANCE_S;
+    leaseMs = own(options, "leaseMs") ?? DEFAULT_LEASE_MS;
+  } catch {
+    throw problem("options", "invalid_type", "createWebhookHandler's options could not be read (a getter or a Proxy threw); pass a plain object { secret, store, onEvent, client? }");
+  }
+  try {
+    // A method of the store's own or its class's, never one found on Object.prototype.
+    storeMethods = store !== null && typeof store === "object" ? { claim: ownOrClass(store, "claim"), complete: ownOrClass(store, "complete"), release: ownOrClass(store, "release") } : undefined;
+  } catch {
+    throw problem("store", "invalid_type", "the store could not be read (a getter or a Proxy threw)");
+  }
+  try {
+    getPayment = client == null ? undefined : ownOrClass(client, "getPayment");
+  } catch {
+    throw problem("client", "invalid_type", "client could not be read (a getter or a Proxy threw)");
+  }
   const errors = [];
   if (typeof secret !== "string" || secret.length === 0) {
     errors.push({ field: "secret", code: secret === undefined || secret === "" ? "required" : "invalid_type", message: `the webhook secret must be a non-empty string (the secret PaySG gave for this endpoint); it is ${secret === "" ? "empty" : secret === undefined ? "missing (is the environment variable set?)" : typeof secret}` });
   }
   for (const m of ["claim", "complete", "release"]) {
-    const isObject = store !== null && typeof store === "object";
-    // A method of the store's own or its class's, never one found on Object.prototype.
-    const method = isObject ? ownOrClass(store, m) : undefined;
-    if (typeof method !== "function") {
-      const given = isObject ? `its ${m} is ${typeof method}` : `the store is ${store === null ? "null" : typeof store}`;
+    const isObject = storeMethods !== undefined;
+    if (!isObject || typeof storeMethods[m] !== "function") {
+      const given = isObject ? `its ${m} is ${typeof storeMethods[m]}` : `the store is ${store === null ? "null" : typeof store}`;
       errors.push({ field: `store.${m}`, code: "required", message: `the store must have a ${m} method (memoryStore(), durableObjectStore(namespace), or your own: see the WebhookEventStore interface); ${given}` });
     }
   }
   if (typeof onEvent !== "function") {
     errors.push({ field: "onEvent", code: onEvent === undefined ? "required" : "invalid_type", message: `onEvent must be a function (event, info) => Promise<void>; it is ${onEvent === null ? "null" : typeof onEvent}` });
   }
-  if (client !== undefined && (client === null || typeof ownOrClass(client, "getPayment") !== "function")) {
+  if (client !== undefined && (client === null || typeof getPayment !== "function")) {
     errors.push({ field: "client", code: "invalid_type", message: "client must be a PaySG client (it needs getPayment), or left out" });
   }
   if (typeof toleranceSeconds !== "number" || !(toleranceSeconds >= 0) || toleranceSeconds > LATE_LIMIT_S) {
-    errors.push({ field: "toleranceSeconds", code: "out_of_range", message: `toleranceSeconds must be a number of seconds from 0 to ${LATE_LIMIT_S}; it is ${String(toleranceSeconds)}` });
+    errors.push({ field: "toleranceSeconds", code: "out_of_range", message: `toleranceSeconds must be a number of seconds from 0 to ${LATE_LIMIT_S}; it is ${shown(toleranceSeconds)}` });
   }
   if (!Number.isSafeInteger(leaseMs) || leaseMs < 1000 || leaseMs > 3_600_000) {
-    errors.push({ field: "leaseMs", code: "out_of_range", message: `leaseMs must be a whole number of milliseconds from 1000 to 3600000 (longer than onEvent ever runs); it is ${String(leaseMs)}` });
+    errors.push({ field: "leaseMs", code: "out_of_range", message: `leaseMs must be a whole number of milliseconds from 1000 to 3600000 (longer than onEvent ever runs); it is ${shown(leaseMs)}` });
   }
   if (errors.length) throw new PaySGValidationError(errors, "webhook handler options");
   return { secret, store, onEvent, client, toleranceSeconds, leaseMs };

@@ -2,7 +2,7 @@
 // kept. The contract (index.d.ts, WebhookEventStore): claim is atomic — of two concurrent claims
 // of one id, exactly one gets "claimed" — and a claim lasts only its lease, so a holder that
 // crashed blocks no one for longer than that.
-import { own, ownOrClass } from "./encode.js";
+import { own, ownOrClass, shown } from "./encode.js";
 import { PaySGError, PaySGValidationError } from "./errors.js";
 import { WEBHOOK_RETRY_WINDOW_S } from "../gen/contract.js";
 
@@ -19,9 +19,14 @@ const KEEP_DONE_MS = (WEBHOOK_RETRY_WINDOW_S + 86_400) * 1000;
  * @param {{ keepDoneMs?: number }} [options]
  */
 export function memoryStore(options) {
-  const given = options != null && Object.prototype.hasOwnProperty.call(options, "keepDoneMs") ? options.keepDoneMs : undefined;
+  let given;
+  try {
+    given = options != null && Object.prototype.hasOwnProperty.call(options, "keepDoneMs") ? options.keepDoneMs : undefined;
+  } catch {
+    throw new PaySGValidationError([{ field: "options", code: "invalid_type", message: "memoryStore's options could not be read (a getter or a Proxy threw); pass { keepDoneMs? }" }], "memoryStore options");
+  }
   if (given !== undefined && !(Number.isFinite(given) && given > 0)) {
-    throw new PaySGValidationError([{ field: "keepDoneMs", code: "out_of_range", message: `keepDoneMs must be a number of milliseconds above 0; it is ${String(given)}` }], "memoryStore options");
+    throw new PaySGValidationError([{ field: "keepDoneMs", code: "out_of_range", message: `keepDoneMs must be a number of milliseconds above 0; it is ${shown(given)}` }], "memoryStore options");
   }
   const keepDoneMs = given ?? KEEP_DONE_MS;
   /** id → { done: true, at } | { done: false, until } */
@@ -34,20 +39,20 @@ export function memoryStore(options) {
     for (const [id, e] of events) if (e.done ? now - e.at >= keepDoneMs : e.until <= now) events.delete(id);
   };
   return {
-    async claim(id, leaseMs) {
+    async claim(eventId, leaseMs) {
       const now = Date.now();
       sweep(now);
-      const e = events.get(id);
+      const e = events.get(eventId);
       if (e?.done && now - e.at < keepDoneMs) return "done";
       if (e && !e.done && e.until > now) return "busy";
-      events.set(id, { done: false, until: now + checkLease(leaseMs) });
+      events.set(eventId, { done: false, until: now + checkLease(leaseMs) });
       return "claimed";
     },
-    async complete(id) {
-      events.set(id, { done: true, at: Date.now() });
+    async complete(eventId) {
+      events.set(eventId, { done: true, at: Date.now() });
     },
-    async release(id) {
-      if (events.get(id)?.done === false) events.delete(id);
+    async release(eventId) {
+      if (events.get(eventId)?.done === false) events.delete(eventId);
     },
     /** How many events it holds (done or claimed). */
     get size() {
@@ -67,9 +72,12 @@ const DO_URL = "https://paysg-webhook-events.internal/";
  * complete and release one at a time, so a claim is atomic.
  */
 export class PaySGWebhookEvents {
+  /** The Durable Object's state (its storage), given by the runtime; not part of the API. */
+  #state;
+
   /** @param {{ storage: object, blockConcurrencyWhile: Function }} state */
   constructor(state) {
-    this.state = state;
+    this.#state = state;
   }
 
   /** `POST {"op":"claim"|"complete"|"release","leaseMs"?}` → `{"result": …}`. */
@@ -86,8 +94,8 @@ export class PaySGWebhookEvents {
       return Response.json({ error: "op must be claim, complete or release" }, { __proto__: null, status: 400 });
     }
     // One operation at a time on this object: nothing else runs between the read and the write.
-    const result = await this.state.blockConcurrencyWhile(async () => {
-      const storage = this.state.storage;
+    const result = await this.#state.blockConcurrencyWhile(async () => {
+      const storage = this.#state.storage;
       const e = await storage.get("event");
       if (op === "claim") {
         const now = Date.now();
@@ -113,7 +121,7 @@ export class PaySGWebhookEvents {
 
   /** The alarm set on complete: PaySG's retries are over, the event's record goes. */
   async alarm() {
-    await this.state.storage.deleteAll();
+    await this.#state.storage.deleteAll();
   }
 }
 
@@ -124,7 +132,13 @@ export class PaySGWebhookEvents {
  * @param {{ idFromName(name: string): unknown, get(id: unknown): { fetch: Function } }} namespace
  */
 export function durableObjectStore(namespace) {
-  if (namespace === null || typeof namespace !== "object" || typeof ownOrClass(namespace, "idFromName") !== "function" || typeof ownOrClass(namespace, "get") !== "function") {
+  let usable = false;
+  try {
+    usable = namespace !== null && typeof namespace === "object" && typeof ownOrClass(namespace, "idFromName") === "function" && typeof ownOrClass(namespace, "get") === "function";
+  } catch {
+    // a getter or a Proxy that throws: not a namespace binding
+  }
+  if (!usable) {
     throw new PaySGValidationError([{ field: "namespace", code: "invalid_type", message: `durableObjectStore needs a Durable Object namespace binding (env.PAYSG_WEBHOOK_EVENTS) bound to the PaySGWebhookEvents class, with idFromName and get; it was given ${namespace === null ? "null" : typeof namespace}${namespace != null && typeof namespace === "object" ? " without them" : ""}` }], "durableObjectStore argument");
   }
   const send = async (id, body) => {
@@ -135,8 +149,8 @@ export function durableObjectStore(namespace) {
     return json.result;
   };
   return {
-    claim: (id, leaseMs) => send(id, { op: "claim", leaseMs }),
-    complete: async (id) => void (await send(id, { op: "complete" })),
-    release: async (id) => void (await send(id, { op: "release" })),
+    claim: (eventId, leaseMs) => send(eventId, { op: "claim", leaseMs }),
+    complete: async (eventId) => void (await send(eventId, { op: "complete" })),
+    release: async (eventId) => void (await send(eventId, { op: "release" })),
   };
 }

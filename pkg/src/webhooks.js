@@ -2,10 +2,10 @@
 // module everywhere; the HMAC there too, or the host's where the entry installs one: Node), sign
 // for tests, and read the return URL.
 import * as raw from "../gen/paysg.js";
-import { PaySGSignatureError, PaySGValidationError } from "./errors.js";
+import { PaySGError, PaySGSignatureError, PaySGValidationError } from "./errors.js";
 import { bytes, scratch } from "./scratch.js";
 import { DEFAULT_TOLERANCE_S, MAX_WEBHOOK_BODY } from "../gen/contract.js";
-import { own, ownOrClass, urlText } from "./encode.js";
+import { ownOrClass, urlText } from "./encode.js";
 import { readBody } from "./webhook-body.js";
 
 const encoder = new TextEncoder();
@@ -35,6 +35,36 @@ export function useHostHmac(f) {
   hostHmac = f;
 }
 const invalid = (field, message) => new PaySGValidationError([{ field, code: "invalid_type", message }], "webhook arguments");
+const UNREADABLE = "could not be read (a getter or a Proxy threw)";
+
+/**
+ * `options`' own properties `names`, each read once (inherited ones are not read); a
+ * PaySGValidationError naming `options` when they cannot be.
+ */
+function readOptions(options, names) {
+  const out = Object.create(null); // nothing inherited: a polluted Object.prototype.toleranceSeconds is not an option
+  if (options === undefined || options === null) return out;
+  try {
+    for (const n of names) if (Object.prototype.hasOwnProperty.call(options, n)) out[n] = options[n];
+  } catch {
+    throw new PaySGValidationError([{ field: "options", code: "invalid_type", message: `the options ${UNREADABLE}; pass a plain object` }], "webhook options");
+  }
+  return out;
+}
+
+/** A body as given: a string, the bytes of a Uint8Array or ArrayBuffer, or undefined (a Proxy too). */
+function bodyOf(rawBody) {
+  if (typeof rawBody === "string") return rawBody;
+  // A typed array's kind comes from its internal slot: no Proxy trap or user getter runs, so every
+  // user value is read before the body goes into the shared buffer.
+  if (typedArrayKind.call(rawBody) === "Uint8Array") return rawBody;
+  try {
+    if (rawBody instanceof ArrayBuffer) return new Uint8Array(rawBody);
+  } catch {
+    // a Proxy whose getPrototypeOf throws: not a body
+  }
+  return undefined;
+}
 
 function checkSecret(secret) {
   if (typeof secret !== "string" || secret.length === 0) {
@@ -78,15 +108,16 @@ function headerValue(header) {
  */
 export function verifyWebhook(rawBody, signatureHeader, secret, options = {}) {
   checkSecret(secret);
-  // Own properties only: a polluted Object.prototype.toleranceSeconds must not turn the check off.
-  const o = options ?? {};
-  const given = own(o, "toleranceSeconds");
-  const toleranceSeconds = given === undefined ? DEFAULT_TOLERANCE_S : given;
-  const now = own(o, "now");
+  const { toleranceSeconds = DEFAULT_TOLERANCE_S, now } = readOptions(options, ["toleranceSeconds", "now"]);
   if (typeof toleranceSeconds !== "number" || !(toleranceSeconds >= 0)) {
     throw new PaySGValidationError([{ field: "toleranceSeconds", code: "out_of_range", message: "toleranceSeconds must be a number of seconds, 0 or more (Infinity turns the check off)" }], "webhook options");
   }
-  const nowMs = now === undefined ? Date.now() : now instanceof Date ? now.getTime() : now;
+  let nowMs = now;
+  try {
+    nowMs = now === undefined ? Date.now() : now instanceof Date ? now.getTime() : now;
+  } catch {
+    // a Proxy: refused below
+  }
   if (typeof nowMs !== "number" || !Number.isFinite(nowMs)) {
     throw new PaySGValidationError([{ field: "now", code: "invalid_type", message: "now must be milliseconds since the epoch (Date.now()) or a Date" }], "webhook options");
   }
@@ -96,8 +127,7 @@ export function verifyWebhook(rawBody, signatureHeader, secret, options = {}) {
     throw new PaySGSignatureError("malformed_header", "the PaySG-Signature header is not text: pass the header's value (a string) or the request's headers");
   }
   const isString = typeof rawBody === "string";
-  // Every user value is read before the body goes into the shared buffer (see typedArrayKind).
-  const body = isString || typedArrayKind.call(rawBody) === "Uint8Array" ? rawBody : rawBody instanceof ArrayBuffer ? new Uint8Array(rawBody) : undefined;
+  const body = bodyOf(rawBody);
   if (body === undefined) {
     const what = rawBody === null ? "null" : typeof rawBody === "object" ? "an object (a parsed body)" : typeof rawBody;
     throw new PaySGSignatureError("invalid_payload",
@@ -150,12 +180,15 @@ export function verifyWebhook(rawBody, signatureHeader, secret, options = {}) {
  */
 export function signWebhook(rawBody, secret, options = {}) {
   checkSecret(secret);
-  const ts = String((options == null ? undefined : own(options, "timestamp")) ?? Date.now());
+  const { timestamp } = readOptions(options, ["timestamp"]);
+  const t = typeof timestamp;
+  const ts = t === "number" || t === "string" || t === "bigint" ? String(timestamp) : timestamp === undefined || timestamp === null ? String(Date.now()) : "";
   if (!/^\d{1,16}$/.test(ts)) {
     throw new PaySGValidationError([{ field: "timestamp", code: "invalid_format", message: "timestamp must be a whole number (seconds or milliseconds since the epoch)" }], "webhook options");
   }
-  if (typeof rawBody === "string") return raw.signWebhookBytes(encoder.encode(rawBody), secret, ts);
-  if (rawBody instanceof Uint8Array) return raw.signWebhookBytes(rawBody, secret, ts);
+  const body = bodyOf(rawBody);
+  if (typeof body === "string") return raw.signWebhookBytes(encoder.encode(body), secret, ts);
+  if (body !== undefined && !(rawBody instanceof ArrayBuffer)) return raw.signWebhookBytes(body, secret, ts);
   throw invalid("rawBody", "the body to sign must be a string or a Uint8Array");
 }
 
@@ -168,12 +201,25 @@ export function signWebhook(rawBody, secret, options = {}) {
  * @param {{ toleranceSeconds?: number, now?: number | Date }} [options]
  */
 export async function verifyWebhookRequest(request, secret, options) {
-  if (request === null || typeof request !== "object" || typeof ownOrClass(request, "text") !== "function" || ownOrClass(request, "headers") == null) {
+  let header;
+  try {
+    // A Request's members and its Headers' get are its class's, never Object.prototype's.
+    const headers = request !== null && typeof request === "object" ? ownOrClass(request, "headers") : undefined;
+    if (typeof ownOrClass(request, "text") !== "function" || headers == null || typeof ownOrClass(headers, "get") !== "function") throw request;
+    header = headers.get("paysg-signature");
+  } catch {
     throw invalid("request", "verifyWebhookRequest needs a Fetch API Request");
   }
   checkSecret(secret);
-  const body = await readBody(request);
-  const event = verifyWebhook(body, request.headers.get("paysg-signature"), secret, options);
+  readOptions(options, ["toleranceSeconds", "now"]);
+  let body;
+  try {
+    body = await readBody(request);
+  } catch (e) {
+    if (e instanceof PaySGSignatureError) throw e;
+    throw new PaySGError("the request's body could not be read (the sender hung up, or it was read already)", { code: "unreadable_body", cause: e });
+  }
+  const event = verifyWebhook(body, header, secret, options);
   return { event, rawBody: decoder.decode(body) };
 }
 

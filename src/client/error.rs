@@ -76,16 +76,29 @@ pub enum ClientError {
         #[serde(rename = "idempotencyKey")]
         idempotency_key: Option<String>,
     },
+    /// `listAllPayments` met pages no list ends with (a cursor seen before, a run of empty
+    /// pages each claiming a next one, `data` that is not an array); kind `invalid_response`.
+    #[serde(rename = "invalid_response")]
+    InvalidPages {
+        /// What was wrong.
+        message: String,
+    },
+    /// `listAllPayments` reached its `maxItems` or `maxPages` with more to read.
+    ListCapReached {
+        /// Which bound, and how to raise it.
+        message: String,
+    },
 }
 
 impl ClientError {
     /// Every kind (the `kind` field) and the npm package's error class for it.
-    pub const CLASSES: [(&'static str, &'static str); 5] = [
+    pub const CLASSES: [(&'static str, &'static str); 6] = [
         ("validation", "PaySGValidationError"),
         ("api", "PaySGApiError"),
         ("connection", "PaySGConnectionError"),
         ("timeout", "PaySGTimeoutError"),
         ("invalid_response", "PaySGError"),
+        ("list_cap_reached", "PaySGError"),
     ];
 
     /// This error's kind (its `kind` field).
@@ -95,7 +108,10 @@ impl ClientError {
             ClientError::Api(_) => "api",
             ClientError::Connection { .. } => "connection",
             ClientError::Timeout { .. } => "timeout",
-            ClientError::InvalidResponse { .. } => "invalid_response",
+            ClientError::InvalidResponse { .. } | ClientError::InvalidPages { .. } => {
+                "invalid_response"
+            }
+            ClientError::ListCapReached { .. } => "list_cap_reached",
         }
     }
 

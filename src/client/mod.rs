@@ -9,6 +9,7 @@
 //! | [`options`] | the client's and each call's options: one set of rules |
 //! | [`plan`] | a call → its request (the same builder as `buildCreatePaymentRequest`) |
 //! | [`answer`] | an answer → the next step; success and error decoding |
+//! | [`list_all`] | `listAllPayments`: its parameters, and what to do with each page |
 //! | [`retry`] | which failures are retried, backoff, `Retry-After` |
 //! | [`reconcile`] | which fields of a stored payment PaySG has changed since (`reconcile`) |
 //! | [`error`] | the one error enum, mapped to the npm package's classes |
@@ -19,6 +20,7 @@
 pub mod answer;
 pub mod error;
 pub mod event;
+pub mod list_all;
 pub mod options;
 pub mod plan;
 pub mod reconcile;

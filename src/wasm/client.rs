@@ -31,6 +31,7 @@ use crate::validate::{Code, FieldError};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
+pub mod list_all;
 pub mod verify;
 
 /// Serialises to plain JS values (objects, not `Map`s; `null` for `None`).

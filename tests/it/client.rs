@@ -621,8 +621,26 @@ fn every_error_kind_has_a_class() {
             "api",
             "connection",
             "timeout",
-            "invalid_response"
+            "invalid_response",
+            "list_cap_reached"
         ]
+    );
+    // listAllPayments' page errors: one kind each, whatever variant carries them.
+    let e = ClientError::InvalidPages {
+        message: "m".into(),
+    };
+    assert_eq!((e.kind(), e.class()), ("invalid_response", "PaySGError"));
+    assert_eq!(
+        serde_json::to_value(&e).unwrap()["kind"],
+        "invalid_response"
+    );
+    let e = ClientError::ListCapReached {
+        message: "m".into(),
+    };
+    assert_eq!((e.kind(), e.class()), ("list_cap_reached", "PaySGError"));
+    assert_eq!(
+        serde_json::to_value(&e).unwrap()["kind"],
+        "list_cap_reached"
     );
     let e = ClientError::Validation { errors: vec![] };
     assert_eq!(
@@ -640,7 +658,7 @@ fn client_options_are_checked_once() {
         serde_json::to_value(&s).unwrap(),
         json!({ "paymentServiceId": null, "baseUrl": "https://api-staging.pay.gov.sg", "timeoutMs": 30000, "attemptTimeoutMs": 10000, "maxRetries": 2 })
     );
-    let (_, s) = check(json!({ "apiKey": "paysg_live_x", "timeoutMs": 5, "maxRetries": 0, "baseUrl": "http://127.0.0.1:1/" })).unwrap();
+    let (_, s) = check(json!({ "apiKey": "paysg_stag_x", "timeoutMs": 5, "maxRetries": 0, "baseUrl": "http://127.0.0.1:1/" })).unwrap();
     assert_eq!(
         (s.base_url.as_str(), s.timeout_ms, s.max_retries),
         ("http://127.0.0.1:1", 5, 0)

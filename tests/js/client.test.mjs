@@ -177,9 +177,9 @@ describe("errors", () => {
       assertNoKey(e);
       return true;
     });
-    const bad = new paysg.PaySG({ apiKey: "paysg_live_wrong_but_long_key", paymentServiceId: SERVICE, baseUrl: sim.url, fetch: f });
+    const bad = new paysg.PaySG({ apiKey: "paysg_wrong_but_long_key", paymentServiceId: SERVICE, baseUrl: sim.url, fetch: f });
     const before = f.sent.length;
-    await assert.rejects(bad.getPayment("x"), (e) => e instanceof paysg.PaySGApiError && e.status === 401 && e.code === "invalid_api_key" && !e.retryable && !e.message.includes("paysg_live_wrong"));
+    await assert.rejects(bad.getPayment("x"), (e) => e instanceof paysg.PaySGApiError && e.status === 401 && e.code === "invalid_api_key" && !e.retryable && !e.message.includes("paysg_wrong_but"));
     assert.equal(f.sent.length, before + 1, "401 is not retried");
     // `data`: PaySG's 400 carries details. The SDK never sends a body PaySG would refuse, so a
     // fetch that empties the body stands in for a PaySG rule the SDK does not know.
@@ -250,6 +250,10 @@ test("every error kind Rust defines throws the error class Rust maps it to", asy
     connection: () => new paysg.PaySG({ apiKey: KEY, paymentServiceId: SERVICE, baseUrl: "http://127.0.0.1:9", maxRetries: 0 }).getPayment("x"),
     timeout: () => client({ fetch: () => new Promise(() => {}) }).getPayment("x", { timeoutMs: 20 }),
     invalid_response: () => client({ fetch: async () => new Response("not json", { status: 200 }) }).getPayment("x"),
+    list_cap_reached: async () => {
+      const page = { data: [{ id: "a" }, { id: "b" }], page_info: { has_next_page: false } };
+      for await (const p of client({ fetch: async () => new Response(JSON.stringify(page), { status: 200 }) }).listAllPayments({ maxItems: 1 })) assert.equal(p.id, "a");
+    },
   };
   assert.deepEqual(Object.keys(scenarios).sort(), Object.keys(ERRORS).sort(), "a scenario for every kind");
   for (const [kind, className] of Object.entries(ERRORS)) {

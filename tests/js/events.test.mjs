@@ -237,6 +237,18 @@ describe("events of one call", () => {
     ]);
     assert.deepEqual(sent.map((s) => [s.method, new URL(s.url).pathname]), responses(events).map((e) => [e.method, e.path]), "the events describe what was sent");
   });
+
+  test("verifyCredentials' one read is reported like any call (listPayments), with its status", async () => {
+    const { client, events } = await recorded({ fault: () => "503;first=1" });
+    const result = await client.verifyCredentials();
+    assert.equal(result.ok, true, JSON.stringify(result.problems));
+    assert.deepEqual(responses(events).map((e) => [e.operation, e.attempt, e.method, e.path, e.status, e.willRetry]), [
+      ["listPayments", 1, "GET", `/v1/payment-services/${SERVICE}/payments`, 503, true],
+      ["listPayments", 2, "GET", `/v1/payment-services/${SERVICE}/payments`, 200, false],
+    ]);
+    assert.equal(requests(events).length, 2);
+    assertClean(events);
+  });
 });
 
 describe("no key, no payer data, on any path of any operation", () => {

@@ -26,6 +26,7 @@ describe("packed package", () => {
     const targets = new Set();
     const walk = (v) => (typeof v === "string" ? targets.add(v.replace(/^\.\//, "")) : Object.values(v).forEach(walk));
     walk(meta.exports);
+    walk(meta.bin); // `npx paysg` (it loads ./node.mjs, which exports points to)
     for (const f of [...targets].filter((f) => /\.(c|m)?js$/.test(f))) {
       const text = readFileSync(join(project, "node_modules", "paysg", f), "utf8");
       for (const m of text.matchAll(/"\.\/([\w.-]+\.(?:wasm|cjs))"/g)) targets.add(`dist/${m[1]}`);

@@ -19,32 +19,37 @@ const key = (n) => `${PREFIX}${String(n).padStart(12, "0")}`;
 
 /** The Durable Object: one simulator, its changes in the object's storage. */
 export class PaySGSimulator {
+  // The runtime's state and env, and the simulator once loaded: not part of the API.
+  #state;
+  #env;
+  #sim;
+
   constructor(state, env) {
-    this.state = state;
-    this.env = env;
+    this.#state = state;
+    this.#env = env;
   }
 
   /** Restores the simulator from storage, on the first request (its origin is the public URL). */
-  async load(origin) {
-    const options = this.env.PAYSG_SIM_OPTIONS ? JSON.parse(this.env.PAYSG_SIM_OPTIONS) : {};
+  async #load(origin) {
+    const options = this.#env.PAYSG_SIM_OPTIONS ? JSON.parse(this.#env.PAYSG_SIM_OPTIONS) : {};
     for (const k of ["port", "host", "data", "dataMaxBytes"]) {
       if (options[k] !== undefined) throw new Error(`PAYSG_SIM_OPTIONS: ${k} has no meaning in a Durable Object`);
     }
-    const stored = await this.state.storage.list({ prefix: PREFIX });
+    const stored = await this.#state.storage.list({ prefix: PREFIX });
     let seq = stored.size;
     const sim = makeSimulator(optionPairs({ quiet: true, publicUrl: origin, ...options }), {
       bound: origin,
       js: true,
       // Not awaited: the output gate holds the response until the write is durable.
-      persist: (line) => void this.state.storage.put(key(++seq), line),
+      persist: (line) => void this.#state.storage.put(key(++seq), line),
     });
     for (const line of stored.values()) sim.core.restore(line);
     return sim;
   }
 
   async fetch(request) {
-    this.sim ??= await this.state.blockConcurrencyWhile(() => this.sim ?? this.load(new URL(request.url).origin));
-    return this.sim.fetch(request);
+    this.#sim ??= await this.#state.blockConcurrencyWhile(() => this.#sim ?? this.#load(new URL(request.url).origin));
+    return this.#sim.fetch(request);
   }
 }
 
