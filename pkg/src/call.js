@@ -9,6 +9,7 @@ import * as raw from "../gen/paysg.js";
 import { fromRust, scrubCause } from "./from-rust.js";
 
 import { PaySGValidationError } from "./errors.js";
+import { ownOrClass } from "./encode.js";
 
 /** `AbortSignal.prototype.aborted`'s getter: calling it is a brand check (a Proxy fails it). */
 const abortedGetter = typeof AbortSignal === "function" ? Object.getOwnPropertyDescriptor(AbortSignal.prototype, "aborted")?.get : undefined;
@@ -47,10 +48,11 @@ export function readSignal(opts, what) {
   if (typeof signal !== "object") throw badSignal(what, `is ${typeof signal}`);
   let aborted, reason, add, remove;
   try {
-    aborted = signal.aborted;
-    reason = signal.reason;
-    add = signal.addEventListener;
-    remove = signal.removeEventListener;
+    // Its own members or its class's, never Object.prototype's.
+    aborted = ownOrClass(signal, "aborted");
+    reason = ownOrClass(signal, "reason");
+    add = ownOrClass(signal, "addEventListener");
+    remove = ownOrClass(signal, "removeEventListener");
   } catch {
     throw badSignal(what, "could not be read (a getter or a Proxy threw)");
   }
@@ -69,7 +71,7 @@ export function readSignal(opts, what) {
   const follow = () => {
     let r;
     try {
-      r = signal.reason;
+      r = ownOrClass(signal, "reason");
     } catch {
       r = undefined;
     }

@@ -4,7 +4,7 @@
 // runs the GETs — the client's getPayment, with its retries and Retry-After — at most
 // `concurrency` at a time, and yields results as they complete.
 import * as raw from "../gen/paysg.js";
-import { encode, scalar } from "./encode.js";
+import { encode, own, scalar } from "./encode.js";
 import { readSignal } from "./call.js";
 import { PaySGError, PaySGValidationError } from "./errors.js";
 
@@ -14,11 +14,6 @@ const OPTIONS = ["concurrency"];
 /** The fields Rust compares (`FIELDS`), read once. */
 let fields;
 const fieldNames = () => (fields ??= ["id", ...JSON.parse(raw.reconcileFields())]);
-
-/** `obj`'s own property `name`, or undefined (inherited ones are not read). */
-function own(obj, name) {
-  return Object.prototype.hasOwnProperty.call(obj, name) ? obj[name] : undefined;
-}
 
 /** The options as Rust reads them: each own option as a scalar; `{ type }` for a non-object. */
 function readOptions(options) {
