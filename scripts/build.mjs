@@ -54,7 +54,7 @@ run(bin("wasm-opt"), [join(gen, "paysg_bg.wasm"), level, "--strip-debug", "--str
   "--enable-mutable-globals", "--enable-reference-types", "--enable-multivalue",
   "-o", join(dist, "paysg_bg.wasm")]);
 
-// 3b. The validation-only module of `paysg/validate` (validate/), built for size.
+// 3b. The validation-only module of `paysg/validate` (crates/validate-wasm/), built for size.
 run("cargo", ["build", "--quiet", "--profile", "wasm-small", "--target", "wasm32-unknown-unknown", "-p", "paysg-validate-wasm", "--lib"]);
 const genValidate = join(gen, "validate");
 run("wasm-bindgen", [join(root, "target", "wasm32-unknown-unknown", "wasm-small", "paysg_validate_wasm.wasm"), "--target", "web",
