@@ -2,7 +2,7 @@
 //! idempotency keys, and the request itself. Any HTTP client can send what this module builds;
 //! the SDK's client ([`crate::client`]) builds every request here.
 
-use crate::text::{js_length, percent_encode};
+use crate::strings::{js_length, percent_encode};
 use crate::validate::{check_url, Code, FieldError, Given, UrlError};
 use serde::Serialize;
 use std::fmt;

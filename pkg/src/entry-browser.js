@@ -8,4 +8,4 @@ import { bytes } from "./inline.js";
 
 await init({ module_or_path: bytes(wasm) });
 
-export * from "./api.js";
+export * from "./surface.js";

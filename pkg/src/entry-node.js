@@ -18,4 +18,4 @@ useHostHmac((secret, t, body) => {
   return createHmac("sha256", secret).update(t).update(".").update(body).digest();
 });
 
-export * from "./api.js";
+export * from "./surface.js";

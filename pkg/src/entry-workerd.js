@@ -6,4 +6,4 @@ import { initSync } from "../gen/paysg.js";
 
 initSync({ module: wasmModule });
 
-export * from "./api.js";
+export * from "./surface.js";

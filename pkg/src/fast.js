@@ -11,7 +11,7 @@ import {
   METADATA_LENGTHS, FIRST_CHARS, readFields, STRING_FIELDS, TEXT_FIELDS, TEXT_METADATA, TEXT_RULES,
   wellFormed,
 } from "../gen/contract.js";
-import { bytes, header, scratch } from "./scratch.js";
+import { bytes, header, scratch } from "./input-buffer.js";
 
 const N = FIELDS.length;
 const hasOwn = Object.prototype.hasOwnProperty;

@@ -3,7 +3,7 @@
 // through the JSON path: the tests compare the two on generated inputs).
 import * as raw from "../gen/validate/paysg_validate.js";
 import { encode } from "./encode.js";
-import { call } from "./text-call.js";
+import { call } from "./json-entry.js";
 
 /**
  * Checks a create-payment body against PaySG's rules, under the options `{ normaliseText?,

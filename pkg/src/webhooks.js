@@ -3,7 +3,7 @@
 // for tests, and read the return URL.
 import * as raw from "../gen/paysg.js";
 import { PaySGError, PaySGSignatureError, PaySGValidationError } from "./errors.js";
-import { bytes, scratch } from "./scratch.js";
+import { bytes, scratch } from "./input-buffer.js";
 import { DEFAULT_TOLERANCE_S, MAX_WEBHOOK_BODY } from "../gen/contract.js";
 import { ownOrClass, urlText } from "./encode.js";
 import { readBody } from "./webhook-body.js";

@@ -6,12 +6,12 @@
 //! webhook delivery, and the locks. See `docs/paysg-sim.md` for what it does and the choices
 //! made where PaySG's documentation is silent.
 
-pub mod api;
+pub mod requests;
 pub use paysg_sim_core as core;
 mod legacy;
+pub mod os;
 pub mod send;
 pub mod sqlite;
-pub mod util;
 pub mod webhooks;
 
 use std::net::SocketAddr;
@@ -134,7 +134,7 @@ impl App {
 
     /// The simulator's time (ms): the system clock, moved forward by `POST /sim/clock`.
     pub fn now(&self) -> i64 {
-        self.volatile().now(util::now_ms())
+        self.volatile().now(os::now_ms())
     }
 
     /// The in-memory state (never stored).
@@ -173,7 +173,7 @@ impl Dropper {
 
 /// Every route of the simulator: one handler, which asks the core what a request is.
 pub fn router(app: Shared) -> Router {
-    Router::new().fallback(api::handle).with_state(app)
+    Router::new().fallback(requests::handle).with_state(app)
 }
 
 /// Accepts connections until `shutdown` resolves, at most [`MAX_CONNECTIONS`] at a time, each

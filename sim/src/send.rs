@@ -7,8 +7,8 @@
 
 use std::time::{Duration, Instant};
 
-use crate::core::send::{self, Answer, Parsed};
-use crate::util::{now_ms, OsEntropy};
+use crate::core::send::{self, EndpointResponse, Parsed};
+use crate::os::{now_ms, OsEntropy};
 
 /// Why a POST got no answer, in a few words (the core masks the secret in it).
 fn why(e: &reqwest::Error) -> String {
@@ -93,7 +93,7 @@ pub async fn run(argv: &[String]) -> u8 {
     };
     let report = send::report(
         &args,
-        &Answer {
+        &EndpointResponse {
             status,
             body: &body,
             elapsed_ms: started.elapsed().as_secs_f64() * 1000.0,

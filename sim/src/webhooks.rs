@@ -8,7 +8,7 @@ use rand::Rng;
 
 use crate::core::model::{Attempt, Change, Event};
 use crate::core::{signature_header, signed_at};
-use crate::util::iso_sgt;
+use crate::os::iso_sgt;
 use crate::{blocking, Shared};
 
 /// Sends each event to every `--webhook-url`, in the background on `runtime` (callable from a

@@ -10,7 +10,7 @@
 use super::options::whole_number;
 use super::plan::LIST_LIMIT_MAX;
 use super::ClientError;
-use crate::loose::Scalar;
+use crate::scalar::Scalar;
 use crate::validate::{Code, FieldError};
 
 /// The page size when `limit` is not given.

@@ -2,8 +2,8 @@
 //! the client's), checked here.
 
 use crate::json;
-use crate::loose::Scalar;
 use crate::request::{self, ApiKey};
+use crate::scalar::Scalar;
 use crate::validate::money::shown_number;
 use crate::validate::rules::{check_settings, Chosen, Loose, Switch};
 use crate::validate::{Code, FieldError, Given, Rules};

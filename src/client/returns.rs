@@ -8,8 +8,8 @@
 //! money was given back.
 
 use crate::json::{self, Json};
-use crate::loose::Scalar;
-use crate::text_api::errors_json;
+use crate::json_entry::errors_json;
+use crate::scalar::Scalar;
 use crate::validate::{Code, FieldError};
 
 /// The return URL's parameter naming the payment.
@@ -113,7 +113,7 @@ fn one_id(pairs: &[(String, String)], name: &str, prefix: &str) -> Result<String
         // into the module).
         format!(
             "{name} in the return URL is not a PaySG id: {why} (got {})",
-            serde_json::to_string(&crate::text::shown_key(v)).unwrap_or_default()
+            serde_json::to_string(&crate::strings::shown_key(v)).unwrap_or_default()
         ),
     ))
 }
@@ -154,7 +154,7 @@ fn expected_id(j: &Json<'_>, key: &str, p: &mut Vec<FieldError>) -> Option<Strin
     let field = format!("expected.{key}");
     match Scalar::of(j.get(key)) {
         Scalar::Absent => None,
-        Scalar::Str(s) if crate::text::is_blank(&s) => {
+        Scalar::Str(s) if crate::strings::is_blank(&s) => {
             p.push(FieldError::new(
                 field,
                 Code::Empty,

@@ -15,7 +15,7 @@
 use super::check::{string_field, Given};
 use super::problems::{Code, Problems};
 use super::rules::Rules;
-use crate::text::{is_blank, js_length};
+use crate::strings::{is_blank, js_length};
 use std::borrow::Cow;
 
 /// What [`to_ascii`] maps, range by range: `(first, last, replacement)`; a replacement of `""`

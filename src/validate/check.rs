@@ -11,7 +11,7 @@ use super::rules::Rules;
 use super::url::{check_url, UrlError};
 use crate::dates::{self, Date, DateError};
 use crate::json::Json;
-use crate::text::{is_blank, js_length};
+use crate::strings::{is_blank, js_length};
 
 /// What one field of the input holds, however the input arrived: a [`Json`] view (the JSON
 /// path) or strings in wasm memory (the fast path, [`crate::fast`]). The rules are written once,

@@ -6,7 +6,7 @@ use super::check::{string_field, Given};
 use super::money::{amount_field, dollars, grouped, AMOUNT_MAX, AMOUNT_MIN, LINE_ITEMS_TOTAL_MAX};
 use super::problems::{Code, Problems};
 use crate::json::Json;
-use crate::text::shown_key;
+use crate::strings::shown_key;
 use serde::Serialize;
 use std::borrow::Cow;
 

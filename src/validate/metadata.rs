@@ -4,7 +4,7 @@
 use super::check::Given;
 use super::problems::{Code, Problems};
 use crate::json::Json;
-use crate::text::{is_blank, js_length, shown_key};
+use crate::strings::{is_blank, js_length, shown_key};
 use std::borrow::Cow;
 
 /// The most entries in `metadata`.

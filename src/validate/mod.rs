@@ -51,14 +51,14 @@ pub use self::money::{AMOUNT_DEFAULT_MAX, AMOUNT_MAX, AMOUNT_MIN, LINE_ITEMS_TOT
 pub use self::problems::{Code, FieldError};
 pub use self::rules::{Limits, Rules, LIMITS};
 pub use self::url::{check_url, UrlError};
-pub use crate::text::js_length;
+pub use crate::strings::js_length;
 
 pub(crate) use self::check::{check_payment, Normal, PaymentFields};
 pub(crate) use self::metadata::MetadataGiven;
 pub(crate) use self::problems::Problems;
 
 use crate::json::Json;
-use crate::text::shown_key;
+use crate::strings::shown_key;
 use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
 use std::borrow::Cow;

@@ -10,7 +10,7 @@ use super::check::Given;
 use super::money::{grouped, shown_number};
 use super::problems::{Code, FieldError};
 use crate::json::Json;
-use crate::text::shown_key;
+use crate::strings::shown_key;
 use std::borrow::Cow;
 
 /// One limit a caller may set.

@@ -8,8 +8,8 @@ use paysg::client::plan::Body;
 use paysg::client::retry::{retry_after_ms, retry_delay, retryable, Attempt};
 use paysg::client::{self, ClientError, Context, Op, Received, Shape, Step};
 use paysg::json::Json;
-use paysg::loose::Scalar;
 use paysg::request::ApiKey;
+use paysg::scalar::Scalar;
 use serde_json::json;
 
 const KEY: &str = "paysg_stag_0123456789abcdef";

@@ -177,12 +177,12 @@ fn limits_and_normalise_text_refuse_what_is_not_a_setting() {
 #[test]
 fn the_json_text_api_reports_option_and_input_problems_together() {
     let input = json!({"reference_id": "R", "payer_name": "T", "description": "D", "amount_in_cents": 30_000_000}).to_string();
-    let r = paysg::text_api::validate_create_payment_with(
+    let r = paysg::json_entry::validate_create_payment_with(
         &input,
         r#"{"limits":{"amount_in_cents":30000000}}"#,
     );
     assert!(r.starts_with(r#"{"ok":true"#), "{r}");
-    let r = paysg::text_api::validate_create_payment_with(
+    let r = paysg::json_entry::validate_create_payment_with(
         &input,
         r#"{"limits":{"amount_in_cents":0}}"#,
     );

@@ -5,13 +5,13 @@
 mod client;
 mod contract;
 mod fast;
+mod json_entry;
 mod limits;
 mod payer_text;
 mod reconcile;
 mod reconcile_edges;
 mod request;
 mod returns;
-mod text_api;
 mod validate;
 mod verify;
 mod webhook;

@@ -223,10 +223,10 @@ fn other_fields_keep_their_non_ascii_text_and_the_switch_accepts_payer_text() {
 #[test]
 fn the_json_text_api_takes_normalise_text() {
     let input = payment("payer_name", "Ｔａｎ “Ah” Kow");
-    let r = paysg::text_api::validate_create_payment_with(&input, r#"{"normaliseText":true}"#);
+    let r = paysg::json_entry::validate_create_payment_with(&input, r#"{"normaliseText":true}"#);
     assert!(r.contains(r#""payer_name":"Tan \"Ah\" Kow""#), "{r}");
-    let r = paysg::text_api::validate_create_payment_with(&input, "");
+    let r = paysg::json_entry::validate_create_payment_with(&input, "");
     assert!(r.contains(r#""code":"non_ascii""#), "{r}");
-    let r = paysg::text_api::validate_create_payment_with(&input, r#"{"normaliseText":false}"#);
+    let r = paysg::json_entry::validate_create_payment_with(&input, r#"{"normaliseText":false}"#);
     assert!(r.contains(r#""code":"non_ascii""#), "{r}");
 }

@@ -5,8 +5,8 @@ use paysg::client::verify::{
     self, Check, Environment, Outcome, VERIFY_MAX_RETRIES, VERIFY_TIMEOUT_MS,
 };
 use paysg::client::Options;
-use paysg::loose::Scalar;
 use paysg::request::{LIVE_BASE_URL, LIVE_KEY_PREFIX, STAGING_BASE_URL, STAGING_KEY_PREFIX};
+use paysg::scalar::Scalar;
 
 const SERVICE: &str = "payment_service_abc";
 const SECRET: &str = "s3cr3tK3yMaterial";

@@ -10,13 +10,13 @@ use wasm_bindgen::prelude::*;
 /// `{ ok: false, errors }`, as JSON text.
 #[wasm_bindgen(js_name = validateCreatePaymentText)]
 pub fn validate_create_payment_text(input: &str, options: &str) -> String {
-    paysg::text_api::validate_create_payment_with(input, options)
+    paysg::json_entry::validate_create_payment_with(input, options)
 }
 
 /// The same for a refund body.
 #[wasm_bindgen(js_name = validateRefundText)]
 pub fn validate_refund_text(input: &str) -> String {
-    paysg::text_api::validate_refund(input)
+    paysg::json_entry::validate_refund(input)
 }
 
 /// The SDK's version.

@@ -3,7 +3,7 @@
 
 use serde_json::json;
 
-use super::answer::Answer;
+use super::api_response::ApiResponse;
 use super::http::Reply;
 use super::ids::Entropy;
 use super::model::{Change, Event, Record};
@@ -51,7 +51,7 @@ pub fn act(
         Action::OfficerCancel(id) => officer(store, id, |r| ops::cancel(r, now_ms))?,
         Action::FailAttempt(id) => officer(store, id, |mut r| {
             if r.payment.latest_status != "unpaid" {
-                return Answer::state(
+                return ApiResponse::state(
                     "payment_not_unpaid",
                     format!(
                         "the payment is {}; only an unpaid payment can be attempted",
@@ -66,10 +66,11 @@ pub fn act(
         Action::Payout(id) => officer(store, id, |mut r| {
             let p = &mut r.payment;
             if p.payment_status != "paid" {
-                return Answer::state("payment_not_paid", "only paid payments are paid out").into();
+                return ApiResponse::state("payment_not_paid", "only paid payments are paid out")
+                    .into();
             }
             if p.payout_id.is_some() {
-                return Answer::error(
+                return ApiResponse::error(
                     409,
                     "invalid_state_error",
                     "payment_already_paid_out",
@@ -86,7 +87,8 @@ pub fn act(
         Action::Pay { id, json } => match ops::pay(config, store, id, now_ms, entropy)? {
             Ok((p, outcome)) => Acted {
                 reply: if *json {
-                    Answer::json(200, &json!({ "redirect_url": redirect_url(config, &p) })).into()
+                    ApiResponse::json(200, &json!({ "redirect_url": redirect_url(config, &p) }))
+                        .into()
                 } else {
                     match redirect_url(config, &p) {
                         Some(url) => Reply::see_other(&url),
@@ -120,7 +122,7 @@ fn officer(
 ) -> Result<Acted, StoreError> {
     let outcome = match store.payment(id)? {
         Some(r) => f(r),
-        None => Answer::not_found("payment").into(),
+        None => ApiResponse::not_found("payment").into(),
     };
     Ok(Acted {
         reply: outcome.answer.into(),
@@ -144,16 +146,16 @@ fn pay_refused(why: PayError, json: bool) -> Reply {
             page("Cancelled", "<h1>This payment was cancelled</h1>"),
         ),
         (PayError::NotFound, true) => {
-            Answer::error(404, "not_found", "payment_not_found", "no such payment").into()
+            ApiResponse::error(404, "not_found", "payment_not_found", "no such payment").into()
         }
-        (PayError::Paid, true) => Answer::error(
+        (PayError::Paid, true) => ApiResponse::error(
             409,
             "invalid_state_error",
             "payment_already_paid",
             "the payment has already been paid",
         )
         .into(),
-        (PayError::Cancelled, true) => Answer::error(
+        (PayError::Cancelled, true) => ApiResponse::error(
             402,
             "invalid_state_error",
             "payment_cancelled",

@@ -6,7 +6,7 @@ use paysg::json::Json;
 use paysg::validate::{self, Code, FieldError};
 use serde_json::json;
 
-use super::answer::Answer;
+use super::api_response::ApiResponse;
 use super::ids::{payment_id, uuid_from, Entropy};
 use super::model::{LineItem, Pairs, Payment, Record};
 use super::ops::{updated, Outcome};
@@ -14,7 +14,7 @@ use super::store::{Store, StoreError};
 use super::Config;
 
 /// Parses a JSON body into the SDK's loose view, or the 400 answer.
-pub(super) fn parse_json(body: &[u8]) -> Result<Json<'_>, Answer> {
+pub(super) fn parse_json(body: &[u8]) -> Result<Json<'_>, ApiResponse> {
     let text = std::str::from_utf8(body).map_err(|_| invalid_json("the body is not UTF-8"))?;
     if text.trim().is_empty() {
         return Err(invalid_json("the body is empty; send a JSON object"));
@@ -22,11 +22,11 @@ pub(super) fn parse_json(body: &[u8]) -> Result<Json<'_>, Answer> {
     Json::parse(text).map_err(|e| invalid_json(&format!("the body is not valid JSON ({e})")))
 }
 
-fn invalid_json(message: &str) -> Answer {
-    Answer::invalid("invalid_json", message)
+fn invalid_json(message: &str) -> ApiResponse {
+    ApiResponse::invalid("invalid_json", message)
 }
 
-pub(super) fn validation_failed(errors: &[FieldError]) -> Answer {
+pub(super) fn validation_failed(errors: &[FieldError]) -> ApiResponse {
     let first = errors
         .first()
         .map_or("the request is invalid".to_owned(), |e| e.message.clone());
@@ -38,7 +38,7 @@ pub(super) fn validation_failed(errors: &[FieldError]) -> Answer {
             if n == 2 { "" } else { "s" }
         ),
     };
-    Answer::error_with(
+    ApiResponse::error_with(
         400,
         "invalid_request_error",
         "validation_failed",

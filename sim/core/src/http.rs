@@ -2,8 +2,8 @@
 //! an action that changes state. A shell turns each into I/O the same way ([`Handling`]), and
 //! sends the [`Reply`].
 
-use super::answer::Answer;
-use super::api::{prepare, Incoming, Job, Prepared};
+use super::api_request::{prepare, Incoming, Job, Prepared};
+use super::api_response::ApiResponse;
 use super::ids::Entropy;
 use super::model::Change;
 use super::pages::{self, Action, PageRead};
@@ -58,8 +58,8 @@ impl Reply {
     }
 }
 
-impl From<Answer> for Reply {
-    fn from(a: Answer) -> Reply {
+impl From<ApiResponse> for Reply {
+    fn from(a: ApiResponse) -> Reply {
         let mut r = match a.body {
             Some(body) => Reply::new(a.status, "application/json; charset=utf-8", body),
             None => Reply::empty(a.status),
@@ -86,7 +86,7 @@ pub enum Handling {
     /// This reply, at once.
     Reply(Reply),
     /// An API request: idempotency, the delay, the operation and its commit
-    /// ([`super::api::replay`], [`super::ops::execute`], [`super::api::finish`]).
+    /// ([`super::api_request::replay`], [`super::ops::execute`], [`super::api_request::finish`]).
     Api(Job),
     /// A page that only reads ([`pages::read`]).
     Read(PageRead),
@@ -110,11 +110,11 @@ pub fn handle(
     }
     if req.path.starts_with("/v1/") {
         return match prepare(config, volatile, req, entropy, faults) {
-            Prepared::Answer(a) => Handling::Reply(a.into()),
+            Prepared::ApiResponse(a) => Handling::Reply(a.into()),
             Prepared::Run(job) => Handling::Api(job),
         };
     }
-    Handling::Reply(Answer::no_route().into())
+    Handling::Reply(ApiResponse::no_route().into())
 }
 
 /// `POST /sim/clock` with `{ "advance_ms": n }` moves the simulator's clock forward (refunds'
@@ -131,7 +131,7 @@ fn clock(volatile: &mut Volatile, req: &Incoming<'_>) -> Reply {
                 volatile.clock_offset_ms = volatile.clock_offset_ms.saturating_add(a.advance_ms);
             }
             _ => {
-                return Answer::invalid(
+                return ApiResponse::invalid(
                     "invalid_clock",
                     "send { \"advance_ms\": <a whole number of ms, 0 or more> }: the clock only moves forward",
                 )
@@ -140,7 +140,7 @@ fn clock(volatile: &mut Volatile, req: &Incoming<'_>) -> Reply {
         },
         _ => return Reply::empty(405),
     }
-    Answer::json(
+    ApiResponse::json(
         200,
         &serde_json::json!({ "offset_ms": volatile.clock_offset_ms }),
     )

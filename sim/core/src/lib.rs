@@ -2,7 +2,7 @@
 //! store and the webhooks to send out. The shell (the axum binary today; JS over wasm next)
 //! reads requests, keeps the store, sleeps, delivers webhooks and holds the locks.
 //!
-//! * [`api`]: a `/v1/…` request up to what it will do (auth, route, faults, the
+//! * [`api_request`]: a `/v1/…` request up to what it will do (auth, route, faults, the
 //!   `Idempotency-Key`) and the idempotency rules around it;
 //! * [`ops`]: PaySG's operations over a [`store::Store`];
 //! * [`send`]: `paysg-sim send-webhook`, a signed event for a deployed endpoint, and its report;
@@ -16,8 +16,8 @@
 //! the claim, being in memory, is gone after a restart.
 
 mod actions;
-pub mod answer;
-pub mod api;
+pub mod api_request;
+pub mod api_response;
 mod create;
 pub mod faults;
 pub mod http;
@@ -265,7 +265,7 @@ pub fn redirect_url(config: &Config, p: &Payment) -> Option<String> {
     } else {
         "&"
     };
-    let enc = paysg::text::percent_encode;
+    let enc = paysg::strings::percent_encode;
     let mut out = format!(
         "{base}{sep}paysg_payment_id={}&paysg_payment_service_id={}",
         enc(&p.id),

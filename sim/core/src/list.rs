@@ -3,7 +3,7 @@
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 
-use super::answer::Answer;
+use super::api_response::ApiResponse;
 use super::model::{Payment, Record};
 use super::ops::{DEFAULT_LIMIT, MAX_LIMIT};
 use super::store::{PageFrom, Store, StoreError};
@@ -23,23 +23,23 @@ pub(super) fn list(
     store: &dyn Store,
     service: &str,
     q: &[(String, String)],
-) -> Result<Answer, StoreError> {
+) -> Result<ApiResponse, StoreError> {
     let get = |name: &str| q.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v);
     let limit = match get("limit").map(|l| l.trim().parse::<usize>()) {
         None => DEFAULT_LIMIT,
         Some(Ok(n)) if (1..=MAX_LIMIT).contains(&n) => n,
         Some(_) => {
-            return Ok(Answer::invalid(
+            return Ok(ApiResponse::invalid(
                 "invalid_limit",
                 format!("limit must be a whole number from 1 to {MAX_LIMIT}"),
             ))
         }
     };
     let bad_cursor =
-        || Answer::invalid("invalid_cursor", "the cursor is not one this API gave out");
+        || ApiResponse::invalid("invalid_cursor", "the cursor is not one this API gave out");
     let from = match (get("before"), get("after")) {
         (Some(_), Some(_)) => {
-            return Ok(Answer::invalid(
+            return Ok(ApiResponse::invalid(
                 "conflicting_cursors",
                 "send before or after, not both",
             ))
@@ -67,7 +67,7 @@ pub(super) fn list(
         data: Vec<&'a Payment>,
         page_info: PageInfo,
     }
-    Ok(Answer::json(
+    Ok(ApiResponse::json(
         200,
         &Body {
             data: page.items.iter().map(|r| &r.payment).collect(),

@@ -4,7 +4,7 @@
 
 use paysg::validate;
 
-use super::answer::Answer;
+use super::api_response::ApiResponse;
 use super::create::{create, parse_json, validation_failed};
 use super::ids::{payment_id, Entropy};
 use super::list::list;
@@ -80,15 +80,15 @@ impl Op {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Outcome {
     /// The answer, once the change is stored.
-    pub answer: Answer,
+    pub answer: ApiResponse,
     /// What to store.
     pub change: Change,
     /// Events to deliver once it is stored.
     pub events: Vec<Event>,
 }
 
-impl From<Answer> for Outcome {
-    fn from(answer: Answer) -> Outcome {
+impl From<ApiResponse> for Outcome {
+    fn from(answer: ApiResponse) -> Outcome {
         Outcome {
             answer,
             change: Change::default(),
@@ -117,8 +117,8 @@ pub fn execute(
     Ok(match op {
         Op::List { service, query } => list(store, service, query)?.into(),
         Op::Retrieve { service, id } => match in_service(service, id)? {
-            Some(r) => Answer::json(200, &r.payment).into(),
-            None => Answer::not_found("payment").into(),
+            Some(r) => ApiResponse::json(200, &r.payment).into(),
+            None => ApiResponse::not_found("payment").into(),
         },
         Op::Create {
             service,
@@ -127,15 +127,15 @@ pub fn execute(
         } => create(config, store, service, api_key, body, now_ms, entropy)?,
         Op::Cancel { service, id } => match in_service(service, id)? {
             Some(r) => cancel(r, now_ms),
-            None => Answer::not_found("payment").into(),
+            None => ApiResponse::not_found("payment").into(),
         },
         Op::Refund { service, id, body } => match in_service(service, id)? {
             Some(r) => refund(config, r, body, now_ms),
-            None => Answer::not_found("payment").into(),
+            None => ApiResponse::not_found("payment").into(),
         },
         Op::SendEmail { service, id } => match in_service(service, id)? {
             Some(r) => send_email(r, now_ms),
-            None => Answer::not_found("payment").into(),
+            None => ApiResponse::not_found("payment").into(),
         },
     })
 }
@@ -143,7 +143,7 @@ pub fn execute(
 /// An outcome that stores `record` and answers it.
 pub(crate) fn updated(record: Record, status: u16) -> Outcome {
     Outcome {
-        answer: Answer::json(status, &record.payment),
+        answer: ApiResponse::json(status, &record.payment),
         change: Change {
             payments: vec![record],
             ..Change::default()
@@ -161,14 +161,14 @@ pub(crate) fn short_id(id: &str) -> String {
 pub(crate) fn cancel(mut r: Record, now: i64) -> Outcome {
     let p = &mut r.payment;
     if p.latest_status == "cancelled" {
-        return Answer::state(
+        return ApiResponse::state(
             "payment_already_cancelled",
             "the payment is already cancelled",
         )
         .into();
     }
     if p.payment_status != "unpaid" {
-        return Answer::state(
+        return ApiResponse::state(
             "payment_not_cancellable",
             "only unpaid payments can be cancelled; this one is paid",
         )
@@ -196,10 +196,10 @@ pub(crate) fn refund(config: &Config, mut r: Record, body: &[u8], now: i64) -> O
         Err(errors) => return validation_failed(&errors).into(),
     };
     if r.payment.payment_status != "paid" {
-        return Answer::state("payment_not_paid", "only paid payments can be refunded").into();
+        return ApiResponse::state("payment_not_paid", "only paid payments can be refunded").into();
     }
     if let Some(paid) = r.paid_ms.filter(|paid| now > paid + REFUND_WINDOW_MS) {
-        return Answer::state(
+        return ApiResponse::state(
             "refund_window_closed",
             format!(
                 "refunds are possible up to 90 days after payment; this payment was paid on {}",
@@ -209,7 +209,7 @@ pub(crate) fn refund(config: &Config, mut r: Record, body: &[u8], now: i64) -> O
         .into();
     }
     if r.refunds.iter().any(|f| f.status(now) == "pending") {
-        return Answer::state(
+        return ApiResponse::state(
             "refund_pending",
             "an earlier refund of this payment is still pending; only one refund is processed at a time",
         )
@@ -218,7 +218,7 @@ pub(crate) fn refund(config: &Config, mut r: Record, body: &[u8], now: i64) -> O
     let total = u64::from(r.payment.amount_in_cents);
     let refunded = r.refunded();
     if refunded >= total {
-        return Answer::state(
+        return ApiResponse::state(
             "payment_fully_refunded",
             "the payment is already fully refunded",
         )
@@ -226,7 +226,7 @@ pub(crate) fn refund(config: &Config, mut r: Record, body: &[u8], now: i64) -> O
     }
     let remaining = total - refunded;
     if u64::from(amount) > remaining {
-        return Answer::state(
+        return ApiResponse::state(
             "refund_exceeds_remaining",
             format!("refund_amount_in_cents is more than the {remaining} cents left to refund"),
         )
@@ -256,14 +256,14 @@ pub(crate) fn refund(config: &Config, mut r: Record, body: &[u8], now: i64) -> O
 fn send_email(mut r: Record, now: i64) -> Outcome {
     let p = &mut r.payment;
     let Some(to) = p.payer_email.clone() else {
-        return Answer::invalid(
+        return ApiResponse::invalid(
             "payer_email_missing",
             "the payment has no payer_email to send the link to",
         )
         .into();
     };
     if p.latest_status != "unpaid" {
-        return Answer::state(
+        return ApiResponse::state(
             "payment_not_unpaid",
             format!(
                 "the payment is {}; only unpaid payments can be emailed",
@@ -291,7 +291,7 @@ fn send_email(mut r: Record, now: i64) -> Outcome {
         sent_at: at,
     };
     Outcome {
-        answer: Answer::no_content(),
+        answer: ApiResponse::no_content(),
         change: Change {
             payments: vec![r],
             emails: vec![email],

@@ -3,12 +3,12 @@
 
 use serde_json::json;
 
-use super::answer::Answer;
-use super::api::Incoming;
+use super::api_request::Incoming;
+use super::api_response::ApiResponse;
 use super::http::{Handling, Reply};
 use super::model::Payment;
 use super::store::{Store, StoreError};
-use paysg::text::{percent_decode, percent_encode};
+use paysg::strings::{percent_decode, percent_encode};
 use paysg::validate::money::dollars as sgd;
 
 /// How many rows the HTML pages show (newest first); the JSON endpoints give everything.
@@ -62,7 +62,7 @@ pub enum Action {
     Pay {
         /// Payment id.
         id: String,
-        /// Answer JSON for a script, not a redirect.
+        /// ApiResponse JSON for a script, not a redirect.
         json: bool,
     },
     /// `POST /sim/reset`.
@@ -127,7 +127,7 @@ pub fn route(req: &Incoming<'_>) -> Option<Handling> {
         ["sim", "payments", p, "pay"] => Some(match id(p) {
             Some(p) if post => Handling::Act(Action::Pay { id: p, json: true }),
             Some(_) => Handling::Reply(Reply::empty(405)),
-            None => Handling::Reply(Answer::not_found("payment").into()),
+            None => Handling::Reply(ApiResponse::not_found("payment").into()),
         }),
         ["v1", "public", "payments", file] => {
             let file = id(file).unwrap_or_default();
@@ -152,7 +152,7 @@ pub fn route(req: &Incoming<'_>) -> Option<Handling> {
                     _ => Action::Payout(p),
                 }),
                 Some(_) => Handling::Reply(Reply::empty(405)),
-                None => Handling::Reply(Answer::not_found("payment").into()),
+                None => Handling::Reply(ApiResponse::not_found("payment").into()),
             })
         }
         _ => None,
@@ -217,7 +217,7 @@ pub fn read(store: &dyn Store, what: &PageRead, pending: u64) -> Result<Reply, S
         },
         PageRead::Qr(id) => match store.payment(id)? {
             Some(_) => Reply::new(200, "image/png", PNG),
-            None => Answer::no_route().into(),
+            None => ApiResponse::no_route().into(),
         },
         PageRead::Index => {
             let mut rows = String::new();
@@ -243,7 +243,7 @@ pub fn read(store: &dyn Store, what: &PageRead, pending: u64) -> Result<Reply, S
             ))
         }
         PageRead::Emails { json: true } => {
-            Answer::json(200, &json!({ "emails": store.emails()? })).into()
+            ApiResponse::json(200, &json!({ "emails": store.emails()? })).into()
         }
         PageRead::Emails { json: false } => {
             let mut items = String::new();
@@ -261,7 +261,7 @@ pub fn read(store: &dyn Store, what: &PageRead, pending: u64) -> Result<Reply, S
             }
             Reply::html(200, page("Emails", &format!("<h1>Emails sent</h1>{items}")))
         }
-        PageRead::Webhooks { json: true } => Answer::json(
+        PageRead::Webhooks { json: true } => ApiResponse::json(
             200,
             &json!({ "attempts": store.attempts()?, "pending": pending }),
         )
@@ -291,7 +291,7 @@ pub fn read(store: &dyn Store, what: &PageRead, pending: u64) -> Result<Reply, S
             if let Some(o) = v.as_object_mut() {
                 o.insert("webhooks_pending".to_owned(), json!(pending));
             }
-            Answer::json(200, &v).into()
+            ApiResponse::json(200, &v).into()
         }
     })
 }

@@ -1,7 +1,7 @@
 //! Routing of `/v1/…`: the payment service and the operation from the method and the decoded
 //! path, and the query string's pairs.
 
-use super::answer::Answer;
+use super::api_response::ApiResponse;
 use paysg::request::PAYMENT_SERVICE_PREFIX;
 
 /// A query string's pairs, %-decoded (`+` is a space); `None` when malformed.
@@ -11,8 +11,8 @@ pub(super) fn parse_query(q: &str) -> Option<Vec<(String, String)>> {
         .map(|p| {
             let (k, v) = p.split_once('=').unwrap_or((p, ""));
             Some((
-                paysg::text::percent_decode(k, true)?,
-                paysg::text::percent_decode(v, true)?,
+                paysg::strings::percent_decode(k, true)?,
+                paysg::strings::percent_decode(v, true)?,
             ))
         })
         .collect()
@@ -43,14 +43,14 @@ impl Route {
 }
 
 /// Routes `/v1/…` by method and decoded path segments: `(payment service, route)`.
-pub(super) fn route(method: &str, path: &str) -> Result<(String, Route), Answer> {
+pub(super) fn route(method: &str, path: &str) -> Result<(String, Route), ApiResponse> {
     let segments: Option<Vec<String>> = path
         .trim_start_matches("/v1/")
         .split('/')
-        .map(|s| paysg::text::percent_decode(s, false))
+        .map(|s| paysg::strings::percent_decode(s, false))
         .collect();
     let Some(segments) = segments else {
-        return Err(Answer::invalid(
+        return Err(ApiResponse::invalid(
             "invalid_path",
             "the path has a malformed %-escape",
         ));
@@ -78,14 +78,14 @@ pub(super) fn route(method: &str, path: &str) -> Result<(String, Route), Answer>
                 "cancel" => Route::Cancel(id),
                 "refund" => Route::Refund(id),
                 "send-email" => Route::SendEmail(id),
-                _ => return Err(Answer::no_route()),
+                _ => return Err(ApiResponse::no_route()),
             };
             (ps, post.then_some(r), "POST")
         }
-        _ => return Err(Answer::no_route()),
+        _ => return Err(ApiResponse::no_route()),
     };
     let Some(route) = route else {
-        return Err(Answer::error(
+        return Err(ApiResponse::error(
             405,
             "invalid_request_error",
             "method_not_allowed",
@@ -94,7 +94,7 @@ pub(super) fn route(method: &str, path: &str) -> Result<(String, Route), Answer>
     };
     if !service.starts_with(PAYMENT_SERVICE_PREFIX) || service.len() == PAYMENT_SERVICE_PREFIX.len()
     {
-        return Err(Answer::not_found("payment_service"));
+        return Err(ApiResponse::not_found("payment_service"));
     }
     Ok(((*service).to_owned(), route))
 }

@@ -4,7 +4,7 @@
 //! shell (`sim/pkg/src`) reads requests, sleeps, and delivers webhooks. Every export is
 //! synchronous; values cross through serde-wasm-bindgen.
 
-use paysg_sim_core::api::{self, Incoming, Job};
+use paysg_sim_core::api_request::{self, Incoming, Job};
 use paysg_sim_core::faults::Fault;
 use paysg_sim_core::http::{self, Handling};
 use paysg_sim_core::ids::Seeded;
@@ -13,7 +13,7 @@ use paysg_sim_core::ops;
 use paysg_sim_core::options::{self, Given, Kind, Style, FLAGS};
 use paysg_sim_core::pages;
 use paysg_sim_core::store::{MemStore, Store, StoreError};
-use paysg_sim_core::{answer::Answer, Config, Volatile};
+use paysg_sim_core::{api_response::ApiResponse, Config, Volatile};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -212,7 +212,7 @@ impl Simulator {
             }
             Handling::Read(what) => {
                 let reply = pages::read(&self.store, &what, self.volatile.webhooks_pending)
-                    .unwrap_or_else(|_| Answer::storage_failed().into());
+                    .unwrap_or_else(|_| ApiResponse::storage_failed().into());
                 reply_step(&reply, &[])
             }
             Handling::Act(action) => {
@@ -230,7 +230,7 @@ impl Simulator {
                     Ok(a) => reply_step(&a.reply, &a.events),
                     Err(e) => {
                         log_failure(&e);
-                        reply_step(&Answer::storage_failed().into(), &[])
+                        reply_step(&ApiResponse::storage_failed().into(), &[])
                     }
                 }
             }
@@ -261,16 +261,16 @@ impl Simulator {
     pub fn start(&mut self, job: u32, now: f64) -> JsValue {
         let now = self.volatile.now(now as i64);
         let Some(Some(j)) = self.jobs.get(job as usize) else {
-            return reply_step(&Answer::storage_failed().into(), &[]);
+            return reply_step(&ApiResponse::storage_failed().into(), &[]);
         };
         let Some(keyed) = j.keyed.clone() else {
             return JsValue::NULL;
         };
         if !self.volatile.claim(&keyed.scope) {
             self.forget(job);
-            return reply_step(&api::in_use().into(), &[]);
+            return reply_step(&api_request::in_use().into(), &[]);
         }
-        match api::replay(&self.store, &keyed, now) {
+        match api_request::replay(&self.store, &keyed, now) {
             Ok(None) => JsValue::NULL,
             Ok(Some(answer)) => {
                 self.abandon(job);
@@ -279,7 +279,7 @@ impl Simulator {
             Err(e) => {
                 log_failure(&e);
                 self.abandon(job);
-                reply_step(&Answer::storage_failed().into(), &[])
+                reply_step(&ApiResponse::storage_failed().into(), &[])
             }
         }
     }
@@ -288,12 +288,12 @@ impl Simulator {
     pub fn finish(&mut self, job: u32, now: f64, seed: f64) -> JsValue {
         let now = self.volatile.now(now as i64);
         let Some(j) = self.jobs.get_mut(job as usize).and_then(Option::take) else {
-            return reply_step(&Answer::storage_failed().into(), &[]);
+            return reply_step(&ApiResponse::storage_failed().into(), &[]);
         };
         let mut entropy = Seeded(seed.to_bits());
         let done =
             ops::execute(&self.config, &self.store, &j.op, now, &mut entropy).and_then(|mut o| {
-                api::finish(&mut o, &j, now);
+                api_request::finish(&mut o, &j, now);
                 if !o.change.is_empty() {
                     self.store.commit(&o.change)?;
                 }
@@ -306,7 +306,7 @@ impl Simulator {
             Ok(o) => reply_step(&o.answer.into(), &o.events),
             Err(e) => {
                 log_failure(&e);
-                reply_step(&Answer::storage_failed().into(), &[])
+                reply_step(&ApiResponse::storage_failed().into(), &[])
             }
         }
     }

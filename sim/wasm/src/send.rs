@@ -3,7 +3,7 @@
 //! the event file, POSTs and prints. Each call reads the command line afresh (no state).
 
 use paysg_sim_core::ids::Seeded;
-use paysg_sim_core::send::{self, Answer, Args, Parsed};
+use paysg_sim_core::send::{self, Args, EndpointResponse, Parsed};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -124,7 +124,7 @@ pub fn send_webhook_report(
     };
     let r = send::report(
         &a,
-        &Answer {
+        &EndpointResponse {
             status,
             body,
             elapsed_ms,

@@ -15,7 +15,7 @@
 
 use crate::client::options;
 use crate::json::Json;
-use crate::loose;
+use crate::scalar;
 use crate::validate::{Code, FieldError, Given};
 use serde::Serialize;
 
@@ -83,8 +83,8 @@ pub struct Known {
 #[inline(never)]
 fn given<'a>(value: Option<&'a Json<'_>>) -> Given<'a> {
     match value {
-        Some(Json::Obj(e)) if e.len() == 1 && e[0].0 == loose::TYPE_MARKER => match &e[0].1 {
-            Json::Str(t) => Given::Other(loose::type_name(t)),
+        Some(Json::Obj(e)) if e.len() == 1 && e[0].0 == scalar::TYPE_MARKER => match &e[0].1 {
+            Json::Str(t) => Given::Other(scalar::type_name(t)),
             _ => Given::Other("object"),
         },
         other => Given::of(other),

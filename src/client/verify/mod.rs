@@ -15,8 +15,8 @@ pub use text::problem;
 use super::options::Options;
 use super::plan::{Body, Call, Plan, Query};
 use super::Op;
-use crate::loose::Scalar;
 use crate::request::{LIVE_BASE_URL, LIVE_KEY_PREFIX, STAGING_BASE_URL, STAGING_KEY_PREFIX};
+use crate::scalar::Scalar;
 use crate::validate::{check_url, FieldError};
 use serde::Serialize;
 

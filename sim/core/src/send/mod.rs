@@ -9,7 +9,7 @@ mod args;
 mod report;
 
 pub use self::args::{commands_help, help, parse, usage_error, Args, Parsed, SendFlag, SEND_FLAGS};
-pub use self::report::{report, Answer, Report, SHOWN_CHARS};
+pub use self::report::{report, EndpointResponse, Report, SHOWN_CHARS};
 
 use paysg::webhook::{self, DEFAULT_TOLERANCE_S, MAX_BODY_BYTES};
 

@@ -7,7 +7,7 @@ pub const SHOWN_CHARS: usize = 500;
 
 /// What came back from the endpoint.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Answer<'a> {
+pub struct EndpointResponse<'a> {
     /// The HTTP status, when the endpoint answered.
     pub status: Option<u16>,
     /// The answer's body (as text; may be cut by the shell at a larger size).
@@ -30,7 +30,7 @@ pub struct Report {
 /// The report of one POST: status, the body's first [`SHOWN_CHARS`] characters, the time taken
 /// and a one-line verdict. Exit status 0 on 2xx, 1 otherwise; with `--stale` the other way round
 /// (a correct receiver refuses a stale signature), and 1 when no answer came.
-pub fn report(args: &Args, answer: &Answer<'_>) -> Report {
+pub fn report(args: &Args, answer: &EndpointResponse<'_>) -> Report {
     let ms = answer.elapsed_ms.max(0.0).round() as u64;
     let Some(status) = answer.status else {
         let why = match answer.error {

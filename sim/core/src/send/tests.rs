@@ -214,7 +214,7 @@ fn argument_errors_name_the_flag_and_never_the_secret() {
 fn the_report_judges_the_answer() {
     let plain = args(&[]);
     let stale = args(&["--stale"]);
-    let answer = |status, body| Answer {
+    let answer = |status, body| EndpointResponse {
         status,
         body,
         elapsed_ms: 12.4,
@@ -245,7 +245,7 @@ fn the_report_judges_the_answer() {
     assert!(body.ends_with(&format!("… ({} more characters)", 8 + 600 - SHOWN_CHARS)));
     let none = report(
         &stale,
-        &Answer {
+        &EndpointResponse {
             status: None,
             body: "",
             elapsed_ms: 10_000.0,

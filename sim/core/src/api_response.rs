@@ -1,8 +1,8 @@
-//! An answer of the API: a status, PaySG's JSON body, and the headers that go with it.
+//! A response of the API: a status, PaySG's JSON body, and the headers that go with it.
 
 /// A status and a JSON body (`None` for 204).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Answer {
+pub struct ApiResponse {
     /// HTTP status.
     pub status: u16,
     /// JSON text.
@@ -13,10 +13,10 @@ pub struct Answer {
     pub replayed: bool,
 }
 
-impl Answer {
+impl ApiResponse {
     /// A JSON answer.
-    pub fn json(status: u16, value: &impl serde::Serialize) -> Answer {
-        Answer {
+    pub fn json(status: u16, value: &impl serde::Serialize) -> ApiResponse {
+        ApiResponse {
             status,
             body: Some(serde_json::to_string(value).unwrap_or_else(|_| "{}".to_owned())),
             retry_after: None,
@@ -25,8 +25,8 @@ impl Answer {
     }
 
     /// 204, no body.
-    pub fn no_content() -> Answer {
-        Answer {
+    pub fn no_content() -> ApiResponse {
+        ApiResponse {
             status: 204,
             body: None,
             retry_after: None,
@@ -35,8 +35,8 @@ impl Answer {
     }
 
     /// PaySG's error body `{ "error": { type, code, message } }`.
-    pub fn error(status: u16, kind: &str, code: &str, message: impl Into<String>) -> Answer {
-        Answer::error_body(status, kind, code, message.into(), None)
+    pub fn error(status: u16, kind: &str, code: &str, message: impl Into<String>) -> ApiResponse {
+        ApiResponse::error_body(status, kind, code, message.into(), None)
     }
 
     /// PaySG's error body with `data`.
@@ -46,8 +46,8 @@ impl Answer {
         code: &str,
         message: String,
         data: serde_json::Value,
-    ) -> Answer {
-        Answer::error_body(status, kind, code, message, Some(data))
+    ) -> ApiResponse {
+        ApiResponse::error_body(status, kind, code, message, Some(data))
     }
 
     fn error_body(
@@ -56,7 +56,7 @@ impl Answer {
         code: &str,
         message: String,
         data: Option<serde_json::Value>,
-    ) -> Answer {
+    ) -> ApiResponse {
         #[derive(serde::Serialize)]
         struct Inner<'a> {
             r#type: &'a str,
@@ -69,7 +69,7 @@ impl Answer {
         struct Body<'a> {
             error: Inner<'a>,
         }
-        Answer::json(
+        ApiResponse::json(
             status,
             &Body {
                 error: Inner {
@@ -83,8 +83,8 @@ impl Answer {
     }
 
     /// 404 `<what>_not_found`.
-    pub fn not_found(what: &str) -> Answer {
-        Answer::error(
+    pub fn not_found(what: &str) -> ApiResponse {
+        ApiResponse::error(
             404,
             "not_found",
             &format!("{what}_not_found"),
@@ -93,24 +93,24 @@ impl Answer {
     }
 
     /// 404 for a path the simulator does not serve.
-    pub fn no_route() -> Answer {
-        Answer::error(404, "not_found", "route_not_found", "no such endpoint")
+    pub fn no_route() -> ApiResponse {
+        ApiResponse::error(404, "not_found", "route_not_found", "no such endpoint")
     }
 
     /// 402 `invalid_state_error`.
-    pub fn state(code: &str, message: impl Into<String>) -> Answer {
-        Answer::error(402, "invalid_state_error", code, message)
+    pub fn state(code: &str, message: impl Into<String>) -> ApiResponse {
+        ApiResponse::error(402, "invalid_state_error", code, message)
     }
 
     /// 400 `invalid_request_error`.
-    pub fn invalid(code: &str, message: impl Into<String>) -> Answer {
-        Answer::error(400, "invalid_request_error", code, message)
+    pub fn invalid(code: &str, message: impl Into<String>) -> ApiResponse {
+        ApiResponse::error(400, "invalid_request_error", code, message)
     }
 
     /// 503: the change could not be stored, so nothing was done (PaySG's body; the reason is
     /// logged, not sent).
-    pub fn storage_failed() -> Answer {
-        let mut a = Answer::error(
+    pub fn storage_failed() -> ApiResponse {
+        let mut a = ApiResponse::error(
             503,
             "api_error",
             "storage_unavailable",

@@ -1,7 +1,7 @@
 //! The text boundary used by the wasm exports: any input text gives a JSON answer, never a
 //! panic (property-tested), and the special markers written by the JS layer are understood.
 
-use paysg::text_api;
+use paysg::json_entry;
 use proptest::prelude::*;
 
 fn answer(text: &str) -> serde_json::Value {
@@ -10,12 +10,12 @@ fn answer(text: &str) -> serde_json::Value {
 
 #[test]
 fn markers_from_the_js_layer() {
-    let a = answer(&text_api::validate_create_payment(""));
+    let a = answer(&json_entry::validate_create_payment(""));
     assert_eq!(
         a["errors"][0]["message"],
         "the payment must be an object, got undefined"
     );
-    let a = answer(&text_api::validate_create_payment(
+    let a = answer(&json_entry::validate_create_payment(
         "\u{0}Converting circular structure to JSON",
     ));
     assert_eq!(a["errors"][0]["code"], "invalid_type");
@@ -23,7 +23,7 @@ fn markers_from_the_js_layer() {
         .as_str()
         .unwrap()
         .contains("circular"));
-    let a = answer(&text_api::validate_create_payment(
+    let a = answer(&json_entry::validate_create_payment(
         r#"{"reference_id":"r","payer_name":"p","description":"d","amount_in_cents":{"\u0000bigint":"1100"}}"#,
     ));
     assert_eq!(
@@ -34,14 +34,14 @@ fn markers_from_the_js_layer() {
 
 #[test]
 fn ok_and_error_shapes() {
-    let a = answer(&text_api::validate_create_payment(
+    let a = answer(&json_entry::validate_create_payment(
         r#"{"reference_id":"r","payer_name":"p","description":"d","amount_in_cents":5}"#,
     ));
     assert_eq!(
         a,
         serde_json::json!({ "ok": true, "value": { "reference_id": "r", "payer_name": "p", "description": "d", "amount_in_cents": 5, "metadata": {} } })
     );
-    let a = answer(&text_api::validate_refund(
+    let a = answer(&json_entry::validate_refund(
         r#"{"refund_amount_in_cents":5}"#,
     ));
     assert_eq!(
@@ -95,8 +95,8 @@ proptest! {
     fn any_json_gets_a_json_answer(v in json_value()) {
         let text = v.to_string();
         for out in [
-            text_api::validate_create_payment(&text),
-            text_api::validate_refund(&text),
+            json_entry::validate_create_payment(&text),
+            json_entry::validate_refund(&text),
         ] {
             let a = answer(&out);
             prop_assert!(a["ok"].is_boolean());
@@ -108,7 +108,7 @@ proptest! {
 
     #[test]
     fn any_text_gets_a_json_answer(s in ".{0,400}") {
-        let a = answer(&text_api::validate_create_payment(&s));
+        let a = answer(&json_entry::validate_create_payment(&s));
         prop_assert!(a["ok"].is_boolean());
     }
 
@@ -119,7 +119,7 @@ proptest! {
         prop_assume!(!r.trim().is_empty() && !n.trim().is_empty());
         // Payer text is ASCII (PaySG refuses other characters there); a description may be any.
         let input = serde_json::json!({ "reference_id": r, "payer_name": n, "description": format!("x{d}"), "amount_in_cents": a });
-        let out = answer(&text_api::validate_create_payment(&input.to_string()));
+        let out = answer(&json_entry::validate_create_payment(&input.to_string()));
         prop_assert_eq!(&out["ok"], &serde_json::Value::Bool(true));
         prop_assert_eq!(&out["value"]["amount_in_cents"], &serde_json::json!(a));
         prop_assert_eq!(&out["value"]["reference_id"], &input["reference_id"]);

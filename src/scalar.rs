@@ -1,5 +1,5 @@
-//! What a caller passed where a scalar is expected (an option, an id, a query parameter), kept
-//! loosely so that Rust checks it and reports every problem, whatever it is.
+//! [`Scalar`]: what a caller passed where a scalar is expected (an option, an id, a query
+//! parameter), kept as it is so that Rust checks it and reports every problem, whatever it is.
 //!
 //! The JS layer hands such values over through serde-wasm-bindgen after making them safe to
 //! cross: strings, numbers (`NaN` and `±Infinity` included), booleans, `null` and `undefined` as

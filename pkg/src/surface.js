@@ -8,7 +8,7 @@ import { encode, settings } from "./encode.js";
 import { randomBytes, runtime } from "./client.js";
 import { fromRust } from "./from-rust.js";
 import { fastValidate } from "./fast.js";
-import { call } from "./text-call.js";
+import { call } from "./json-entry.js";
 
 export * from "./errors.js";
 export { PaySG } from "./client.js";

@@ -1,4 +1,4 @@
-//! Small text helpers shared by the SDK and the simulator: lengths as JavaScript counts them,
+//! String helpers shared by the SDK and the simulator: lengths as JavaScript counts them,
 //! percent-decoding, and user keys shortened for messages.
 
 use std::borrow::Cow;

@@ -1,4 +1,4 @@
-//! Small helpers of the shell: the clock and the OS's randomness.
+//! What the shell takes from the operating system: the clock and its randomness.
 
 use std::time::{SystemTime, UNIX_EPOCH};
 

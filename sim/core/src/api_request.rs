@@ -2,7 +2,7 @@
 //! type, the `Idempotency-Key` ([`prepare`]); then the idempotency rules around its execution
 //! ([`replay`], [`finish`]). No I/O: the shell reads the request, sleeps, locks and stores.
 
-use super::answer::Answer;
+use super::api_response::ApiResponse;
 use super::faults::{Fault, FaultPlan};
 use super::ids::{sha256_hex, Entropy};
 use super::model::{Change, IdemRecord};
@@ -77,7 +77,7 @@ pub struct Job {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Prepared {
     /// The answer, at once (nothing to run).
-    Answer(Answer),
+    ApiResponse(ApiResponse),
     /// Run it.
     Run(Job),
 }
@@ -93,7 +93,7 @@ pub fn prepare(
 ) -> Prepared {
     match prepare_inner(config, volatile, req, entropy, faults) {
         Ok(job) => Prepared::Run(job),
-        Err(answer) => Prepared::Answer(answer),
+        Err(answer) => Prepared::ApiResponse(answer),
     }
 }
 
@@ -103,7 +103,7 @@ fn prepare_inner(
     req: &Incoming<'_>,
     entropy: &mut dyn Entropy,
     faults: &mut Change,
-) -> Result<Job, Answer> {
+) -> Result<Job, ApiResponse> {
     let key = req.header_str("x-api-key");
     let Some((api_key, rights)) = key.and_then(|k| accepted(config, k).map(|r| (k, r))) else {
         let message = if req.header("x-api-key").is_some() {
@@ -111,7 +111,7 @@ fn prepare_inner(
         } else {
             "send your API key in the x-api-key header"
         };
-        return Err(Answer::error(
+        return Err(ApiResponse::error(
             401,
             "authentication_error",
             "invalid_api_key",
@@ -121,7 +121,7 @@ fn prepare_inner(
     let (service, route) = route(req.method, req.path)?;
     let needed = route.permission();
     if !rights.contains(&needed) && !rights.contains(&Permission::Administrator) {
-        return Err(Answer::error(
+        return Err(ApiResponse::error(
             403,
             "authorization_error",
             "permission_denied",
@@ -135,7 +135,7 @@ fn prepare_inner(
         Some(h) => std::str::from_utf8(h)
             .map_err(|_| "x-paysg-sim-fault is not text".to_owned())
             .and_then(FaultPlan::from_header)
-            .map_err(|e| Answer::invalid("invalid_fault_header", e))?,
+            .map_err(|e| ApiResponse::invalid("invalid_fault_header", e))?,
         None => config.faults.clone(),
     };
     let mut fault = plan.draw(entropy);
@@ -158,7 +158,7 @@ fn prepare_inner(
     }
     match fault {
         Some(Fault::Internal) => {
-            return Err(Answer::error(
+            return Err(ApiResponse::error(
                 500,
                 "api_error",
                 "simulated_fault",
@@ -166,7 +166,7 @@ fn prepare_inner(
             ))
         }
         Some(Fault::Unavailable) => {
-            let mut a = Answer::error(
+            let mut a = ApiResponse::error(
                 503,
                 "api_error",
                 "simulated_unavailable",
@@ -176,7 +176,7 @@ fn prepare_inner(
             return Err(a);
         }
         Some(Fault::RateLimited) => {
-            let mut a = Answer::error(
+            let mut a = ApiResponse::error(
                 429,
                 "rate_limit_error",
                 "simulated_rate_limit",
@@ -197,7 +197,7 @@ fn prepare_inner(
             Op::List {
                 service,
                 query: parse_query(req.query.unwrap_or("")).ok_or_else(|| {
-                    Answer::invalid("invalid_query", "the query string is malformed")
+                    ApiResponse::invalid("invalid_query", "the query string is malformed")
                 })?,
             },
             None,
@@ -241,11 +241,11 @@ fn prepare_inner(
 
 /// An `Idempotency-Key`: 1 to 255 visible ASCII characters, or 400 (never ignored: a key that
 /// cannot be read must not let the same request run twice).
-fn idempotency_key(raw: &[u8]) -> Result<&str, Answer> {
+fn idempotency_key(raw: &[u8]) -> Result<&str, ApiResponse> {
     let visible = raw.iter().all(|b| (0x21..=0x7e).contains(b));
     match std::str::from_utf8(raw) {
         Ok(k) if visible && !k.is_empty() && k.len() <= MAX_IDEMPOTENCY_KEY => Ok(k),
-        _ => Err(Answer::invalid(
+        _ => Err(ApiResponse::invalid(
             "invalid_idempotency_key",
             format!(
                 "Idempotency-Key must be 1 to {MAX_IDEMPOTENCY_KEY} visible ASCII characters (a V4 UUID is recommended); got {} bytes{}",
@@ -262,13 +262,17 @@ fn idempotency_key(raw: &[u8]) -> Result<&str, Answer> {
 /// # Errors
 ///
 /// The store could not be read.
-pub fn replay(store: &dyn Store, keyed: &Keyed, now_ms: i64) -> Result<Option<Answer>, StoreError> {
+pub fn replay(
+    store: &dyn Store,
+    keyed: &Keyed,
+    now_ms: i64,
+) -> Result<Option<ApiResponse>, StoreError> {
     Ok(match store.idempotency(&keyed.scope)? {
         Some(r) if r.created_ms + IDEMPOTENCY_TTL_MS > now_ms => {
             Some(if r.fingerprint != keyed.fingerprint {
-                Answer::invalid_idempotency_reuse()
+                ApiResponse::invalid_idempotency_reuse()
             } else {
-                Answer {
+                ApiResponse {
                     status: r.status,
                     body: Some(r.body).filter(|_| r.status != 204),
                     retry_after: None,
@@ -281,8 +285,8 @@ pub fn replay(store: &dyn Store, keyed: &Keyed, now_ms: i64) -> Result<Option<An
 }
 
 /// The answer when the same key is still executing.
-pub fn in_use() -> Answer {
-    Answer::error(
+pub fn in_use() -> ApiResponse {
+    ApiResponse::error(
         409,
         "idempotency_error",
         "idempotency_key_in_use",
@@ -290,9 +294,9 @@ pub fn in_use() -> Answer {
     )
 }
 
-impl Answer {
-    fn invalid_idempotency_reuse() -> Answer {
-        Answer::error(
+impl ApiResponse {
+    fn invalid_idempotency_reuse() -> ApiResponse {
+        ApiResponse::error(
             400,
             "idempotency_error",
             "idempotency_key_reused",
@@ -308,7 +312,7 @@ impl Answer {
 /// used again. Any other answer is stored, 500s included, as PaySG documents.
 pub fn finish(outcome: &mut Outcome, job: &Job, now_ms: i64) {
     if job.after == Some(Fault::FailAfter) && (200..300).contains(&outcome.answer.status) {
-        outcome.answer = Answer::error(
+        outcome.answer = ApiResponse::error(
             500,
             "api_error",
             "simulated_fault_after_executing",
@@ -347,7 +351,7 @@ fn accepted(config: &Config, key: &str) -> Option<Vec<Permission>> {
 }
 
 /// 415 unless a body, when there is one, is JSON.
-fn json_media_type(req: &Incoming<'_>) -> Result<(), Answer> {
+fn json_media_type(req: &Incoming<'_>) -> Result<(), ApiResponse> {
     if req.body.is_empty() {
         return Ok(());
     }
@@ -362,7 +366,7 @@ fn json_media_type(req: &Incoming<'_>) -> Result<(), Answer> {
     if mime == "application/json" || mime.ends_with("+json") {
         Ok(())
     } else {
-        Err(Answer::error(
+        Err(ApiResponse::error(
             415,
             "invalid_request_error",
             "unsupported_media_type",

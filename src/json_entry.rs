@@ -1,4 +1,5 @@
-//! The text-in, text-out functions behind the wasm exports.
+//! The JSON-text entry points of validation and the return URL, behind the wasm exports: JSON
+//! text in, JSON text out.
 //!
 //! Crossing the JS↔wasm boundary is cheapest as one string each way: JS writes its input with
 //! `JSON.stringify` (native, and it drops `undefined` the way the body must), Rust answers with a

@@ -10,14 +10,14 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 
-use crate::core::answer::Answer;
-use crate::core::api::{self as core_api, Incoming, Job, MAX_BODY};
+use crate::core::api_request::{self, Incoming, Job, MAX_BODY};
+use crate::core::api_response::ApiResponse;
 use crate::core::faults::Fault;
 use crate::core::http::{self as core_http, Handling, Reply};
 use crate::core::model::Change;
 use crate::core::ops;
 use crate::core::pages::{self, Action, PageRead};
-use crate::util::OsEntropy;
+use crate::os::OsEntropy;
 use crate::{blocking, webhooks, Dropper, Shared, BODY_TIMEOUT};
 
 /// The HTTP response of a reply.
@@ -44,7 +44,7 @@ pub async fn handle(State(app): State<Shared>, req: Request) -> Response {
         Ok(Ok(b)) => b,
         Ok(Err(_)) => {
             return respond(
-                Answer::error(
+                ApiResponse::error(
                     413,
                     "invalid_request_error",
                     "body_too_large",
@@ -55,7 +55,7 @@ pub async fn handle(State(app): State<Shared>, req: Request) -> Response {
         }
         Err(_) => {
             return respond(
-                Reply::from(Answer::error(
+                Reply::from(ApiResponse::error(
                     408,
                     "invalid_request_error",
                     "request_timeout",
@@ -131,9 +131,9 @@ async fn read(app: &Shared, what: PageRead) -> Reply {
         Some(Ok(reply)) => reply,
         Some(Err(e)) => {
             eprintln!("paysg-sim: cannot read the store: {e}");
-            Answer::storage_failed().into()
+            ApiResponse::storage_failed().into()
         }
-        None => Answer::storage_failed().into(),
+        None => ApiResponse::storage_failed().into(),
     }
 }
 
@@ -158,12 +158,12 @@ async fn act(app: &Shared, action: Action) -> Reply {
             }
             Err(e) => {
                 app.storage_failed(&e);
-                Answer::storage_failed().into()
+                ApiResponse::storage_failed().into()
             }
         }
     })
     .await;
-    done.unwrap_or_else(|| Answer::storage_failed().into())
+    done.unwrap_or_else(|| ApiResponse::storage_failed().into())
 }
 
 /// Releases an idempotency claim when dropped: when the request's work is over, or when the
@@ -180,11 +180,11 @@ impl Drop for Claim {
 }
 
 /// Runs a job: idempotency, the delay, the operation and its commit.
-async fn run(app: &Shared, job: Job) -> Answer {
+async fn run(app: &Shared, job: Job) -> ApiResponse {
     let claim = match &job.keyed {
         Some(k) => {
             if !app.volatile().claim(&k.scope) {
-                return core_api::in_use();
+                return api_request::in_use();
             }
             let claim = Claim {
                 app: app.clone(),
@@ -192,7 +192,7 @@ async fn run(app: &Shared, job: Job) -> Answer {
             };
             let keyed = k.clone();
             let stored = blocking(app, move |app| {
-                app.read(|s| core_api::replay(s, &keyed, app.now()))
+                app.read(|s| api_request::replay(s, &keyed, app.now()))
             })
             .await;
             match stored {
@@ -200,9 +200,9 @@ async fn run(app: &Shared, job: Job) -> Answer {
                 Some(Ok(None)) => Some(claim),
                 Some(Err(e)) => {
                     app.storage_failed(&e);
-                    return Answer::storage_failed();
+                    return ApiResponse::storage_failed();
                 }
-                None => return Answer::storage_failed(),
+                None => return ApiResponse::storage_failed(),
             }
         }
         None => None,
@@ -221,14 +221,14 @@ async fn run(app: &Shared, job: Job) -> Answer {
                 Ok(outcome) => outcome.answer,
                 Err(e) => {
                     app.storage_failed(&e);
-                    Answer::storage_failed()
+                    ApiResponse::storage_failed()
                 }
             };
         }
         let done = app.write(|s| {
             let now = app.now();
             let mut outcome = ops::execute(&app.config, &*s, &job.op, now, &mut entropy)?;
-            core_api::finish(&mut outcome, &job, now);
+            api_request::finish(&mut outcome, &job, now);
             if !outcome.change.is_empty() {
                 s.commit(&outcome.change)?;
             }
@@ -241,10 +241,10 @@ async fn run(app: &Shared, job: Job) -> Answer {
             }
             Err(e) => {
                 app.storage_failed(&e);
-                Answer::storage_failed()
+                ApiResponse::storage_failed()
             }
         }
     })
     .await
-    .unwrap_or_else(Answer::storage_failed)
+    .unwrap_or_else(ApiResponse::storage_failed)
 }

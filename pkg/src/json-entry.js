@@ -1,5 +1,5 @@
-// One call into a raw text export of either wasm module (the full one, or paysg/validate's):
-// the input's JSON text in, a result object out, never a throw.
+// One call into a JSON-text entry point (src/json_entry.rs) of either wasm module (the full one,
+// or paysg/validate's): the input's JSON text in, a result object out, never a throw.
 import { MAX_INPUT_CHARS } from "../gen/contract.js";
 
 function failure(message, code = "invalid_type") {
