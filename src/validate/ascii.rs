@@ -12,7 +12,7 @@
 //! Positions are counted in UTF-16 code units from 0, as JavaScript indexes strings (the same
 //! unit as every length here): `value.codePointAt(index)` reads the character.
 
-use super::check::{string_field, Given};
+use super::given::{string_field, Given};
 use super::problems::{Code, Problems};
 use super::rules::Rules;
 use crate::strings::{is_blank, js_length};

@@ -2,7 +2,7 @@
 //! at most S$200,000. PaySG documents only the description limit and the total; the item's
 //! amount field is inferred, and other item keys are refused until PaySG documents them.
 
-use super::check::{string_field, Given};
+use super::given::{string_field, Given};
 use super::money::{amount_field, dollars, grouped, AMOUNT_MAX, AMOUNT_MIN, LINE_ITEMS_TOTAL_MAX};
 use super::problems::{Code, Problems};
 use crate::json::Json;

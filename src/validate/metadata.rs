@@ -1,7 +1,7 @@
 //! The `metadata` rule: an object of at most 10 string keys (1–40 characters) to string values
 //! (at most 255), always sent (`{}` when absent).
 
-use super::check::Given;
+use super::given::Given;
 use super::problems::{Code, Problems};
 use crate::json::Json;
 use crate::strings::{is_blank, js_length, shown_key};

@@ -32,6 +32,7 @@ pub mod check;
 mod classes;
 pub mod email;
 pub mod fields;
+pub mod given;
 pub mod line_items;
 pub mod metadata;
 pub mod money;
@@ -39,12 +40,12 @@ pub mod problems;
 pub mod rules;
 pub mod url;
 
-pub use self::check::Given;
 pub use self::email::is_email;
 pub use self::fields::{
     Field, Kind, CREATE_PAYMENT_FIELDS, DESCRIPTION_MAX, FIELD_COUNT, PAYER_ADDRESS_MAX,
     PAYER_EMAIL_MAX, PAYER_IDENTIFIER_MAX, PAYER_NAME_MAX, REFERENCE_ID_MAX, REFUND_FIELDS,
 };
+pub use self::given::Given;
 pub use self::line_items::{LineItem, LINE_ITEM_DESCRIPTION_MAX};
 pub use self::metadata::{METADATA_KEY_MAX, METADATA_MAX_ENTRIES, METADATA_VALUE_MAX};
 pub use self::money::{AMOUNT_DEFAULT_MAX, AMOUNT_MAX, AMOUNT_MIN, LINE_ITEMS_TOTAL_MAX};

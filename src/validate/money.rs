@@ -1,7 +1,9 @@
 //! Amounts in cents: the amount rule, and how amounts and other numbers are shown in messages
-//! and on the simulator's pages (without pulling float formatting into the wasm module).
+//! and on the simulator's pages (without pulling float formatting into the wasm module). The
+//! amounts' limits are defined here; `limits.amount_in_cents` ([`super::rules::LIMITS`]) ranges
+//! over them.
 
-use super::check::Given;
+use super::given::Given;
 use super::problems::{Code, Problems};
 use std::fmt::Write as _;
 
@@ -9,10 +11,10 @@ use std::fmt::Write as _;
 pub const AMOUNT_MIN: u32 = 1;
 /// The largest amount anywhere (S$999,999.99: older guide copies and Plumber, §18 C1): the most
 /// `limits.amount_in_cents` may be set to, and the largest refund.
-pub const AMOUNT_MAX: u32 = super::rules::LIMITS[super::rules::AMOUNT_LIMIT].max as u32;
+pub const AMOUNT_MAX: u32 = 99_999_999;
 /// The largest `amount_in_cents` by default: the current guide's and FAQ's S$200,000 (§18 C1);
 /// `limits.amount_in_cents` sets another.
-pub const AMOUNT_DEFAULT_MAX: u32 = super::rules::LIMITS[super::rules::AMOUNT_LIMIT].default as u32;
+pub const AMOUNT_DEFAULT_MAX: u32 = 20_000_000;
 /// The largest sum of all line items' `amount_in_cents` (S$200,000).
 pub const LINE_ITEMS_TOTAL_MAX: u64 = 20_000_000;
 

@@ -6,8 +6,8 @@
 //! tighter than the guide (an agency's own cap) or looser up to the largest value any source
 //! gives PaySG, or PaySG's limit on its other strings; further than that no evidence goes.
 
-use super::check::Given;
-use super::money::{grouped, shown_number};
+use super::given::Given;
+use super::money::{grouped, shown_number, AMOUNT_DEFAULT_MAX, AMOUNT_MAX};
 use super::problems::{Code, FieldError};
 use crate::json::Json;
 use crate::strings::shown_key;
@@ -44,9 +44,9 @@ pub const LIMITS: [Limit; 2] = [
     },
     Limit {
         name: "amount_in_cents",
-        default: 20_000_000,
+        default: AMOUNT_DEFAULT_MAX as u64,
         min: 1,
-        max: 99_999_999,
+        max: AMOUNT_MAX as u64,
         source: "the current guide and FAQ: S$200,000 (20,000,000 cents); older guide copies and Plumber: 99,999,999; up to 99,999,999, the largest any source gives",
     },
 ];
