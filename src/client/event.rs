@@ -6,8 +6,10 @@
 //! The rest of an `onResponse` event is what the JS loop saw (the status, the failure, the
 //! clock) and the step [`super::answer`] decided (whether it sends again, and after how long);
 //! PaySG's request id is scrubbed of the key ([`crate::request::ApiKey::scrub`]) first.
-
-use super::plan::Context;
+//!
+//! [`Sent::of`], the attempt in flight of a call's [`super::Context`], is written in
+//! [`super`] (`client/mod.rs`), above both: this module knows nothing of the plan, and the plan
+//! reads [`path_of`] from here.
 
 /// The request side of an attempt's events.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,22 +27,6 @@ pub struct Sent<'a> {
 }
 
 impl<'a> Sent<'a> {
-    /// The attempt in flight of the call `ctx` describes. The look before re-sending a cancel
-    /// ([`super::answer`]) is an attempt of `cancelPayment`: a `GET` of the payment.
-    pub fn of(ctx: &'a Context) -> Sent<'a> {
-        let (method, path) = match (&ctx.payment_url, ctx.checking) {
-            (Some(url), true) => ("GET", path_of(url)),
-            _ => (ctx.op.method(), ctx.path.as_str()),
-        };
-        Sent {
-            operation: ctx.op.public_name(),
-            method,
-            path,
-            attempt: ctx.attempts,
-            idempotency_key: ctx.idempotency_key.as_deref(),
-        }
-    }
-
     /// As lines for the JS loop (`pkg/src/call.js`, `readSent`): operation, method, attempt,
     /// the key (empty when none: a key is never empty), then the path to the end of the string
     /// (the only field that could hold a line break).

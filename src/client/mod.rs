@@ -37,6 +37,8 @@ pub use returns::parse_return_url;
 
 use serde::{Deserialize, Serialize};
 
+use event::{path_of, Sent};
+
 /// What a call does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -106,6 +108,24 @@ impl Op {
         match self {
             Op::Get | Op::List => "GET",
             _ => "POST",
+        }
+    }
+}
+
+impl<'a> Sent<'a> {
+    /// The attempt in flight of the call `ctx` describes. The look before re-sending a cancel
+    /// ([`answer`]) is an attempt of `cancelPayment`: a `GET` of the payment.
+    pub fn of(ctx: &'a Context) -> Sent<'a> {
+        let (method, path) = match (&ctx.payment_url, ctx.checking) {
+            (Some(url), true) => ("GET", path_of(url)),
+            _ => (ctx.op.method(), ctx.path.as_str()),
+        };
+        Sent {
+            operation: ctx.op.public_name(),
+            method,
+            path,
+            attempt: ctx.attempts,
+            idempotency_key: ctx.idempotency_key.as_deref(),
         }
     }
 }

@@ -1,7 +1,7 @@
 //! The body of a verified webhook: a PaySG event, its payment normalised to snake_case (older
 //! PaySG docs show camelCase inside `data.object`).
 
-use super::{fail, Failure, Reason};
+use super::failure::{fail, Failure, Reason};
 use crate::json::Json;
 use std::borrow::Cow;
 use std::fmt::Write as _;

@@ -2,7 +2,10 @@
 //! and trimmed, in any order; several `v1` (secret rotation); other schemes ignored; hex or
 //! base64 signatures; `t` in seconds or milliseconds.
 
-use super::{fail, Failure, Reason, MILLISECONDS_FROM};
+use super::failure::{fail, Failure, Reason};
+
+/// `t` values from this on are milliseconds; below it, seconds.
+pub const MILLISECONDS_FROM: u64 = 100_000_000_000;
 
 /// A parsed `PaySG-Signature` header.
 #[derive(Debug, Clone, PartialEq, Eq)]
