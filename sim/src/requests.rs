@@ -13,10 +13,11 @@ use axum::response::{IntoResponse, Response};
 use crate::core::api_request::{self, Incoming, Job, MAX_BODY};
 use crate::core::api_response::ApiResponse;
 use crate::core::faults::Fault;
-use crate::core::http::{self as core_http, Handling, Reply};
+use crate::core::http::{self as core_http, Handling};
 use crate::core::model::Change;
 use crate::core::ops;
 use crate::core::pages::{self, Action, PageRead};
+use crate::core::reply::Reply;
 use crate::os::OsEntropy;
 use crate::{blocking, webhooks, Dropper, Shared, BODY_TIMEOUT};
 

@@ -4,11 +4,12 @@
 use serde_json::json;
 
 use super::api_response::ApiResponse;
-use super::http::Reply;
 use super::ids::Entropy;
 use super::model::{Change, Event, Record};
 use super::ops::{self, PayError};
+use super::outcome::{updated, Outcome};
 use super::pages::{details, not_found_page, page, Action};
+use super::reply::Reply;
 use super::store::{Store, StoreError};
 use super::{redirect_url, Config};
 use paysg::dates::iso_sgt;
@@ -61,7 +62,7 @@ pub fn act(
                 .into();
             }
             r.failed_attempts += 1;
-            ops::updated(r, 200)
+            updated(r, 200)
         })?,
         Action::Payout(id) => officer(store, id, |mut r| {
             let p = &mut r.payment;
@@ -82,7 +83,7 @@ pub fn act(
             p.payout_id = Some(format!("po_sim_{}", ops::short_id(&p.id)));
             p.paid_out_timestamp = Some(at.clone());
             p.updated_at = at;
-            ops::updated(r, 200)
+            updated(r, 200)
         })?,
         Action::Pay { id, json } => match ops::pay(config, store, id, now_ms, entropy)? {
             Ok((p, outcome)) => Acted {
@@ -118,7 +119,7 @@ pub fn act(
 fn officer(
     store: &dyn Store,
     id: &str,
-    f: impl FnOnce(Record) -> ops::Outcome,
+    f: impl FnOnce(Record) -> Outcome,
 ) -> Result<Acted, StoreError> {
     let outcome = match store.payment(id)? {
         Some(r) => f(r),

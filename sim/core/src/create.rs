@@ -9,7 +9,7 @@ use serde_json::json;
 use super::api_response::ApiResponse;
 use super::ids::{payment_id, uuid_from, Entropy};
 use super::model::{LineItem, Pairs, Payment, Record};
-use super::ops::{updated, Outcome};
+use super::outcome::{updated, Outcome};
 use super::store::{Store, StoreError};
 use super::Config;
 

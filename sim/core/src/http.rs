@@ -6,79 +6,10 @@ use super::api_request::{prepare, Incoming, Job, Prepared};
 use super::api_response::ApiResponse;
 use super::ids::Entropy;
 use super::model::Change;
-use super::pages::{self, Action, PageRead};
+use super::pages::{not_found_page, Action, PageRead};
+use super::reply::Reply;
 use super::{Config, Volatile};
-
-/// An HTTP reply.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Reply {
-    /// Status.
-    pub status: u16,
-    /// Headers (names in lower case).
-    pub headers: Vec<(String, String)>,
-    /// Body.
-    pub body: Vec<u8>,
-}
-
-impl Reply {
-    /// A reply with a content type.
-    pub fn new(status: u16, content_type: &str, body: impl Into<Vec<u8>>) -> Reply {
-        Reply {
-            status,
-            headers: vec![("content-type".to_owned(), content_type.to_owned())],
-            body: body.into(),
-        }
-    }
-
-    /// An HTML page.
-    pub fn html(status: u16, body: String) -> Reply {
-        Reply::new(status, "text/html; charset=utf-8", body)
-    }
-
-    /// No body.
-    pub fn empty(status: u16) -> Reply {
-        Reply {
-            status,
-            headers: Vec::new(),
-            body: Vec::new(),
-        }
-    }
-
-    /// A redirect (303) to `url`.
-    pub fn see_other(url: &str) -> Reply {
-        let mut r = Reply::empty(303);
-        r.headers.push(("location".to_owned(), url.to_owned()));
-        r
-    }
-
-    /// With one more header.
-    pub fn with(mut self, name: &str, value: &str) -> Reply {
-        self.headers.push((name.to_owned(), value.to_owned()));
-        self
-    }
-}
-
-impl From<ApiResponse> for Reply {
-    fn from(a: ApiResponse) -> Reply {
-        let mut r = match a.body {
-            Some(body) => Reply::new(a.status, "application/json; charset=utf-8", body),
-            None => Reply::empty(a.status),
-        };
-        if a.replayed {
-            r.headers
-                .push(("idempotent-replayed".to_owned(), "true".to_owned()));
-        }
-        if let Some(secs) = a.retry_after {
-            r.headers.push(("retry-after".to_owned(), secs.to_string()));
-        }
-        if a.status == 413 {
-            // The rest of the oversized body was never read: the connection cannot be reused.
-            r.headers
-                .push(("connection".to_owned(), "close".to_owned()));
-        }
-        r
-    }
-}
+use paysg::strings::percent_decode;
 
 /// What a request needs.
 #[derive(Debug, Clone, PartialEq)]
@@ -88,9 +19,9 @@ pub enum Handling {
     /// An API request: idempotency, the delay, the operation and its commit
     /// ([`super::api_request::replay`], [`super::ops::execute`], [`super::api_request::finish`]).
     Api(Job),
-    /// A page that only reads ([`pages::read`]).
+    /// A page that only reads ([`super::pages::read`]).
     Read(PageRead),
-    /// A change outside the API ([`pages::act`]): run it on the store's writer and commit it.
+    /// A change outside the API ([`super::pages::act`]): run it on the store's writer and commit it.
     Act(Action),
 }
 
@@ -105,7 +36,7 @@ pub fn handle(
     if req.path == "/sim/clock" {
         return Handling::Reply(clock(volatile, req));
     }
-    if let Some(h) = pages::route(req) {
+    if let Some(h) = route(req) {
         return h;
     }
     if req.path.starts_with("/v1/") {
@@ -115,6 +46,66 @@ pub fn handle(
         };
     }
     Handling::Reply(ApiResponse::no_route().into())
+}
+
+/// The route of a page or control, when the request is one (`None`: the API, or nothing).
+fn route(req: &Incoming<'_>) -> Option<Handling> {
+    let (method, path) = (req.method, req.path);
+    let (get, post) = (method == "GET", method == "POST");
+    let only = |ok: bool, h: Handling| {
+        Some(if ok {
+            h
+        } else {
+            Handling::Reply(Reply::empty(405))
+        })
+    };
+    let seg: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+    let id = |s: &str| percent_decode(s, false);
+    match seg.as_slice() {
+        [""] => only(get, Handling::Read(PageRead::Index)),
+        ["payments", p] => Some(match id(p) {
+            Some(p) if get => Handling::Read(PageRead::Payment(p)),
+            Some(_) => Handling::Reply(Reply::empty(405)),
+            None => Handling::Reply(not_found_page()),
+        }),
+        ["payments", p, "pay"] => Some(match id(p) {
+            Some(p) if post => Handling::Act(Action::Pay { id: p, json: false }),
+            Some(_) => Handling::Reply(Reply::empty(405)),
+            None => Handling::Reply(not_found_page()),
+        }),
+        ["sim", "payments", p, "pay"] => Some(match id(p) {
+            Some(p) if post => Handling::Act(Action::Pay { id: p, json: true }),
+            Some(_) => Handling::Reply(Reply::empty(405)),
+            None => Handling::Reply(ApiResponse::not_found("payment").into()),
+        }),
+        ["v1", "public", "payments", file] => {
+            let file = id(file).unwrap_or_default();
+            let p = file.strip_suffix("-qr.png").unwrap_or("").to_owned();
+            only(get, Handling::Read(PageRead::Qr(p)))
+        }
+        ["sim", "emails"] => only(get, Handling::Read(PageRead::Emails { json: false })),
+        ["sim", "emails.json"] => only(get, Handling::Read(PageRead::Emails { json: true })),
+        ["sim", "webhooks"] => only(get, Handling::Read(PageRead::Webhooks { json: false })),
+        ["sim", "webhooks.json"] => only(get, Handling::Read(PageRead::Webhooks { json: true })),
+        ["sim", "state"] => only(get, Handling::Read(PageRead::State)),
+        ["sim", "reset"] => only(post, Handling::Act(Action::Reset)),
+        ["sim", "payments", p, action @ ("refund" | "cancel" | "fail" | "payout")] => {
+            Some(match id(p) {
+                Some(p) if post => Handling::Act(match *action {
+                    "refund" => Action::OfficerRefund {
+                        id: p,
+                        body: req.body.to_vec(),
+                    },
+                    "cancel" => Action::OfficerCancel(p),
+                    "fail" => Action::FailAttempt(p),
+                    _ => Action::Payout(p),
+                }),
+                Some(_) => Handling::Reply(Reply::empty(405)),
+                None => Handling::Reply(ApiResponse::not_found("payment").into()),
+            })
+        }
+        _ => None,
+    }
 }
 
 /// `POST /sim/clock` with `{ "advance_ms": n }` moves the simulator's clock forward (refunds'

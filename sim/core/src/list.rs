@@ -5,8 +5,12 @@ use base64::Engine as _;
 
 use super::api_response::ApiResponse;
 use super::model::{Payment, Record};
-use super::ops::{DEFAULT_LIMIT, MAX_LIMIT};
 use super::store::{PageFrom, Store, StoreError};
+
+/// Page size when `limit` is not given.
+pub const DEFAULT_LIMIT: usize = 10;
+/// The largest `limit`: the SDK's ([`paysg::client::plan::LIST_LIMIT_MAX`]).
+pub const MAX_LIMIT: usize = paysg::client::plan::LIST_LIMIT_MAX as usize;
 
 /// An opaque list cursor: base64url of `<created ms>:<id>`.
 fn cursor(r: &Record) -> String {

@@ -8,15 +8,11 @@ use super::api_response::ApiResponse;
 use super::create::{create, parse_json, validation_failed};
 use super::ids::{payment_id, Entropy};
 use super::list::list;
-use super::model::{Change, Email, Event, Payment, Record, RefundRecord};
+use super::model::{Change, Email, Payment, Record, RefundRecord};
+use super::outcome::{updated, Outcome};
 use super::store::{Store, StoreError};
 use super::{webhook_event, Config};
 use paysg::dates::iso_sgt;
-
-/// Page size when `limit` is not given.
-pub const DEFAULT_LIMIT: usize = 10;
-/// The largest `limit`: the SDK's ([`paysg::client::plan::LIST_LIMIT_MAX`]).
-pub const MAX_LIMIT: usize = paysg::client::plan::LIST_LIMIT_MAX as usize;
 
 /// An operation of the API, read from its request.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -76,27 +72,6 @@ impl Op {
     }
 }
 
-/// What an operation decided.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Outcome {
-    /// The answer, once the change is stored.
-    pub answer: ApiResponse,
-    /// What to store.
-    pub change: Change,
-    /// Events to deliver once it is stored.
-    pub events: Vec<Event>,
-}
-
-impl From<ApiResponse> for Outcome {
-    fn from(answer: ApiResponse) -> Outcome {
-        Outcome {
-            answer,
-            change: Change::default(),
-            events: Vec::new(),
-        }
-    }
-}
-
 /// Runs an operation against the store's current state.
 ///
 /// # Errors
@@ -138,18 +113,6 @@ pub fn execute(
             None => ApiResponse::not_found("payment").into(),
         },
     })
-}
-
-/// An outcome that stores `record` and answers it.
-pub(crate) fn updated(record: Record, status: u16) -> Outcome {
-    Outcome {
-        answer: ApiResponse::json(status, &record.payment),
-        change: Change {
-            payments: vec![record],
-            ..Change::default()
-        },
-        events: Vec::new(),
-    }
 }
 
 /// A payout id's tail, derived from the payment's id (stable, so a replay shows the same).

@@ -3,12 +3,11 @@
 
 use serde_json::json;
 
-use super::api_request::Incoming;
 use super::api_response::ApiResponse;
-use super::http::{Handling, Reply};
 use super::model::Payment;
+use super::reply::Reply;
 use super::store::{Store, StoreError};
-use paysg::strings::{percent_decode, percent_encode};
+use paysg::strings::percent_encode;
 use paysg::validate::money::dollars as sgd;
 
 /// How many rows the HTML pages show (newest first); the JSON endpoints give everything.
@@ -97,66 +96,6 @@ pub fn html(text: &str) -> String {
         }
     }
     out
-}
-
-/// The route of a page or control, when the request is one (`None`: the API, or nothing).
-pub fn route(req: &Incoming<'_>) -> Option<Handling> {
-    let (method, path) = (req.method, req.path);
-    let (get, post) = (method == "GET", method == "POST");
-    let only = |ok: bool, h: Handling| {
-        Some(if ok {
-            h
-        } else {
-            Handling::Reply(Reply::empty(405))
-        })
-    };
-    let seg: Vec<&str> = path.trim_start_matches('/').split('/').collect();
-    let id = |s: &str| percent_decode(s, false);
-    match seg.as_slice() {
-        [""] => only(get, Handling::Read(PageRead::Index)),
-        ["payments", p] => Some(match id(p) {
-            Some(p) if get => Handling::Read(PageRead::Payment(p)),
-            Some(_) => Handling::Reply(Reply::empty(405)),
-            None => Handling::Reply(not_found_page()),
-        }),
-        ["payments", p, "pay"] => Some(match id(p) {
-            Some(p) if post => Handling::Act(Action::Pay { id: p, json: false }),
-            Some(_) => Handling::Reply(Reply::empty(405)),
-            None => Handling::Reply(not_found_page()),
-        }),
-        ["sim", "payments", p, "pay"] => Some(match id(p) {
-            Some(p) if post => Handling::Act(Action::Pay { id: p, json: true }),
-            Some(_) => Handling::Reply(Reply::empty(405)),
-            None => Handling::Reply(ApiResponse::not_found("payment").into()),
-        }),
-        ["v1", "public", "payments", file] => {
-            let file = id(file).unwrap_or_default();
-            let p = file.strip_suffix("-qr.png").unwrap_or("").to_owned();
-            only(get, Handling::Read(PageRead::Qr(p)))
-        }
-        ["sim", "emails"] => only(get, Handling::Read(PageRead::Emails { json: false })),
-        ["sim", "emails.json"] => only(get, Handling::Read(PageRead::Emails { json: true })),
-        ["sim", "webhooks"] => only(get, Handling::Read(PageRead::Webhooks { json: false })),
-        ["sim", "webhooks.json"] => only(get, Handling::Read(PageRead::Webhooks { json: true })),
-        ["sim", "state"] => only(get, Handling::Read(PageRead::State)),
-        ["sim", "reset"] => only(post, Handling::Act(Action::Reset)),
-        ["sim", "payments", p, action @ ("refund" | "cancel" | "fail" | "payout")] => {
-            Some(match id(p) {
-                Some(p) if post => Handling::Act(match *action {
-                    "refund" => Action::OfficerRefund {
-                        id: p,
-                        body: req.body.to_vec(),
-                    },
-                    "cancel" => Action::OfficerCancel(p),
-                    "fail" => Action::FailAttempt(p),
-                    _ => Action::Payout(p),
-                }),
-                Some(_) => Handling::Reply(Reply::empty(405)),
-                None => Handling::Reply(ApiResponse::not_found("payment").into()),
-            })
-        }
-        _ => None,
-    }
 }
 
 pub(super) fn page(title: &str, body: &str) -> String {

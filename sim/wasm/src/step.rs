@@ -1,8 +1,8 @@
 //! What crosses to the JS shell: replies (`{ status, headers, body: Uint8Array }`), webhook
 //! events and the steps of a request, as plain JS values through serde-wasm-bindgen.
 
-use paysg_sim_core::http::Reply;
 use paysg_sim_core::model::Event;
+use paysg_sim_core::reply::Reply;
 use serde::Serialize;
 use wasm_bindgen::JsValue;
 
