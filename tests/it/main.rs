@@ -5,6 +5,7 @@
 mod client;
 mod contract;
 mod fast;
+mod import_cycles;
 mod json_entry;
 mod limits;
 mod payer_text;
