@@ -2,7 +2,7 @@
 //! ([`plan::plan`]); what came back for it becomes the next step ([`answer::answer`]: send
 //! again after a delay, done, or a typed error). The caller performs the I/O — the npm
 //! package's small JS loop (`pkg/src/client.js`) with `fetch`, timers and `AbortSignal`, or the
-//! Rust client over gloo-net ([`crate::gloo`], feature `gloo`) — and decides nothing.
+//! Rust client over gloo-net (crate `paysg-gloo`, crates/gloo) — and decides nothing.
 //!
 //! | file | what |
 //! |---|---|

@@ -1,13 +1,13 @@
-//! The Rust client over gloo-net (feature `gloo`), run by wasm-bindgen-test in Node against a
+//! The Rust client over gloo-net (crate `paysg-gloo`), run by wasm-bindgen-test in Node against a
 //! paysg-sim that `scripts/test.sh` starts (its URL in `PAYSG_SIM_URL`): create and get, a 503
 //! retried with the same Idempotency-Key, a deadline, problems found before anything is sent.
-#![cfg(all(target_arch = "wasm32", feature = "gloo"))]
+#![cfg(target_arch = "wasm32")]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code
 
 mod example;
 
 use paysg::client::ClientError;
-use paysg::gloo::{CallOptions, Config, PaySg};
+use paysg_gloo::{CallOptions, Config, PaySg};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::wasm_bindgen_test;
 
