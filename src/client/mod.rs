@@ -9,6 +9,7 @@
 //! | [`options`] | the client's and each call's options: one set of rules |
 //! | [`plan`] | a call → its request (the same builder as `buildCreatePaymentRequest`) |
 //! | [`answer`] | an answer → the next step; success and error decoding |
+//! | [`decode`] | what counts as a 2xx, the headers read, a 2xx body decoded once |
 //! | [`list_all`] | `listAllPayments`: its parameters, and what to do with each page |
 //! | [`retry`] | which failures are retried, backoff, `Retry-After` |
 //! | [`reconcile`] | which fields of a stored payment PaySG has changed since (`reconcile`) |
@@ -18,6 +19,7 @@
 //! | [`verify`] | `verifyCredentials`: the checks, the one call, what each answer means |
 
 pub mod answer;
+pub mod decode;
 pub mod error;
 pub mod event;
 pub mod list_all;

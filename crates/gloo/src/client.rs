@@ -3,6 +3,7 @@
 
 use crate::config::{CallOptions, Config};
 use crate::fetch::{attempt, now, random_bytes, sleep};
+use paysg::client::decode::{self, Success};
 use paysg::client::plan::{Body, Query};
 use paysg::client::{self, ClientError, Op, Options, Step};
 use paysg::json::Json;
@@ -14,7 +15,7 @@ use serde::Serialize;
 /// The PaySG client.
 #[derive(Debug, Clone)]
 pub struct PaySg {
-    options: Options,
+    pub(crate) options: Options,
     key: ApiKey,
     headers: Vec<(String, String)>,
 }
@@ -54,6 +55,7 @@ impl PaySg {
             Query::default(),
             Some(&text),
             &opts,
+            Success::payment,
         )
         .await
     }
@@ -65,7 +67,8 @@ impl PaySg {
     /// As [`PaySg::create_payment`].
     pub async fn get_payment(&self, id: &str, opts: CallOptions) -> Result<Payment, ClientError> {
         let id = Scalar::Str(id.to_owned());
-        self.call(Op::Get, id, Query::default(), None, &opts).await
+        self.call(Op::Get, id, Query::default(), None, &opts, Success::payment)
+            .await
     }
 
     /// `GET …/payments`: one page, newest first (`limit`, and an `after` cursor).
@@ -84,7 +87,7 @@ impl PaySg {
             after: after.map_or(Scalar::Absent, |a| Scalar::Str(a.to_owned())),
             ..Query::default()
         };
-        self.call(Op::List, Scalar::Absent, query, None, &opts)
+        self.call(Op::List, Scalar::Absent, query, None, &opts, Success::page)
             .await
     }
 
@@ -99,8 +102,15 @@ impl PaySg {
         opts: CallOptions,
     ) -> Result<Payment, ClientError> {
         let id = Scalar::Str(id.to_owned());
-        self.call(Op::Cancel, id, Query::default(), None, &opts)
-            .await
+        self.call(
+            Op::Cancel,
+            id,
+            Query::default(),
+            None,
+            &opts,
+            Success::payment,
+        )
+        .await
     }
 
     /// `POST …/payments/{id}/refund` of `refund_amount_in_cents`.
@@ -116,17 +126,42 @@ impl PaySg {
     ) -> Result<Payment, ClientError> {
         let body = format!(r#"{{"refund_amount_in_cents":{refund_amount_in_cents}}}"#);
         let id = Scalar::Str(id.to_owned());
-        self.call(Op::Refund, id, Query::default(), Some(&body), &opts)
-            .await
+        self.call(
+            Op::Refund,
+            id,
+            Query::default(),
+            Some(&body),
+            &opts,
+            Success::payment,
+        )
+        .await
     }
 
-    async fn call<T: serde::de::DeserializeOwned>(
+    /// `POST …/payments/{id}/send-email`: emails the payment link to the payer's
+    /// `payer_email`. Never resent after an ambiguous failure (PaySG gives it no idempotency key).
+    ///
+    /// # Errors
+    ///
+    /// As [`PaySg::create_payment`].
+    pub async fn send_payment_email(&self, id: &str, opts: CallOptions) -> Result<(), ClientError> {
+        let id = Scalar::Str(id.to_owned());
+        self.call(Op::SendEmail, id, Query::default(), None, &opts, |_| {
+            Some(())
+        })
+        .await
+    }
+
+    /// The one call loop: the core plans the request, this sends it, the core says what the
+    /// answer means ([`client::answer`]) and decodes the body that ends the call
+    /// ([`decode::success`]); `pick` takes the operation's result out of it.
+    pub(crate) async fn call<T>(
         &self,
         op: Op,
         payment_id: Scalar,
         query: Query,
         body: Option<&str>,
         opts: &CallOptions,
+        pick: fn(Success) -> Option<T>,
     ) -> Result<T, ClientError> {
         let call = client::Call {
             op,
@@ -149,7 +184,9 @@ impl PaySg {
             let (got, text) = attempt(&request, &self.headers, &context).await;
             match client::answer(&context, &got, &self.key, now(), js_sys::Math::random()) {
                 Step::Done { .. } => {
-                    return serde_json::from_str(&text).map_err(|e| invalid_response(&context, &e))
+                    let status = got.status.unwrap_or(200);
+                    let decoded = decode::success(&context, status, &text)?;
+                    return pick(decoded).ok_or_else(|| not_its_result(&context, status));
                 }
                 Step::Fail { error } => return Err(error),
                 Step::Send {
@@ -168,10 +205,15 @@ impl PaySg {
     }
 }
 
-fn invalid_response(ctx: &client::Context, e: &serde_json::Error) -> ClientError {
+/// The core decoded a result of another kind than the method returns (never, while each method
+/// names its own operation).
+fn not_its_result(ctx: &client::Context, status: u16) -> ClientError {
     ClientError::InvalidResponse {
-        message: format!("PaySG's answer could not be read: {e}"),
-        status: 200,
+        message: format!(
+            "PaySG answered {status} with a result {} does not return",
+            ctx.op.public_name()
+        ),
+        status,
         attempts: ctx.attempts,
         idempotency_key: ctx.idempotency_key.clone(),
     }

@@ -93,8 +93,12 @@ pub struct CallOptions {
     pub idempotency_key: Option<String>,
     /// The deadline of this call, in ms.
     pub timeout_ms: Option<u64>,
+    /// The time one attempt of this call may take, in ms.
+    pub attempt_timeout_ms: Option<u64>,
     /// Retries after the first attempt.
     pub max_retries: Option<u32>,
+    /// Map the common non-ASCII characters of payer text to ASCII (a create).
+    pub normalise_text: Option<bool>,
 }
 
 impl CallOptions {
@@ -106,9 +110,13 @@ impl CallOptions {
             timeout_ms: self
                 .timeout_ms
                 .map_or(Scalar::Absent, |t| Scalar::Num(t as f64)),
+            attempt_timeout_ms: self
+                .attempt_timeout_ms
+                .map_or(Scalar::Absent, |t| Scalar::Num(t as f64)),
             max_retries: self
                 .max_retries
                 .map_or(Scalar::Absent, |r| Scalar::Num(f64::from(r))),
+            normalise_text: self.normalise_text.map_or(Scalar::Absent, Scalar::Bool),
             ..Options::default()
         }
     }

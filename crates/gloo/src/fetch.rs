@@ -3,7 +3,7 @@
 
 use gloo_net::http::RequestBuilder;
 use paysg::client::answer::{Failure, Received};
-use paysg::client::{self, Shape};
+use paysg::client::{self, decode};
 use paysg::request::HttpRequest;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -62,21 +62,8 @@ pub(crate) async fn attempt(
     let timed_out = signal.as_ref().is_some_and(web_sys::AbortSignal::aborted);
     match result {
         Ok((res, text)) => {
-            let status = res.status();
-            let ok = (200..300).contains(&status);
-            let got = Received {
-                status: Some(status),
-                retry_after: res.headers().get("retry-after"),
-                request_id: res
-                    .headers()
-                    .get("x-request-id")
-                    .or_else(|| res.headers().get("request-id")),
-                json: ok
-                    .then(|| serde_json::from_str::<Shape>(&text).ok())
-                    .flatten(),
-                text: (!ok).then(|| text.clone()),
-                ..Received::default()
-            };
+            let headers = res.headers();
+            let got = decode::received(res.status(), |name| headers.get(name), &text);
             (got, text)
         }
         Err(cause) => {
