@@ -315,27 +315,52 @@ fn refusal_json(r: &Refusal) -> String {
     )
 }
 
+/// Why `confirmReturn` stops before it asks PaySG.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Stop {
+    /// Every problem of the return URL and the expectation.
+    Invalid(Vec<FieldError>),
+    /// The return URL names another payment service.
+    Refused(Refusal),
+}
+
 /// `confirmReturn` before it asks PaySG: reads the return URL and the expectation (`expected`:
-/// see [`read_expected`]) and checks the service (see [`check_service`]). Answers
-/// `{"ok":true,"value":{"paymentId":…,"paymentServiceId":…}}`, `{"ok":false,"errors":[…]}`
-/// (every problem of both arguments) or `{"ok":false,"code":…,"message":…}`.
-pub fn start_text(url: &str, expected: &str, service: Option<&str>) -> String {
-    let read = parse_return_url(url);
-    let exp = read_expected(expected);
-    match (read, exp) {
-        (Ok((id, url_service)), Ok(_)) => match check_service(&url_service, service) {
-            Ok(()) => format!(
-                r#"{{"ok":true,"value":{{"paymentId":{},"paymentServiceId":{}}}}}"#,
-                serde_json::to_string(&id).unwrap_or_default(),
-                serde_json::to_string(&url_service).unwrap_or_default()
-            ),
-            Err(r) => refusal_json(&r),
+/// see [`read_expected`]) and checks the service (see [`check_service`]): the payment id and
+/// service to read, and the expectation to check the payment against.
+///
+/// # Errors
+///
+/// Every problem of both arguments, or the refusal of another service's return URL.
+pub fn start(
+    url: &str,
+    expected: &str,
+    service: Option<&str>,
+) -> Result<(String, String, Expected), Stop> {
+    match (parse_return_url(url), read_expected(expected)) {
+        (Ok((id, url_service)), Ok(exp)) => match check_service(&url_service, service) {
+            Ok(()) => Ok((id, url_service, exp)),
+            Err(r) => Err(Stop::Refused(r)),
         },
         (read, exp) => {
             let mut all = exp.err().unwrap_or_default();
             all.extend(read.err().unwrap_or_default());
-            errors_json(&all)
+            Err(Stop::Invalid(all))
         }
+    }
+}
+
+/// [`start`] as JSON text for the JS layer: `{"ok":true,"value":{"paymentId":…,
+/// "paymentServiceId":…}}`, `{"ok":false,"errors":[…]}` (every problem of both arguments) or
+/// `{"ok":false,"code":…,"message":…}`.
+pub fn start_text(url: &str, expected: &str, service: Option<&str>) -> String {
+    match start(url, expected, service) {
+        Ok((id, url_service, _)) => format!(
+            r#"{{"ok":true,"value":{{"paymentId":{},"paymentServiceId":{}}}}}"#,
+            serde_json::to_string(&id).unwrap_or_default(),
+            serde_json::to_string(&url_service).unwrap_or_default()
+        ),
+        Err(Stop::Refused(r)) => refusal_json(&r),
+        Err(Stop::Invalid(all)) => errors_json(&all),
     }
 }
 

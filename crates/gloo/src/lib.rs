@@ -12,6 +12,9 @@
 //! |---|---|
 //! | [`Config`], [`CallOptions`] | the client's and one call's options |
 //! | [`PaySg`] | one method per operation over one call loop |
+//! | `list_all` | [`PaySg::list_all`], [`PaySg::list_all_pages`]: the core's pages |
+//! | `returns` | [`PaySg::confirm_return`]: the payer's return, checked by the core |
+//! | `reconcile` | [`PaySg::reconcile`]: stored payments against PaySG's, compared by the core |
 //! | `fetch` | the I/O: `fetch`, timers, `AbortSignal`, clock, randomness |
 //!
 //! On targets other than wasm32 the crate is empty.
@@ -22,11 +25,23 @@ mod client;
 mod config;
 #[cfg(target_arch = "wasm32")]
 mod fetch;
+#[cfg(target_arch = "wasm32")]
+mod list_all;
+#[cfg(target_arch = "wasm32")]
+mod reconcile;
+#[cfg(target_arch = "wasm32")]
+mod returns;
 
 #[cfg(target_arch = "wasm32")]
 pub use client::PaySg;
 #[cfg(target_arch = "wasm32")]
 pub use config::{CallOptions, Config};
+#[cfg(target_arch = "wasm32")]
+pub use list_all::{ListAll, Pages};
+#[cfg(target_arch = "wasm32")]
+pub use reconcile::{ReconcileError, Reconciled};
+#[cfg(target_arch = "wasm32")]
+pub use returns::{Expected, ReturnError};
 
 use paysg::client::ClientError;
 use paysg::validate::FieldError;
