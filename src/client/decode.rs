@@ -73,13 +73,15 @@ impl Success {
 /// # Errors
 ///
 /// [`ClientError::InvalidResponse`] naming the status and the first field that does not read as
-/// PaySG documents it.
-pub fn success(ctx: &Context, status: u16, body: &str) -> Result<Success, ClientError> {
-    let invalid = |e: serde_json::Error| ClientError::InvalidResponse {
-        message: format!("PaySG answered {status} with a body that could not be read: {e}"),
-        status,
-        attempts: ctx.attempts,
-        idempotency_key: ctx.idempotency_key.clone(),
+/// PaySG documents it (boxed: the error is large, the success path should not pay for it).
+pub fn success(ctx: &Context, status: u16, body: &str) -> Result<Success, Box<ClientError>> {
+    let invalid = |e: serde_json::Error| {
+        Box::new(ClientError::InvalidResponse {
+            message: format!("PaySG answered {status} with a body that could not be read: {e}"),
+            status,
+            attempts: ctx.attempts,
+            idempotency_key: ctx.idempotency_key.clone(),
+        })
     };
     match ctx.op {
         Op::SendEmail => Ok(Success::Nothing),
@@ -96,6 +98,9 @@ pub fn success(ctx: &Context, status: u16, body: &str) -> Result<Success, Client
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code
     use super::*;
+    use crate::client::plan::{plan, Body, Call, Query};
+    use crate::client::Options;
+    use crate::loose::Scalar;
 
     #[test]
     fn only_2xx_bodies_are_read_for_their_shape() {
@@ -112,5 +117,44 @@ mod tests {
         let bad = received(503, |_| None, "busy");
         assert_eq!((bad.json, bad.text.as_deref()), (None, Some("busy")));
         assert!(is_success(200) && is_success(299) && !is_success(300) && !is_success(199));
+    }
+
+    fn ctx(op: Op) -> Context {
+        let s = |v: &str| Scalar::Str(v.to_owned());
+        let call = Call {
+            op,
+            client: Options {
+                api_key: s("paysg_stag_decode_tests"),
+                payment_service_id: s("payment_service_decode"),
+                ..Options::default()
+            },
+            options: Options::default(),
+            payment_id: s("p1"),
+            query: Query::default(),
+            runtime: s("rust"),
+        };
+        plan(&call, Body::None, [0; 16], 0.0).unwrap().context
+    }
+
+    #[test]
+    fn a_2xx_body_is_decoded_into_what_the_operation_returns() {
+        let page = r#"{"data":[],"page_info":{"has_next_page":false,"has_previous_page":false,"start_cursor":null,"end_cursor":null}}"#;
+        assert!(
+            matches!(success(&ctx(Op::List), 200, page), Ok(Success::Page(p)) if p.data.is_empty())
+        );
+        assert_eq!(success(&ctx(Op::SendEmail), 204, ""), Ok(Success::Nothing));
+        match success(&ctx(Op::Get), 200, r#"{"id":"p1"}"#).map_err(|e| *e) {
+            Err(ClientError::InvalidResponse {
+                status, message, ..
+            }) => {
+                assert_eq!(status, 200);
+                assert!(
+                    message.starts_with("PaySG answered 200 with a body that could not be read"),
+                    "{message}"
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(success(&ctx(Op::List), 200, "[]").is_err());
     }
 }

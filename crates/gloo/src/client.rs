@@ -185,7 +185,7 @@ impl PaySg {
             match client::answer(&context, &got, &self.key, now(), js_sys::Math::random()) {
                 Step::Done { .. } => {
                     let status = got.status.unwrap_or(200);
-                    let decoded = decode::success(&context, status, &text)?;
+                    let decoded = decode::success(&context, status, &text).map_err(|e| *e)?;
                     return pick(decoded).ok_or_else(|| not_its_result(&context, status));
                 }
                 Step::Fail { error } => return Err(error),

@@ -43,7 +43,7 @@ pub use reconcile::{ReconcileError, Reconciled};
 #[cfg(target_arch = "wasm32")]
 pub use returns::{Expected, ReturnError};
 
-use paysg::client::ClientError;
+use paysg::client::{ClientError, Op};
 use paysg::validate::FieldError;
 
 /// A [`ClientError`] as one line, for logs (never the key).
@@ -61,5 +61,44 @@ pub fn describe(e: &ClientError) -> String {
         | ClientError::InvalidPages { message }
         | ClientError::ListCapReached { message } => message.clone(),
         other => other.kind().to_owned(),
+    }
+}
+
+/// The method of [`PaySg`] that makes each of the core's operations' calls (`Op::SendEmail` →
+/// `send_payment_email`): the core's `public_name` in snake case. The match is exhaustive, so an
+/// operation added to the core does not compile here until this client has its method; the
+/// tests call each method named.
+pub fn method(op: Op) -> &'static str {
+    match op {
+        Op::Create => "create_payment",
+        Op::Get => "get_payment",
+        Op::List => "list_payments",
+        Op::Cancel => "cancel_payment",
+        Op::Refund => "refund_payment",
+        Op::SendEmail => "send_payment_email",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_operation_has_its_method_named_as_the_core_names_it() {
+        for op in Op::ALL {
+            let snake: String = op
+                .public_name()
+                .chars()
+                .flat_map(|c| {
+                    let lower = c.to_ascii_lowercase();
+                    if c.is_ascii_uppercase() {
+                        vec!['_', lower]
+                    } else {
+                        vec![lower]
+                    }
+                })
+                .collect();
+            assert_eq!(method(op), snake, "{op:?}");
+        }
     }
 }

@@ -48,7 +48,9 @@ async fn a_503_is_retried_with_the_same_idempotency_key() {
             .header("x-paysg-sim-fault", "503;first=1"),
     )
     .unwrap();
-    let key = "gloo-503-retried-once";
+    // Keys of this run only: the simulator fails the first request of each key it has seen.
+    let run = js_sys::Date::now();
+    let key = &format!("gloo-503-retried-once-{run}");
     let opts = CallOptions {
         idempotency_key: Some(key.into()),
         ..CallOptions::default()
@@ -63,7 +65,7 @@ async fn a_503_is_retried_with_the_same_idempotency_key() {
     assert_eq!(again.id, p.id);
     // Without retries, the 503 is PaySG's error.
     let none = CallOptions {
-        idempotency_key: Some("gloo-503-no-retry".into()),
+        idempotency_key: Some(format!("gloo-503-no-retry-{run}")),
         max_retries: Some(0),
         ..CallOptions::default()
     };
