@@ -16,6 +16,7 @@ pub const RETRY_AFTER: &str = "retry-after";
 pub const REQUEST_ID: [&str; 2] = ["x-request-id", "request-id"];
 
 /// Whether an HTTP status is a success (2xx), whose body is the operation's result.
+#[inline]
 pub fn is_success(status: u16) -> bool {
     (200..300).contains(&status)
 }
@@ -23,6 +24,7 @@ pub fn is_success(status: u16) -> bool {
 /// What came back for a request, as [`super::answer`] reads it: the status, the headers the core
 /// reads (asked of `header`, by lower-case name), and the body's text. A 2xx body is read for its
 /// top-level [`Shape`]; any other is kept as text, for the error.
+#[inline]
 pub fn received(status: u16, header: impl Fn(&str) -> Option<String>, text: &str) -> Received {
     let ok = is_success(status);
     Received {
@@ -51,6 +53,7 @@ pub enum Success {
 
 impl Success {
     /// The payment, when this is one.
+    #[inline]
     pub fn payment(self) -> Option<Payment> {
         match self {
             Success::Payment(p) => Some(*p),
@@ -59,6 +62,7 @@ impl Success {
     }
 
     /// The page, when this is one.
+    #[inline]
     pub fn page(self) -> Option<PaymentList> {
         match self {
             Success::Page(p) => Some(p),
@@ -74,6 +78,7 @@ impl Success {
 ///
 /// [`ClientError::InvalidResponse`] naming the status and the first field that does not read as
 /// PaySG documents it (boxed: the error is large, the success path should not pay for it).
+#[inline]
 pub fn success(ctx: &Context, status: u16, body: &str) -> Result<Success, Box<ClientError>> {
     let invalid = |e: serde_json::Error| {
         Box::new(ClientError::InvalidResponse {

@@ -326,25 +326,28 @@ pub enum Stop {
 
 /// `confirmReturn` before it asks PaySG: reads the return URL and the expectation (`expected`:
 /// see [`read_expected`]) and checks the service (see [`check_service`]): the payment id and
-/// service to read, and the expectation to check the payment against.
+/// service to read. [`check_payment`] then reads `expected` again, as the JS layer's
+/// [`check_text`] does. [`start_text`] is its JSON face for the JS layer.
 ///
 /// # Errors
 ///
 /// Every problem of both arguments, or the refusal of another service's return URL.
-pub fn start(
-    url: &str,
-    expected: &str,
-    service: Option<&str>,
-) -> Result<(String, String, Expected), Stop> {
+#[inline]
+pub fn start(url: &str, expected: &str, service: Option<&str>) -> Result<(String, String), Stop> {
+    let (id, url_service) = read_both(url, expected).map_err(Stop::Invalid)?;
+    check_service(&url_service, service).map_err(Stop::Refused)?;
+    Ok((id, url_service))
+}
+
+/// The return URL's payment id and service, or every problem of the URL and `expected`.
+#[inline]
+fn read_both(url: &str, expected: &str) -> Result<(String, String), Vec<FieldError>> {
     match (parse_return_url(url), read_expected(expected)) {
-        (Ok((id, url_service)), Ok(exp)) => match check_service(&url_service, service) {
-            Ok(()) => Ok((id, url_service, exp)),
-            Err(r) => Err(Stop::Refused(r)),
-        },
+        (Ok(read), Ok(_)) => Ok(read),
         (read, exp) => {
             let mut all = exp.err().unwrap_or_default();
             all.extend(read.err().unwrap_or_default());
-            Err(Stop::Invalid(all))
+            Err(all)
         }
     }
 }
@@ -353,14 +356,16 @@ pub fn start(
 /// "paymentServiceId":…}}`, `{"ok":false,"errors":[…]}` (every problem of both arguments) or
 /// `{"ok":false,"code":…,"message":…}`.
 pub fn start_text(url: &str, expected: &str, service: Option<&str>) -> String {
-    match start(url, expected, service) {
-        Ok((id, url_service, _)) => format!(
-            r#"{{"ok":true,"value":{{"paymentId":{},"paymentServiceId":{}}}}}"#,
-            serde_json::to_string(&id).unwrap_or_default(),
-            serde_json::to_string(&url_service).unwrap_or_default()
-        ),
-        Err(Stop::Refused(r)) => refusal_json(&r),
-        Err(Stop::Invalid(all)) => errors_json(&all),
+    match read_both(url, expected) {
+        Ok((id, url_service)) => match check_service(&url_service, service) {
+            Ok(()) => format!(
+                r#"{{"ok":true,"value":{{"paymentId":{},"paymentServiceId":{}}}}}"#,
+                serde_json::to_string(&id).unwrap_or_default(),
+                serde_json::to_string(&url_service).unwrap_or_default()
+            ),
+            Err(r) => refusal_json(&r),
+        },
+        Err(all) => errors_json(&all),
     }
 }
 

@@ -74,12 +74,12 @@ impl PaySg {
             (None, Scalar::Str(s)) => Some(s.clone()),
             (None, _) => None,
         };
-        let (id, url_service, exp) =
-            match returns::start(return_url, &expected_text(expected), service.as_deref()) {
-                Ok(started) => started,
-                Err(Stop::Invalid(errors)) => return Err(ClientError::Validation { errors }.into()),
-                Err(Stop::Refused(r)) => return Err(r.into()),
-            };
+        let expected = expected_text(expected);
+        let (id, url_service) = match returns::start(return_url, &expected, service.as_deref()) {
+            Ok(started) => started,
+            Err(Stop::Invalid(errors)) => return Err(ClientError::Validation { errors }.into()),
+            Err(Stop::Refused(r)) => return Err(r.into()),
+        };
         let opts = CallOptions {
             payment_service_id: Some(url_service),
             ..opts
@@ -87,6 +87,8 @@ impl PaySg {
         let payment = self.get_payment(&id, opts).await?;
         let text = serde_json::to_string(&payment).unwrap_or_default();
         let fields = Json::parse(&text).unwrap_or(Json::Null);
+        let exp = returns::read_expected(&expected)
+            .map_err(|errors| ClientError::Validation { errors })?;
         returns::check_payment(&exp, &fields)?;
         Ok(payment)
     }
