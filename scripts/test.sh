@@ -13,8 +13,8 @@ cargo fmt --all -- --check
 
 step "cargo clippy (host)"
 cargo clippy --quiet --workspace --all-targets -- -D warnings
-step "cargo clippy (wasm32, with the Rust client's feature gloo)"
-cargo clippy --quiet -p paysg --all-targets --target wasm32-unknown-unknown --features gloo -- -D warnings
+step "cargo clippy (wasm32: the core and the Rust client over gloo-net)"
+cargo clippy --quiet -p paysg -p paysg-gloo --all-targets --target wasm32-unknown-unknown -- -D warnings
 step "cargo clippy (wasm32: paysg/validate's module, the simulator's core and its binding)"
 cargo clippy --quiet -p paysg-sim-core -p paysg-sim-wasm -p paysg-validate-wasm --all-targets --target wasm32-unknown-unknown -- -D warnings
 
@@ -39,7 +39,7 @@ for _ in $(seq 100); do grep -q "listening on" "$sim_out" && break; sleep 0.1; d
 PAYSG_SIM_URL=$(grep -o 'http://[^ ]*' "$sim_out" | head -n 1)
 [ -n "$PAYSG_SIM_URL" ] || { echo "paysg-sim did not start: $(cat "$sim_out")"; exit 1; }
 PAYSG_SIM_URL=$PAYSG_SIM_URL WASM_BINDGEN_TEST_ONLY_NODE=1 \
-  cargo test -p paysg --target wasm32-unknown-unknown --features gloo --test wasm_gloo
+  cargo test -p paysg-gloo --target wasm32-unknown-unknown --test sim
 kill $sim_pid 2>/dev/null || true
 
 step "pack and install into a temporary project"

@@ -15,8 +15,6 @@ pub mod client;
 pub mod contract;
 pub mod dates;
 pub mod fast;
-#[cfg(all(target_arch = "wasm32", feature = "gloo"))]
-pub mod gloo;
 pub mod json;
 pub mod json_entry;
 pub mod model;

@@ -2,13 +2,14 @@
 //! ([`plan::plan`]); what came back for it becomes the next step ([`answer::answer`]: send
 //! again after a delay, done, or a typed error). The caller performs the I/O — the npm
 //! package's small JS loop (`pkg/src/client.js`) with `fetch`, timers and `AbortSignal`, or the
-//! Rust client over gloo-net ([`crate::gloo`], feature `gloo`) — and decides nothing.
+//! Rust client over gloo-net (crate `paysg-gloo`, crates/gloo) — and decides nothing.
 //!
 //! | file | what |
 //! |---|---|
 //! | [`options`] | the client's and each call's options: one set of rules |
 //! | [`plan`] | a call → its request (the same builder as `buildCreatePaymentRequest`) |
 //! | [`answer`] | an answer → the next step; success and error decoding |
+//! | [`decode`] | what counts as a 2xx, the headers read, a 2xx body decoded once |
 //! | [`list_all`] | `listAllPayments`: its parameters, and what to do with each page |
 //! | [`retry`] | which failures are retried, backoff, `Retry-After` |
 //! | [`reconcile`] | which fields of a stored payment PaySG has changed since (`reconcile`) |
@@ -18,6 +19,7 @@
 //! | [`verify`] | `verifyCredentials`: the checks, the one call, what each answer means |
 
 pub mod answer;
+pub mod decode;
 pub mod error;
 pub mod event;
 pub mod list_all;

@@ -315,15 +315,49 @@ fn refusal_json(r: &Refusal) -> String {
     )
 }
 
+/// Why `confirmReturn` stops before it asks PaySG.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Stop {
+    /// Every problem of the return URL and the expectation.
+    Invalid(Vec<FieldError>),
+    /// The return URL names another payment service.
+    Refused(Refusal),
+}
+
 /// `confirmReturn` before it asks PaySG: reads the return URL and the expectation (`expected`:
-/// see [`read_expected`]) and checks the service (see [`check_service`]). Answers
-/// `{"ok":true,"value":{"paymentId":…,"paymentServiceId":…}}`, `{"ok":false,"errors":[…]}`
-/// (every problem of both arguments) or `{"ok":false,"code":…,"message":…}`.
+/// see [`read_expected`]) and checks the service (see [`check_service`]): the payment id and
+/// service to read. [`check_payment`] then reads `expected` again, as the JS layer's
+/// [`check_text`] does. [`start_text`] is its JSON face for the JS layer.
+///
+/// # Errors
+///
+/// Every problem of both arguments, or the refusal of another service's return URL.
+#[inline]
+pub fn start(url: &str, expected: &str, service: Option<&str>) -> Result<(String, String), Stop> {
+    let (id, url_service) = read_both(url, expected).map_err(Stop::Invalid)?;
+    check_service(&url_service, service).map_err(Stop::Refused)?;
+    Ok((id, url_service))
+}
+
+/// The return URL's payment id and service, or every problem of the URL and `expected`.
+#[inline]
+fn read_both(url: &str, expected: &str) -> Result<(String, String), Vec<FieldError>> {
+    match (parse_return_url(url), read_expected(expected)) {
+        (Ok(read), Ok(_)) => Ok(read),
+        (read, exp) => {
+            let mut all = exp.err().unwrap_or_default();
+            all.extend(read.err().unwrap_or_default());
+            Err(all)
+        }
+    }
+}
+
+/// [`start`] as JSON text for the JS layer: `{"ok":true,"value":{"paymentId":…,
+/// "paymentServiceId":…}}`, `{"ok":false,"errors":[…]}` (every problem of both arguments) or
+/// `{"ok":false,"code":…,"message":…}`.
 pub fn start_text(url: &str, expected: &str, service: Option<&str>) -> String {
-    let read = parse_return_url(url);
-    let exp = read_expected(expected);
-    match (read, exp) {
-        (Ok((id, url_service)), Ok(_)) => match check_service(&url_service, service) {
+    match read_both(url, expected) {
+        Ok((id, url_service)) => match check_service(&url_service, service) {
             Ok(()) => format!(
                 r#"{{"ok":true,"value":{{"paymentId":{},"paymentServiceId":{}}}}}"#,
                 serde_json::to_string(&id).unwrap_or_default(),
@@ -331,11 +365,7 @@ pub fn start_text(url: &str, expected: &str, service: Option<&str>) -> String {
             ),
             Err(r) => refusal_json(&r),
         },
-        (read, exp) => {
-            let mut all = exp.err().unwrap_or_default();
-            all.extend(read.err().unwrap_or_default());
-            errors_json(&all)
-        }
+        Err(all) => errors_json(&all),
     }
 }
 

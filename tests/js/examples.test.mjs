@@ -38,10 +38,10 @@ function readmeExample(path) {
   return m[1];
 }
 
-// Every example the README marks; the Rust one is compiled and run by tests/wasm_gloo.
+// Every example the README marks; the Rust one is compiled and run by crates/gloo/tests/sim.
 const marked = [...readme.matchAll(/<!-- example: (\S+) -->/g)].map((m) => m[1]);
 test("the README shows every example (examples/ and the Rust client's)", () => {
-  const all = [...readdirSync(join(root, "examples")).filter((f) => /\.m?js$/.test(f)).map((f) => `examples/${f}`), "tests/wasm_gloo/example.rs"];
+  const all = [...readdirSync(join(root, "examples")).filter((f) => /\.m?js$/.test(f)).map((f) => `examples/${f}`), "crates/gloo/tests/sim/example.rs"];
   assert.deepEqual(all.filter((p) => !marked.includes(p)), []);
 });
 for (const path of marked) {

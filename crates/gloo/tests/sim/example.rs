@@ -1,7 +1,7 @@
-// Rust compiled to wasm (a Cloudflare Worker written with workers-rs, say), with the feature
-// `gloo`: create a payment, then read it back as the payer's return would.
+// Rust compiled to wasm (a Cloudflare Worker written with workers-rs, say), with the crate
+// `paysg-gloo`: create a payment, then read it back as the payer's return would.
 use paysg::client::ClientError;
-use paysg::gloo::{CallOptions, Config, PaySg};
+use paysg_gloo::{CallOptions, Config, PaySg};
 
 pub async fn create_and_confirm(
     api_key: &str,

@@ -1,21 +1,23 @@
-//! The Rust client over gloo-net (feature `gloo`), run by wasm-bindgen-test in Node against a
+//! The Rust client over gloo-net (crate `paysg-gloo`), run by wasm-bindgen-test in Node against a
 //! paysg-sim that `scripts/test.sh` starts (its URL in `PAYSG_SIM_URL`): create and get, a 503
-//! retried with the same Idempotency-Key, a deadline, problems found before anything is sent.
-#![cfg(all(target_arch = "wasm32", feature = "gloo"))]
+//! retried with the same Idempotency-Key, a deadline, problems found before anything is sent;
+//! `parity` the calls the npm client has besides.
+#![cfg(target_arch = "wasm32")]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code
 
 mod example;
+mod parity;
 
 use paysg::client::ClientError;
-use paysg::gloo::{CallOptions, Config, PaySg};
+use paysg_gloo::{CallOptions, Config, PaySg};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::wasm_bindgen_test;
 
-const KEY: &str = "paysg_stag_gloo_client_tests";
-const SERVICE: &str = "payment_service_gloo";
+pub(crate) const KEY: &str = "paysg_stag_gloo_client_tests";
+pub(crate) const SERVICE: &str = "payment_service_gloo";
 
 /// `process.env.PAYSG_SIM_URL`.
-fn sim_url() -> String {
+pub(crate) fn sim_url() -> String {
     let get = |v: &JsValue, k: &str| js_sys::Reflect::get(v, &JsValue::from_str(k)).unwrap();
     let env = get(&get(&js_sys::global(), "process"), "env");
     get(&env, "PAYSG_SIM_URL")
@@ -23,7 +25,7 @@ fn sim_url() -> String {
         .expect("PAYSG_SIM_URL: scripts/test.sh starts paysg-sim for these tests")
 }
 
-fn body(reference: &str) -> serde_json::Value {
+pub(crate) fn body(reference: &str) -> serde_json::Value {
     serde_json::json!({ "reference_id": reference, "payer_name": "Tan Ah Kow", "description": "Season parking", "amount_in_cents": 1100 })
 }
 
@@ -46,7 +48,9 @@ async fn a_503_is_retried_with_the_same_idempotency_key() {
             .header("x-paysg-sim-fault", "503;first=1"),
     )
     .unwrap();
-    let key = "gloo-503-retried-once";
+    // Keys of this run only: the simulator fails the first request of each key it has seen.
+    let run = js_sys::Date::now();
+    let key = &format!("gloo-503-retried-once-{run}");
     let opts = CallOptions {
         idempotency_key: Some(key.into()),
         ..CallOptions::default()
@@ -61,7 +65,7 @@ async fn a_503_is_retried_with_the_same_idempotency_key() {
     assert_eq!(again.id, p.id);
     // Without retries, the 503 is PaySG's error.
     let none = CallOptions {
-        idempotency_key: Some("gloo-503-no-retry".into()),
+        idempotency_key: Some(format!("gloo-503-no-retry-{run}")),
         max_retries: Some(0),
         ..CallOptions::default()
     };
