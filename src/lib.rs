@@ -12,7 +12,6 @@
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
 pub mod client;
-pub mod contract;
 pub mod dates;
 pub mod fast;
 #[cfg(all(target_arch = "wasm32", feature = "gloo"))]

@@ -3,7 +3,6 @@
 #![cfg(not(target_arch = "wasm32"))] // native tests; the wasm ones are wasm_node and wasm_browser
 
 mod client;
-mod contract;
 mod fast;
 mod limits;
 mod payer_text;

@@ -1,6 +1,6 @@
-//! Writes the contract the npm package is built against (see `paysg::contract`) into a folder:
+//! Writes the contract the npm package is built against (see the `paysg_contract` library) into a folder:
 //! `contract.js` and `types.d.ts`. `npm run build` runs it as
-//! `cargo run -p paysg --bin paysg-contract -- pkg/gen`.
+//! `cargo run -p paysg-contract -- pkg/gen`.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -11,8 +11,8 @@ fn main() -> ExitCode {
         return ExitCode::FAILURE;
     };
     let files = [
-        ("contract.js", paysg::contract::javascript()),
-        ("types.d.ts", paysg::contract::typescript()),
+        ("contract.js", paysg_contract::javascript()),
+        ("types.d.ts", paysg_contract::typescript()),
     ];
     for (name, text) in files {
         let path = dir.join(name);

@@ -1,11 +1,12 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code
 //! The contract written for the npm package and the README says what the Rust definitions say.
 
-use paysg::contract;
 use paysg::validate::{Code, CREATE_PAYMENT_FIELDS};
 use paysg::webhook::Reason;
+use paysg_contract as contract;
 
 fn readme() -> String {
-    std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap()
+    std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md")).unwrap()
 }
 
 #[test]
@@ -88,4 +89,17 @@ fn the_generated_types_declare_every_field_code_and_reason() {
     ] {
         assert!(ts.contains(&format!("export interface {name} ")), "{name}");
     }
+}
+
+#[test]
+fn the_generated_types_include_the_reconcile_and_verify_declarations() {
+    let ts = contract::typescript();
+    assert!(
+        ts.contains(&paysg::client::reconcile::text::typescript()),
+        "the package's declarations include reconcile's"
+    );
+    assert!(
+        ts.contains(&paysg::client::verify::text::typescript()),
+        "the package's declarations include verifyPayment's"
+    );
 }

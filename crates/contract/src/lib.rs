@@ -1,5 +1,5 @@
 //! The contract between the Rust core and the npm package, written out from the Rust
-//! definitions at build time (`cargo run -p paysg --bin paysg-contract -- pkg/gen`, which
+//! definitions at build time (`cargo run -p paysg-contract -- pkg/gen`, which
 //! `npm run build` runs): nothing here is typed twice.
 //!
 //! * [`javascript`] → `pkg/gen/contract.js`: the problem codes, signature failure reasons,
@@ -14,24 +14,24 @@
 mod settings;
 pub use self::settings::{limits_table, mappings_table};
 
-use crate::client::{options as client, ClientError};
-use crate::fast;
-use crate::model::{LineItem, PageInfo, Payment, PaymentList, WebhookEvent, WebhookEventData};
-use crate::request::{HttpRequest, IDEMPOTENCY_KEY_MAX, LIVE_KEY_PREFIX, STAGING_KEY_PREFIX};
-use crate::validate::fields::{AMOUNT, DUE_DATE, LINE_ITEMS, METADATA};
-use crate::validate::money::{dollars, grouped};
-use crate::validate::rules::{AMOUNT_LIMIT, LIMITS, PAYER_IDENTIFIER_LIMIT};
-use crate::validate::{
+use paysg::client::{options as client, ClientError};
+use paysg::fast;
+use paysg::model::{LineItem, PageInfo, Payment, PaymentList, WebhookEvent, WebhookEventData};
+use paysg::request::{HttpRequest, IDEMPOTENCY_KEY_MAX, LIVE_KEY_PREFIX, STAGING_KEY_PREFIX};
+use paysg::validate::fields::{AMOUNT, DUE_DATE, LINE_ITEMS, METADATA};
+use paysg::validate::money::{dollars, grouped};
+use paysg::validate::rules::{AMOUNT_LIMIT, LIMITS, PAYER_IDENTIFIER_LIMIT};
+use paysg::validate::{
     Code, Field, FieldError, Kind, CREATE_PAYMENT_FIELDS, LINE_ITEMS_TOTAL_MAX,
     LINE_ITEM_DESCRIPTION_MAX, METADATA_KEY_MAX, METADATA_MAX_ENTRIES, METADATA_VALUE_MAX,
     REFUND_FIELDS,
 };
-use crate::webhook::{Reason, DEFAULT_TOLERANCE_S, MAX_BODY_BYTES, RETRY_WINDOW_S};
+use paysg::webhook::{Reason, DEFAULT_TOLERANCE_S, MAX_BODY_BYTES, RETRY_WINDOW_S};
 use std::fmt::Write as _;
 use tsify::Tsify;
 
 const GENERATED: &str =
-    "Generated from the Rust crate (src/contract.rs) by `npm run build`: do not edit.";
+    "Generated from the Rust crate (crates/contract) by `npm run build`: do not edit.";
 
 /// `pkg/gen/contract.js`.
 pub fn javascript() -> String {
@@ -92,7 +92,7 @@ pub fn javascript() -> String {
         ("DUE_DATE_REWRITTEN", fast::DUE_DATE_REWRITTEN.to_string(), "answer bit of a valid input: the normalised due_date is in the buffer"),
         ("LENGTH_ONLY_MIN", fast::LENGTH_ONLY_FIRST.start().to_string(), "a string sent by length only starts with a character code from this"),
         ("LENGTH_ONLY_MAX", fast::LENGTH_ONLY_FIRST.end().to_string(), "… to this"),
-        ("MAX_INPUT_CHARS", crate::text_api::MAX_INPUT_CHARS.to_string(), "longest input text handed to the module"),
+        ("MAX_INPUT_CHARS", paysg::text_api::MAX_INPUT_CHARS.to_string(), "longest input text handed to the module"),
         ("DEFAULT_TOLERANCE_S", DEFAULT_TOLERANCE_S.to_string(), "verifyWebhook's default tolerance, in seconds"),
         ("MAX_WEBHOOK_BODY", MAX_BODY_BYTES.to_string(), "the largest webhook body verified, in bytes"),
         ("WEBHOOK_RETRY_WINDOW_S", RETRY_WINDOW_S.to_string(), "how long PaySG retries a failed delivery, in seconds"),
@@ -342,9 +342,9 @@ pub fn typescript() -> String {
     t.push('\n');
     t += &options();
     t.push('\n');
-    t += &crate::client::reconcile::text::typescript();
+    t += &paysg::client::reconcile::text::typescript();
     t.push('\n');
-    t += &crate::client::verify::text::typescript();
+    t += &paysg::client::verify::text::typescript();
     t
 }
 
@@ -447,11 +447,11 @@ export interface VerifyWebhookOptions {{
         default_attempt = grouped(client::DEFAULT_ATTEMPT_TIMEOUT_MS),
         max_retries = client::MAX_RETRIES_LIMIT,
         default_retries = client::DEFAULT_MAX_RETRIES,
-        LIST_LIMIT_MAX = crate::client::plan::LIST_LIMIT_MAX,
-        LIST_ALL_DEFAULT_LIMIT = crate::client::list_all::DEFAULT_LIMIT,
-        LIST_ALL_DEFAULT_MAX_ITEMS = grouped(crate::client::list_all::DEFAULT_MAX_ITEMS),
-        LIST_ALL_MAX = grouped(crate::client::list_all::MAX_ITEMS_LIMIT),
-        LIST_ALL_EMPTY_RUN = crate::client::list_all::EMPTY_RUN_MAX,
+        LIST_LIMIT_MAX = paysg::client::plan::LIST_LIMIT_MAX,
+        LIST_ALL_DEFAULT_LIMIT = paysg::client::list_all::DEFAULT_LIMIT,
+        LIST_ALL_DEFAULT_MAX_ITEMS = grouped(paysg::client::list_all::DEFAULT_MAX_ITEMS),
+        LIST_ALL_MAX = grouped(paysg::client::list_all::MAX_ITEMS_LIMIT),
+        LIST_ALL_EMPTY_RUN = paysg::client::list_all::EMPTY_RUN_MAX,
         settings = settings::members(),
     ) + "\n"
         + &settings::typescript()
