@@ -20,6 +20,7 @@ pub mod json;
 pub mod loose;
 pub mod model;
 pub mod request;
+pub mod surface;
 pub mod text;
 pub mod text_api;
 pub mod validate;
