@@ -8,11 +8,18 @@
 //!   (from the serde types through tsify, and from the field table), which the build puts in
 //!   front of the hand-written declarations of the functions and classes
 //!   (`pkg/src/index.d.ts`).
-//! * [`rules_table`] and [`codes_table`]: the README's tables, which a test compares with the
-//!   README.
+//! * [`surface_javascript`] → `pkg/gen/surface.js`: from the description of the public surface
+//!   (`paysg::surface`), the option names the client reads and its plain call methods.
+//! * [`readme_tables`]: the README's tables (methods, options, errors, rules, codes, limits),
+//!   which a test compares with the README and `paysg-contract --readme README.md` rewrites.
 
 mod settings;
+mod surface;
 pub use self::settings::{limits_table, mappings_table};
+pub use self::surface::{
+    errors_table, javascript as surface_javascript, operations_table, options_table, readme_tables,
+    update_readme,
+};
 
 use paysg::client::{options as client, ClientError};
 use paysg::fast;
@@ -30,6 +37,7 @@ use paysg::webhook::{Reason, DEFAULT_TOLERANCE_S, MAX_BODY_BYTES, RETRY_WINDOW_S
 use std::fmt::Write as _;
 use tsify::Tsify;
 
+/// The first line of every generated file.
 const GENERATED: &str =
     "Generated from the Rust crate (crates/contract) by `npm run build`: do not edit.";
 

@@ -12,17 +12,18 @@ fn readme() -> String {
 #[test]
 fn the_readme_tables_are_the_generated_ones() {
     let readme = readme();
-    for (name, table) in [
-        ("rules", contract::rules_table()),
-        ("codes", contract::codes_table()),
-        ("limits", contract::limits_table()),
-        ("normaliseText mappings", contract::mappings_table()),
-    ] {
+    for (name, table) in contract::readme_tables() {
+        let marker = format!("<!-- generated: paysg_contract::{name} ");
+        assert!(readme.contains(&marker), "README.md has no marker {marker}");
         assert!(
             readme.contains(&table),
-            "README.md's {name} table differs from the Rust definitions; replace it with:\n{table}"
+            "README.md's {name} differs from the Rust definitions: run `cargo run -p paysg-contract -- --readme README.md`; it should be:\n{table}"
         );
     }
+    assert!(
+        contract::update_readme(&readme) == readme,
+        "README.md's generated tables are not the Rust definitions': run `cargo run -p paysg-contract -- --readme README.md`"
+    );
 }
 
 #[test]
