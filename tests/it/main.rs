@@ -10,6 +10,7 @@ mod reconcile;
 mod reconcile_edges;
 mod request;
 mod returns;
+mod surface;
 mod text_api;
 mod validate;
 mod verify;
