@@ -82,6 +82,8 @@ pub struct Operation {
     pub request: &'static str,
     /// The README's "returns" column.
     pub returns: &'static str,
+    /// Its documentation in the TypeScript declarations, one string per line.
+    pub doc: &'static [&'static str],
 }
 
 /// One function the package exports (not a method of the client).
@@ -116,6 +118,8 @@ pub struct OptionSpec {
     pub default: Option<&'static str>,
     /// What it does, its unit and limits.
     pub doc: &'static str,
+    /// The client's property that shows the value in use (its TypeScript type and doc), if any.
+    pub property: Option<(&'static str, &'static str)>,
 }
 
 /// An error class of the npm package.

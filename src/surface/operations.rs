@@ -33,6 +33,9 @@ pub const OPERATIONS: &[Operation] = &[
         resolves: Resolves::Answer,
         request: "`POST …/payments` (validated first, as `validateCreatePayment`)",
         returns: "the payment",
+        doc: &[
+            "`POST …/payments`, validated first as `validateCreatePayment`.",
+        ],
     },
     Operation {
         js: "getPayment",
@@ -44,6 +47,9 @@ pub const OPERATIONS: &[Operation] = &[
         resolves: Resolves::Answer,
         request: "`GET …/payments/{id}`",
         returns: "the payment",
+        doc: &[
+            "`GET …/payments/{id}`.",
+        ],
     },
     Operation {
         js: "listPayments",
@@ -58,6 +64,9 @@ pub const OPERATIONS: &[Operation] = &[
         resolves: Resolves::Answer,
         request: "`GET …/payments` (`limit` 1 to 100: PaySG documents no bounds; paysg-sim has these)",
         returns: "`{ data, page_info }`",
+        doc: &[
+            "`GET …/payments`: one page, newest first.",
+        ],
     },
     Operation {
         js: "listAllPayments",
@@ -72,6 +81,9 @@ pub const OPERATIONS: &[Operation] = &[
         resolves: Resolves::Answer,
         request: "follows `after` cursors",
         returns: "an async iterable of payments; the parameters are checked at once (`PaySGValidationError`); throws `list_cap_reached` past `maxItems` (10,000) or `maxPages` (2 × ceil(maxItems / limit) + 10), `invalid_response` on a repeated cursor or 3 empty pages in a row",
+        doc: &[
+            "Every payment, newest first, following `after` cursors. `params` are checked at once (a {@link PaySGValidationError}, thrown before any request); the iteration throws {@link PaySGError} `list_cap_reached` past `maxItems` (default 10,000) or `maxPages`, and `invalid_response` on a repeated cursor or a run of empty pages.",
+        ],
     },
     Operation {
         js: "cancelPayment",
@@ -83,6 +95,9 @@ pub const OPERATIONS: &[Operation] = &[
         resolves: Resolves::Answer,
         request: "`POST …/cancel`",
         returns: "the payment",
+        doc: &[
+            "`POST …/cancel`: cancels an unpaid payment.",
+        ],
     },
     Operation {
         js: "refundPayment",
@@ -98,6 +113,9 @@ pub const OPERATIONS: &[Operation] = &[
         resolves: Resolves::Answer,
         request: "`POST …/refund`",
         returns: "the payment",
+        doc: &[
+            "`POST …/refund`: refunds all or part of a paid payment.",
+        ],
     },
     Operation {
         js: "sendPaymentEmail",
@@ -109,6 +127,9 @@ pub const OPERATIONS: &[Operation] = &[
         resolves: Resolves::Nothing,
         request: "`POST …/send-email`",
         returns: "nothing",
+        doc: &[
+            "`POST …/send-email`: emails the payment link to `payer_email`; never resent after an ambiguous failure.",
+        ],
     },
     Operation {
         js: "confirmReturn",
@@ -124,6 +145,16 @@ pub const OPERATIONS: &[Operation] = &[
         resolves: Resolves::Answer,
         request: "reads `paysg_payment_id` / `paysg_payment_service_id` from the return URL (a string, `URL` or `Request`), refuses another service's id, `GET`s the payment, and refuses it unless it is `expected` (`{ paymentId }` or `{ referenceId }`, required) and not fully refunded: see [the return flow](#the-return-flow)",
         returns: "the payment (paid or not)",
+        doc: &[
+            "The payment the payer came back for, when it is the order's. Reads the return URL's ids (as",
+            "`URLSearchParams` does; a parameter given twice is refused), refuses another service's,",
+            "fetches the payment from PaySG (the redirect itself proves nothing), then refuses it unless",
+            "it is `expected`, the id stored with the order when the payment was created. An unpaid",
+            "payment resolves (check `payment_status`); a partially refunded one resolves as paid.",
+            "@throws {PaySGValidationError} without `expected`, or for a malformed return URL",
+            "@throws {PaySGError} `payment_mismatch` (not the expected payment: a replayed or another",
+            "  order's URL), `payment_refunded` (fully refunded), `payment_service_mismatch`",
+        ],
     },
     Operation {
         js: "reconcile",
@@ -138,6 +169,14 @@ pub const OPERATIONS: &[Operation] = &[
         resolves: Resolves::Answer,
         request: "`GET`s each payment of `known` (see [Reconciliation](#reconciliation))",
         returns: "an async iterable of `{ id, payment, changed }` and `{ id, error }`",
+        doc: &[
+            "Re-reads each payment of `known` (what the e-service stored for the payments it still",
+            "considers open) with `getPayment`, at most `concurrency` at a time, and yields as the reads",
+            "complete: `{ id, payment, changed }` for each that PaySG has changed, `{ id, error }` for",
+            "each that could not be read after the client's retries (or whose record is unusable: a",
+            "{@link PaySGValidationError}, `id` null when it had none); nothing for the others.",
+            "@throws {PaySGValidationError} at once, for bad options or a `known` that is not iterable",
+        ],
     },
     Operation {
         js: "verifyCredentials",
@@ -149,6 +188,13 @@ pub const OPERATIONS: &[Operation] = &[
         resolves: Resolves::Answer,
         request: "one `GET …/payments?limit=1` (deadline 10 s unless `timeoutMs` says otherwise; a 401, 403 or 404 is never retried): see [Checking credentials](#checking-credentials)",
         returns: "`{ ok, environment, baseUrl, problems }`; never rejects for a wrong key, permission, service id or host",
+        doc: &[
+            "Checks the credentials with one read-only call (`GET …/payments?limit=1`; default deadline",
+            "10 s): a wrong key (401), a missing permission (403), an unknown payment service (404), a key",
+            "aimed at the other environment's host, a host that cannot be reached. Never rejects for",
+            "these (only when `opts.signal` aborts); each is a problem with a code and a sentence.",
+            "Listing needs only PaySG's View permission: a key without Billing passes.",
+        ],
     },
     Operation {
         js: "verifyCredentials",
@@ -160,5 +206,10 @@ pub const OPERATIONS: &[Operation] = &[
         resolves: Resolves::Answer,
         request: "the same, for client options, without a client: what the constructor would refuse is reported among the `problems`, never thrown",
         returns: "the same",
+        doc: &[
+            "`verifyCredentials` for client options, without a client: options the constructor would",
+            "refuse (a key with whitespace, no payment service, a bad `baseUrl`) are reported among the",
+            "problems, never thrown.",
+        ],
     },
 ];

@@ -18,6 +18,7 @@ const fn opt(
         shell: false,
         default: None,
         doc,
+        property: None,
     }
 }
 
@@ -34,13 +35,17 @@ pub const OPTIONS: &[OptionSpec] = &[
             "`paysg_stag_…` (staging) or `paysg_live_…` (live); any other key needs `baseUrl`; never shown in errors",
         )
     },
-    opt(
-        "paymentServiceId",
-        "payment_service_id",
-        "string",
-        "the `payment_service_…` of the call (a client's is every call's default)",
-    ),
     OptionSpec {
+        property: Some(("string | null", "The default payment service of every call.")),
+        ..opt(
+            "paymentServiceId",
+            "payment_service_id",
+            "string",
+            "the `payment_service_…` of the call (a client's is every call's default)",
+        )
+    },
+    OptionSpec {
+        property: Some(("string", "The API's base URL (from the key's prefix unless `baseUrl` was given).")),
         call: false,
         ..opt(
             "baseUrl",
@@ -60,6 +65,7 @@ pub const OPTIONS: &[OptionSpec] = &[
         )
     },
     OptionSpec {
+        property: Some(("number", "The default deadline of a call, retries included, in ms.")),
         default: Some("30,000"),
         ..opt(
             "timeoutMs",
@@ -69,6 +75,7 @@ pub const OPTIONS: &[OptionSpec] = &[
         )
     },
     OptionSpec {
+        property: Some(("number", "The default time one attempt may take before it is abandoned (and retried when the operation allows), in ms.")),
         default: Some("10,000"),
         ..opt(
             "attemptTimeoutMs",
@@ -78,6 +85,7 @@ pub const OPTIONS: &[OptionSpec] = &[
         )
     },
     OptionSpec {
+        property: Some(("number", "The default number of retries.")),
         default: Some("2"),
         ..opt(
             "maxRetries",

@@ -63,3 +63,40 @@ fn names_are_unique() {
     methods.dedup();
     assert_eq!(methods.len(), OPERATIONS.len());
 }
+
+#[test]
+fn option_docs_state_the_limits_and_defaults_rust_checks() {
+    use crate::client::options::{
+        DEFAULT_ATTEMPT_TIMEOUT_MS, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT_MS, MAX_RETRIES_LIMIT,
+        MAX_TIMEOUT_MS,
+    };
+    use crate::validate::money::grouped;
+    let find = |name: &str| OPTIONS.iter().find(|o| o.name == name);
+    for (name, max, default) in [
+        ("timeoutMs", MAX_TIMEOUT_MS, DEFAULT_TIMEOUT_MS),
+        (
+            "attemptTimeoutMs",
+            MAX_TIMEOUT_MS,
+            DEFAULT_ATTEMPT_TIMEOUT_MS,
+        ),
+        (
+            "maxRetries",
+            u64::from(MAX_RETRIES_LIMIT),
+            u64::from(DEFAULT_MAX_RETRIES),
+        ),
+    ] {
+        let o = find(name);
+        assert!(
+            o.is_some_and(|o| o.doc.ends_with(&format!(" to {}", grouped(max)))),
+            "{name}'s doc states its limit {max}"
+        );
+        assert_eq!(
+            o.and_then(|o| o.default),
+            Some(grouped(default).as_str()),
+            "{name}"
+        );
+    }
+    let key = find("idempotencyKey");
+    let max = crate::request::IDEMPOTENCY_KEY_MAX;
+    assert!(key.is_some_and(|o| o.doc.contains(&format!("1 to {max} "))));
+}

@@ -17,11 +17,11 @@ mod settings;
 mod surface;
 pub use self::settings::{limits_table, mappings_table};
 pub use self::surface::{
-    errors_table, javascript as surface_javascript, operations_table, options_table, readme_tables,
-    update_readme,
+    errors_table, javascript as surface_javascript, operations_table, options_table, paysg_class,
+    readme_tables, update_readme,
 };
 
-use paysg::client::{options as client, ClientError};
+use paysg::client::ClientError;
 use paysg::fast;
 use paysg::model::{LineItem, PageInfo, Payment, PaymentList, WebhookEvent, WebhookEventData};
 use paysg::request::{HttpRequest, IDEMPOTENCY_KEY_MAX, LIVE_KEY_PREFIX, STAGING_KEY_PREFIX};
@@ -348,7 +348,17 @@ pub fn typescript() -> String {
     t.push('\n');
     t += &body_interface("RefundInput", "A refund body.", REFUND_FIELDS, true);
     t.push('\n');
+    t += &surface::options_interface("PaySGOptions", "Options of {@link PaySG}.", |o| o.client);
+    t.push('\n');
+    t += &surface::options_interface(
+        "CallOptions",
+        "Options of one call (each overrides the client's).",
+        |o| o.call,
+    );
+    t.push('\n');
     t += &options();
+    t.push('\n');
+    t += &surface::paysg_class();
     t.push('\n');
     t += &paysg::client::reconcile::text::typescript();
     t.push('\n');
@@ -359,56 +369,7 @@ pub fn typescript() -> String {
 /// The client's and the webhook helpers' options, with the limits Rust checks.
 fn options() -> String {
     format!(
-        r#"/** Options of {{@link PaySG}}. */
-export interface PaySGOptions {{
-  /** `{STAGING_KEY_PREFIX}…` (staging) or `{LIVE_KEY_PREFIX}…` (live); any other key needs `baseUrl`. Never shown in errors. */
-  apiKey: string;
-  /** The default `payment_service_…` of every call (a call may pass another). */
-  paymentServiceId?: string;
-  /** Overrides the base URL chosen from the key prefix (paysg-sim, a proxy): an absolute http(s) URL. */
-  baseUrl?: string;
-  /** Deadline of a whole call, retries included, in ms: 1 to {max_timeout} (default {default_timeout}). */
-  timeoutMs?: number;
-  /** Time one attempt may take before it is abandoned (and retried when the operation allows), in ms: 1 to {max_timeout} (default {default_attempt}). */
-  attemptTimeoutMs?: number;
-  /** Retries after the first attempt: 0 to {max_retries} (default {default_retries}). */
-  maxRetries?: number;
-  /**
-   * A fetch to use instead of the global one; called as `fetch(url, init)` and must resolve to
-   * a Fetch API `Response`.
-   */
-  fetch?: FetchFunction;
-  /** Allow a client in a browser page, where the API key is visible: for test keys only. */
-  dangerouslyAllowBrowser?: boolean;
-  /**
-   * Called with each attempt's {{@link PaySGRequestEvent}} before it is sent. Never given the API
-   * key, a body or payer data; what it throws or rejects with changes nothing about the call.
-   */
-  onRequest?: (event: PaySGRequestEvent) => unknown;
-  /**
-   * Called with each attempt's {{@link PaySGResponseEvent}} when it ends: status or failure,
-   * PaySG's request id, timings, and whether the client will retry. Same guarantees as `onRequest`.
-   */
-  onResponse?: (event: PaySGResponseEvent) => unknown;
-{settings}}}
-
-/** Options of one call. */
-export interface CallOptions {{
-  /** Another payment service than the client's. */
-  paymentServiceId?: string;
-  /** `Idempotency-Key` of a create or refund: 1 to {IDEMPOTENCY_KEY_MAX} visible ASCII characters (default: a random V4 UUID, the same on every retry). */
-  idempotencyKey?: string;
-  /** Deadline of this call, retries included, in ms: 1 to {max_timeout}. */
-  timeoutMs?: number;
-  /** Time one attempt of this call may take, in ms: 1 to {max_timeout}. */
-  attemptTimeoutMs?: number;
-  /** Retries after the first attempt: 0 to {max_retries}. */
-  maxRetries?: number;
-  /** Aborting rejects the call at once with the signal's reason. */
-  signal?: PlatformAbortSignal;
-{settings}}}
-
-/** Options of `buildCreatePaymentRequest`. */
+        r#"/** Options of `buildCreatePaymentRequest`. */
 export interface BuildRequestOptions {{
   /** `payment_service_…`. */
   paymentServiceId: string;
@@ -450,11 +411,6 @@ export interface VerifyWebhookOptions {{
   now?: number | Date;
 }}
 "#,
-        max_timeout = grouped(client::MAX_TIMEOUT_MS),
-        default_timeout = grouped(client::DEFAULT_TIMEOUT_MS),
-        default_attempt = grouped(client::DEFAULT_ATTEMPT_TIMEOUT_MS),
-        max_retries = client::MAX_RETRIES_LIMIT,
-        default_retries = client::DEFAULT_MAX_RETRIES,
         LIST_LIMIT_MAX = paysg::client::plan::LIST_LIMIT_MAX,
         LIST_ALL_DEFAULT_LIMIT = paysg::client::list_all::DEFAULT_LIMIT,
         LIST_ALL_DEFAULT_MAX_ITEMS = grouped(paysg::client::list_all::DEFAULT_MAX_ITEMS),

@@ -167,3 +167,93 @@ pub fn update_readme(readme: &str) -> String {
     }
     out
 }
+
+/// A JSDoc block of `lines`, at two spaces: on one line when there is one.
+fn member_doc(lines: &[&str]) -> String {
+    match lines {
+        [] => String::new(),
+        [one] => format!("  /** {one} */\n"),
+        _ => {
+            let mut t = String::from("  /**\n");
+            for l in lines {
+                let _ = writeln!(t, "   * {l}");
+            }
+            t + "   */\n"
+        }
+    }
+}
+
+/// The declaration of the client class `PaySG`: its properties from [`OPTIONS`], its methods
+/// from [`OPERATIONS`].
+pub fn paysg_class() -> String {
+    let mut t = String::from(
+        "/** The PaySG client: every endpoint, with validation, retries, idempotency and deadlines. */\nexport declare class PaySG {\n  /** @throws {PaySGValidationError} for bad options; {@link PaySGError} `browser_not_allowed` in a browser page */\n  constructor(options: PaySGOptions);\n",
+    );
+    let properties: Vec<(&str, &str, &str)> = OPTIONS
+        .iter()
+        .filter_map(|o| o.property.map(|(ts, doc)| (o.name, ts, doc)))
+        .collect();
+    for (name, ts, doc) in &properties {
+        let _ = writeln!(t, "{}  readonly {name}: {ts};", member_doc(&[doc]));
+    }
+    for o in OPERATIONS {
+        let params: Vec<String> = o
+            .params
+            .iter()
+            .map(|p| format!("{}{}: {}", p.name, if p.optional { "?" } else { "" }, p.ts))
+            .collect();
+        let static_ = if o.is_static { "static " } else { "" };
+        let _ = writeln!(
+            t,
+            "{}  {static_}{}({}): {};",
+            member_doc(o.doc),
+            o.js,
+            params.join(", "),
+            o.returns_ts
+        );
+    }
+    let shown: Vec<String> = properties
+        .iter()
+        .map(|(name, ts, _)| format!("{name}: {ts}"))
+        .collect();
+    let _ = writeln!(
+        t,
+        "  /** The settings, never the API key. */\n  toJSON(): {{ {} }};\n}}",
+        shown.join("; ")
+    );
+    t
+}
+
+/// An options interface: the [`OPTIONS`] that `pick` keeps, each with its doc and default.
+pub fn options_interface(
+    name: &str,
+    doc: &str,
+    pick: fn(&paysg::surface::OptionSpec) -> bool,
+) -> String {
+    let mut t = format!("/** {doc} */\nexport interface {name} {{\n");
+    for o in OPTIONS.iter().filter(|o| pick(o)) {
+        let mut text = o.doc.to_owned();
+        if let Some(d) = o.default {
+            let _ = write!(text, " (default {d})");
+        }
+        let mut chars = text.chars();
+        let text: String = chars
+            .next()
+            .map(|c| c.to_uppercase().chain(chars).collect())
+            .unwrap_or_default();
+        let optional = if o.required && pick(o) && o.client {
+            ""
+        } else {
+            "?"
+        };
+        let _ = writeln!(
+            t,
+            "{}  {}{optional}: {};",
+            member_doc(&[&format!("{text}.")]),
+            o.name,
+            o.ts
+        );
+    }
+    t.push_str("}\n");
+    t
+}
