@@ -104,3 +104,71 @@ fn the_generated_types_include_the_reconcile_and_verify_declarations() {
         "the package's declarations include verifyPayment's"
     );
 }
+
+/// The hand-written declarations (`pkg/src/index.d.ts`).
+fn index_dts() -> String {
+    std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../pkg/src/index.d.ts"
+    ))
+    .unwrap()
+}
+
+/// The body of `export declare class name … { … }` in `dts`.
+fn class_body<'a>(dts: &'a str, name: &str) -> &'a str {
+    let start = dts
+        .find(&format!("export declare class {name} "))
+        .unwrap_or_else(|| panic!("index.d.ts declares no class {name}"));
+    let body = &dts[start..];
+    &body[..body.find("\n}\n").unwrap()]
+}
+
+#[test]
+fn the_declarations_have_every_error_class_with_its_fields() {
+    let dts = index_dts();
+    for c in paysg::surface::ERROR_CLASSES {
+        let body = class_body(&dts, c.name);
+        for field in c.fields {
+            let declared = [": ", "?: "]
+                .iter()
+                .any(|s| body.contains(&format!("  {field}{s}")));
+            assert!(
+                declared || c.name == "PaySGError",
+                "{}.{field} is declared",
+                c.name
+            );
+        }
+    }
+}
+
+#[test]
+fn the_declarations_have_every_function_with_its_parameters() {
+    let dts = index_dts();
+    for f in paysg::surface::FUNCTIONS {
+        let start = dts
+            .find(&format!("export declare function {}(", f.js))
+            .unwrap_or_else(|| panic!("index.d.ts declares no function {}", f.js));
+        let decl = &dts[start..];
+        let decl = &decl[..decl.find(");").unwrap()];
+        for p in f.params {
+            let optional = if p.optional { "?" } else { "" };
+            assert!(
+                decl.contains(&format!("{}{optional}: ", p.name)),
+                "{}'s parameter {}{optional}",
+                f.js,
+                p.name
+            );
+        }
+    }
+}
+
+#[test]
+fn the_generated_class_has_every_operation() {
+    let ts = contract::typescript();
+    let class = class_body(&ts, "PaySG");
+    for o in paysg::surface::OPERATIONS {
+        let static_ = if o.is_static { "static " } else { "" };
+        assert!(class.contains(&format!("  {static_}{}(", o.js)), "{}", o.js);
+    }
+    assert!(class.contains("  readonly attemptTimeoutMs: number;"));
+}
