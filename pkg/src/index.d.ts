@@ -211,8 +211,8 @@ export declare class PaySGWebhookEvents {
  */
 export type ExpectedPayment = { paymentId: string; referenceId?: string } | { referenceId: string; paymentId?: string };
 
-/** The public method that made a call, as events name it. */
-export type PaySGOperation = "createPayment" | "getPayment" | "listPayments" | "cancelPayment" | "refundPayment" | "sendPaymentEmail";
+// `PaySGOperation` (the public method that made a call, as events name it) is generated from
+// src/surface/ (crates/contract).
 
 /** An attempt about to be sent (`onRequest`): a frozen plain object. Never the API key, a body, a query string or payer data. */
 export interface PaySGRequestEvent {

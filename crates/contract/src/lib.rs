@@ -358,6 +358,8 @@ pub fn typescript() -> String {
     t.push('\n');
     t += &options();
     t.push('\n');
+    t += &surface::operation_type();
+    t.push('\n');
     t += &surface::paysg_class();
     t.push('\n');
     t += &paysg::client::reconcile::text::typescript();

@@ -183,6 +183,19 @@ fn member_doc(lines: &[&str]) -> String {
     }
 }
 
+/// `PaySGOperation`: the methods that make one planned call, as events name them.
+pub fn operation_type() -> String {
+    let names: Vec<String> = OPERATIONS
+        .iter()
+        .filter(|o| o.call.is_some())
+        .map(|o| format!("{:?}", o.js))
+        .collect();
+    format!(
+        "/** The public method that made a call, as events name it. */\nexport type PaySGOperation = {};\n",
+        names.join(" | ")
+    )
+}
+
 /// The declaration of the client class `PaySG`: its properties from [`OPTIONS`], its methods
 /// from [`OPERATIONS`].
 pub fn paysg_class() -> String {
