@@ -44,7 +44,7 @@ run("wasm-bindgen", [rawWasm, "--target", "web", "--out-dir", gen, "--out-name",
   "--remove-name-section", "--remove-producers-section", "--omit-default-module-path"]);
 
 // 2b. The contract generated from the Rust definitions: JS constants and TypeScript types
-run("cargo", ["run", "--quiet", "-p", "paysg", "--bin", "paysg-contract", "--", gen]);
+run("cargo", ["run", "--quiet", "-p", "paysg-contract", "--", gen]);
 
 // 3. wasm-opt from npm binaryen (never Debian's binaryen 108: its output does not instantiate)
 mkdirSync(dist, { recursive: true });

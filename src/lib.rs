@@ -12,7 +12,6 @@
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
 pub mod client;
-pub mod contract;
 pub mod dates;
 pub mod fast;
 pub mod json;
@@ -21,6 +20,7 @@ pub mod model;
 pub mod request;
 pub mod scalar;
 pub mod strings;
+pub mod surface;
 pub mod validate;
 pub mod webhook;
 

@@ -10,7 +10,6 @@ use serde::de::{MapAccess, Visitor};
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
-use tsify::Tsify;
 
 /// String pairs kept in the order given, (de)serialised as a JSON object.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -48,7 +47,8 @@ impl<'de> Deserialize<'de> for Pairs {
 
 /// A line item of a payment (the schema is inferred from PaySG's guide: only the description
 /// limit and the total are documented).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Tsify)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "contract", derive(tsify::Tsify))]
 pub struct LineItem {
     /// What the item is (1–255 characters).
     pub description: String,
@@ -59,8 +59,9 @@ pub struct LineItem {
 /// PaySG's payment object, as every payment endpoint returns it (snake_case, as on the wire).
 /// Timestamps are ISO-8601 strings with milliseconds in Singapore time
 /// (`2023-08-03T17:36:52.634+08:00`); `null` until the event happens.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Tsify)]
-#[tsify(missing_as_null)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "contract", derive(tsify::Tsify))]
+#[cfg_attr(feature = "contract", tsify(missing_as_null))]
 pub struct Payment {
     /// The payment's id (21 URL-safe characters): used in paths, and sent to `return_url` as
     /// `paysg_payment_id`.
@@ -84,11 +85,11 @@ pub struct Payment {
     /// `dd-MMM-yyyy` (`31-DEC-2023`); for display only.
     pub due_date: Option<String>,
     /// The agency's own keys and values (`{}` when none were given).
-    #[tsify(type = "Record<string, string>")]
+    #[cfg_attr(feature = "contract", tsify(type = "Record<string, string>"))]
     pub metadata: Pairs,
     /// The line items, when some were given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
+    #[cfg_attr(feature = "contract", tsify(optional))]
     pub line_items: Option<Vec<LineItem>>,
     /// Where PaySG sends the payer after paying.
     pub return_url: Option<String>,
@@ -97,16 +98,30 @@ pub struct Payment {
     /// A QR code of the payment page (not in PaySG's guide; its callers rely on it).
     pub payment_qr_code_url: String,
     /// `"paid"` is the success signal.
-    #[tsify(type = r#""unpaid" | "paid" | (string & {})"#)]
+    #[cfg_attr(
+        feature = "contract",
+        tsify(type = r#""unpaid" | "paid" | (string & {})"#)
+    )]
     pub payment_status: String,
     /// The overall state.
-    #[tsify(type = r#""unpaid" | "paid" | "cancelled" | (string & {})"#)]
+    #[cfg_attr(
+        feature = "contract",
+        tsify(type = r#""unpaid" | "paid" | "cancelled" | (string & {})"#)
+    )]
     pub latest_status: String,
     /// Whether refunds were made.
-    #[tsify(type = r#""not_refunded" | "partially_refunded" | "fully_refunded" | (string & {})"#)]
+    #[cfg_attr(
+        feature = "contract",
+        tsify(
+            type = r#""not_refunded" | "partially_refunded" | "fully_refunded" | (string & {})"#
+        )
+    )]
     pub refund_status: String,
     /// Whether the payment link was emailed (`sendPaymentEmail`).
-    #[tsify(type = r#""unsent" | "sent" | (string & {})"#)]
+    #[cfg_attr(
+        feature = "contract",
+        tsify(type = r#""unsent" | "sent" | (string & {})"#)
+    )]
     pub email_delivery_status: String,
     /// Stripe's `pi_…`; `null` when the service does not use Stripe (direct bank PayNow).
     pub stripe_payment_intent_id: Option<String>,
@@ -131,8 +146,9 @@ pub struct Payment {
 }
 
 /// The cursors of a page of payments.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Tsify)]
-#[tsify(missing_as_null)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "contract", derive(tsify::Tsify))]
+#[cfg_attr(feature = "contract", tsify(missing_as_null))]
 pub struct PageInfo {
     /// Whether an older page follows (pass `end_cursor` as `after`).
     pub has_next_page: bool,
@@ -145,7 +161,8 @@ pub struct PageInfo {
 }
 
 /// A page of payments, newest first.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Tsify)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "contract", derive(tsify::Tsify))]
 pub struct PaymentList {
     /// The payments of this page.
     pub data: Vec<Payment>,
@@ -154,7 +171,8 @@ pub struct PaymentList {
 }
 
 /// What a webhook event is about.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Tsify)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "contract", derive(tsify::Tsify))]
 pub struct WebhookEventData {
     /// A snapshot of the payment when the event happened, in snake_case whichever casing PaySG
     /// sent.
@@ -162,25 +180,29 @@ pub struct WebhookEventData {
 }
 
 /// A webhook event, as `verifyWebhook` returns it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Tsify)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "contract", derive(tsify::Tsify))]
 pub struct WebhookEvent {
     /// The event's id (`evt_<uuid>`): the same event can arrive more than once, so record each
     /// id once.
     pub id: String,
     /// `resource.event`. Only `payment.succeeded` exists so far; ignore types you do not know.
-    #[tsify(type = r#""payment.succeeded" | (string & {})"#)]
+    #[cfg_attr(
+        feature = "contract",
+        tsify(type = r#""payment.succeeded" | (string & {})"#)
+    )]
     pub r#type: String,
     /// Always `"event"`.
-    #[tsify(type = r#""event""#)]
+    #[cfg_attr(feature = "contract", tsify(type = r#""event""#))]
     pub object: String,
     /// When the event happened, as an ISO-8601 string (PaySG's examples).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
+    #[cfg_attr(feature = "contract", tsify(optional))]
     pub created_at: Option<String>,
     /// When the event happened, in milliseconds since the epoch (PaySG's attribute table; its
     /// examples send `created_at` instead).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
+    #[cfg_attr(feature = "contract", tsify(optional))]
     pub created: Option<f64>,
     /// The payment service that raised the event.
     pub payment_service_id: String,

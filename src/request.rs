@@ -310,20 +310,21 @@ pub fn uuid_v4(mut b: [u8; 16]) -> String {
 }
 
 /// An HTTP request any client can send: `fetch(request.url, request)` sends it.
-#[derive(Debug, Clone, PartialEq, Serialize, tsify::Tsify)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "contract", derive(tsify::Tsify))]
 pub struct HttpRequest {
     /// `GET` or `POST`.
-    #[tsify(type = r#""GET" | "POST""#)]
+    #[cfg_attr(feature = "contract", tsify(type = r#""GET" | "POST""#))]
     pub method: &'static str,
     /// The absolute URL.
     pub url: String,
     /// Header names (lower case) and values. They include the API key: never log them.
     #[serde(serialize_with = "crate::validate::serialize_pairs")]
-    #[tsify(type = "Record<string, string>")]
+    #[cfg_attr(feature = "contract", tsify(type = "Record<string, string>"))]
     pub headers: Vec<(&'static str, String)>,
     /// The JSON body, when the request has one.
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
+    #[cfg_attr(feature = "contract", tsify(optional))]
     pub body: Option<String>,
 }
 

@@ -12,10 +12,9 @@ import { fromRust } from "./from-rust.js";
 import { checkReturned, startReturn } from "./returns.js";
 import { reconcile } from "./reconcile.js";
 import { verifyWith } from "./verify.js";
+// The option names Rust reads and the plain call methods, generated from src/surface/.
+import { CALL_OPTIONS, CLIENT_OPTIONS, defineCalls } from "../gen/surface.js";
 
-/** The names of a client's options and of a call's (Rust reads them; see client/options.rs). */
-const CLIENT_OPTIONS = ["apiKey", "paymentServiceId", "baseUrl", "timeoutMs", "attemptTimeoutMs", "maxRetries", "normaliseText"];
-const CALL_OPTIONS = ["paymentServiceId", "idempotencyKey", "timeoutMs", "attemptTimeoutMs", "maxRetries", "normaliseText"];
 const QUERY = ["limit", "before", "after"];
 const LIST_ALL = ["limit", "after", "before", "maxItems", "maxPages"];
 
@@ -152,21 +151,6 @@ export class PaySG {
     return { paymentServiceId: this.paymentServiceId, baseUrl: this.baseUrl, timeoutMs: this.timeoutMs, attemptTimeoutMs: this.attemptTimeoutMs, maxRetries: this.maxRetries };
   }
 
-  /** @returns {Promise<object>} the created payment */
-  createPayment(params, opts) {
-    return this.#call("create", opts, { body: params });
-  }
-
-  /** @returns {Promise<object>} the payment */
-  getPayment(paymentId, opts) {
-    return this.#call("get", opts, { paymentId });
-  }
-
-  /** @returns {Promise<{ data: object[], page_info: object }>} one page, newest first */
-  listPayments(params, opts) {
-    return this.#call("list", opts, { query: params });
-  }
-
   /**
    * Every payment, newest first, following `after` cursors. Rust checks `params` up front (a
    * `PaySGValidationError` is thrown here, before any request) and says what to do with each page
@@ -200,21 +184,6 @@ export class PaySG {
     } finally {
       lister.free();
     }
-  }
-
-  /** Cancels an unpaid payment. @returns {Promise<object>} the payment */
-  cancelPayment(paymentId, opts) {
-    return this.#call("cancel", opts, { paymentId });
-  }
-
-  /** Refunds all or part of a paid payment. @returns {Promise<object>} the payment */
-  refundPayment(paymentId, params, opts) {
-    return this.#call("refund", opts, { paymentId, body: params });
-  }
-
-  /** Emails the payment link to `payer_email`. Never resent after an ambiguous failure. */
-  async sendPaymentEmail(paymentId, opts) {
-    await this.#call("sendEmail", opts, { paymentId });
   }
 
   /**
@@ -280,6 +249,12 @@ export class PaySG {
     const fetchInvalid = fetchImpl !== undefined && typeof fetchImpl !== "function";
     const v = raw.verifyStart(settings(options, CLIENT_OPTIONS), runtime(), fetchInvalid, inBrowserPage() && allowBrowser !== true);
     return verifyWith(v, fetchInvalid ? undefined : fetchImpl);
+  }
+
+  // createPayment, getPayment, listPayments, cancelPayment, refundPayment and sendPaymentEmail:
+  // one planned call each, generated from the description in Rust (src/surface/).
+  static {
+    defineCalls(PaySG.prototype, (client, op, opts, args) => client.#call(op, opts, args));
   }
 
   async #call(op, opts, args) {

@@ -211,8 +211,8 @@ export declare class PaySGWebhookEvents {
  */
 export type ExpectedPayment = { paymentId: string; referenceId?: string } | { referenceId: string; paymentId?: string };
 
-/** The public method that made a call, as events name it. */
-export type PaySGOperation = "createPayment" | "getPayment" | "listPayments" | "cancelPayment" | "refundPayment" | "sendPaymentEmail";
+// `PaySGOperation` (the public method that made a call, as events name it) is generated from
+// src/surface/ (crates/contract).
 
 /** An attempt about to be sent (`onRequest`): a frozen plain object. Never the API key, a body, a query string or payer data. */
 export interface PaySGRequestEvent {
@@ -249,71 +249,7 @@ export interface PaySGResponseEvent extends PaySGRequestEvent {
   readonly retryInMs: number | undefined;
 }
 
-/** The PaySG client: every endpoint, with validation, retries, idempotency and deadlines. */
-export declare class PaySG {
-  /** @throws {PaySGValidationError} for bad options; {@link PaySGError} `browser_not_allowed` in a browser page */
-  constructor(options: PaySGOptions);
-  /** The default payment service of every call. */
-  readonly paymentServiceId: string | null;
-  /** The API's base URL (from the key's prefix unless `baseUrl` was given). */
-  readonly baseUrl: string;
-  /** The default deadline of a call, retries included, in ms. */
-  readonly timeoutMs: number;
-  /** The default time one attempt may take before it is abandoned (and retried when the operation allows), in ms. */
-  readonly attemptTimeoutMs: number;
-  /** The default number of retries. */
-  readonly maxRetries: number;
-  /** `POST …/payments`, validated first as `validateCreatePayment`. */
-  createPayment(params: CreatePaymentInput, opts?: CallOptions): Promise<Payment>;
-  /** `GET …/payments/{id}`. */
-  getPayment(paymentId: string, opts?: CallOptions): Promise<Payment>;
-  /** `GET …/payments`: one page, newest first. */
-  listPayments(params?: ListPaymentsParams, opts?: CallOptions): Promise<PaymentList>;
-  /** Every payment, newest first, following `after` cursors. `params` are checked at once (a {@link PaySGValidationError}, thrown before any request); the iteration throws {@link PaySGError} `list_cap_reached` past `maxItems` (default 10,000) or `maxPages`, and `invalid_response` on a repeated cursor or a run of empty pages. */
-  listAllPayments(params?: ListAllPaymentsParams, opts?: CallOptions): AsyncIterableIterator<Payment>;
-  /** `POST …/cancel`: cancels an unpaid payment. */
-  cancelPayment(paymentId: string, opts?: CallOptions): Promise<Payment>;
-  /** `POST …/refund`: refunds all or part of a paid payment. */
-  refundPayment(paymentId: string, params: RefundInput, opts?: CallOptions): Promise<Payment>;
-  /** `POST …/send-email`: emails the payment link to `payer_email`; never resent after an ambiguous failure. */
-  sendPaymentEmail(paymentId: string, opts?: CallOptions): Promise<void>;
-  /**
-   * The payment the payer came back for, when it is the order's. Reads the return URL's ids (as
-   * `URLSearchParams` does; a parameter given twice is refused), refuses another service's,
-   * fetches the payment from PaySG (the redirect itself proves nothing), then refuses it unless
-   * it is `expected`, the id stored with the order when the payment was created. An unpaid
-   * payment resolves (check `payment_status`); a partially refunded one resolves as paid.
-   * @throws {PaySGValidationError} without `expected`, or for a malformed return URL
-   * @throws {PaySGError} `payment_mismatch` (not the expected payment: a replayed or another
-   *   order's URL), `payment_refunded` (fully refunded), `payment_service_mismatch`
-   */
-  confirmReturn(returnUrl: string | { readonly href: string } | { readonly url: string }, expected: ExpectedPayment, opts?: CallOptions): Promise<Payment>;
-  /**
-   * Re-reads each payment of `known` (what the e-service stored for the payments it still
-   * considers open) with `getPayment`, at most `concurrency` at a time, and yields as the reads
-   * complete: `{ id, payment, changed }` for each that PaySG has changed, `{ id, error }` for
-   * each that could not be read after the client's retries (or whose record is unusable: a
-   * {@link PaySGValidationError}, `id` null when it had none); nothing for the others.
-   * @throws {PaySGValidationError} at once, for bad options or a `known` that is not iterable
-   */
-  reconcile(known: Iterable<KnownPayment> | AsyncIterable<KnownPayment>, options?: ReconcileOptions): AsyncIterableIterator<ReconcileItem>;
-  /**
-   * Checks the credentials with one read-only call (`GET …/payments?limit=1`; default deadline
-   * 10 s): a wrong key (401), a missing permission (403), an unknown payment service (404), a key
-   * aimed at the other environment's host, a host that cannot be reached. Never rejects for
-   * these (only when `opts.signal` aborts); each is a problem with a code and a sentence.
-   * Listing needs only PaySG's View permission: a key without Billing passes.
-   */
-  verifyCredentials(opts?: VerifyCredentialsOptions): Promise<VerifyCredentialsResult>;
-  /**
-   * `verifyCredentials` for client options, without a client: options the constructor would
-   * refuse (a key with whitespace, no payment service, a bad `baseUrl`) are reported among the
-   * problems, never thrown.
-   */
-  static verifyCredentials(options: PaySGOptions | Record<string, unknown>): Promise<VerifyCredentialsResult>;
-  /** The settings, never the API key. */
-  toJSON(): { paymentServiceId: string | null; baseUrl: string; timeoutMs: number; attemptTimeoutMs: number; maxRetries: number };
-}
+// `PaySG` is declared in the generated part (crates/contract, from src/surface/).
 
 /** What `reconcile` yields for one payment: PaySG's payment and what changed, or why it could not be read. */
 export type ReconcileItem =

@@ -132,14 +132,15 @@ impl Serialize for Code {
 }
 
 /// One problem with an input: `{ field, code, message }`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, tsify::Tsify)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "contract", derive(tsify::Tsify))]
 pub struct FieldError {
     /// The wire name of the field, with a path for nested values (`metadata.branch_code`,
     /// `line_items[0].description`); `""` for the input as a whole. Request options use their
     /// option names (`apiKey`, `paymentServiceId`, `timeoutMs`, …).
     pub field: String,
     /// What is wrong, from a small stable set.
-    #[tsify(type = "FieldErrorCode")]
+    #[cfg_attr(feature = "contract", tsify(type = "FieldErrorCode"))]
     pub code: Code,
     /// A sentence a person can act on, naming the rule and the limit (never the value).
     pub message: String,

@@ -3,7 +3,6 @@
 #![cfg(not(target_arch = "wasm32"))] // native tests; the wasm ones are wasm_node and wasm_browser
 
 mod client;
-mod contract;
 mod fast;
 mod import_cycles;
 mod json_entry;
@@ -13,6 +12,7 @@ mod reconcile;
 mod reconcile_edges;
 mod request;
 mod returns;
+mod surface;
 mod validate;
 mod verify;
 mod webhook;

@@ -182,8 +182,5 @@ fn the_declarations_carry_every_field_and_limit() {
     assert!(ts.contains(&format!(
         "from 1 to {MAX_CONCURRENCY} (default {DEFAULT_CONCURRENCY})"
     )));
-    assert!(
-        paysg::contract::typescript().contains(&ts),
-        "the package's declarations include them"
-    );
+    // That the package's declarations include them: crates/contract/tests/contract.rs.
 }

@@ -1,9 +1,9 @@
 //! The declarations and README tables of the create-payment settings (`normaliseText`,
-//! `limits`), from [`crate::validate::rules::LIMITS`] and [`crate::validate::ascii::MAPPINGS`].
+//! `limits`), from [`paysg::validate::rules::LIMITS`] and [`paysg::validate::ascii::MAPPINGS`].
 
-use crate::validate::ascii::MAPPINGS;
-use crate::validate::money::grouped;
-use crate::validate::rules::LIMITS;
+use paysg::validate::ascii::MAPPINGS;
+use paysg::validate::money::grouped;
+use paysg::validate::rules::LIMITS;
 use std::fmt::Write as _;
 
 /// The JSDoc of `normaliseText` and `limits`, as members of an options interface.

@@ -1,5 +1,5 @@
 //! The contract between the Rust core and the npm package, written out from the Rust
-//! definitions at build time (`cargo run -p paysg --bin paysg-contract -- pkg/gen`, which
+//! definitions at build time (`cargo run -p paysg-contract -- pkg/gen`, which
 //! `npm run build` runs): nothing here is typed twice.
 //!
 //! * [`javascript`] → `pkg/gen/contract.js`: the problem codes, signature failure reasons,
@@ -8,30 +8,38 @@
 //!   (from the serde types through tsify, and from the field table), which the build puts in
 //!   front of the hand-written declarations of the functions and classes
 //!   (`pkg/src/index.d.ts`).
-//! * [`rules_table`] and [`codes_table`]: the README's tables, which a test compares with the
-//!   README.
+//! * [`surface_javascript`] → `pkg/gen/surface.js`: from the description of the public surface
+//!   (`paysg::surface`), the option names the client reads and its plain call methods.
+//! * [`readme_tables`]: the README's tables (methods, options, errors, rules, codes, limits),
+//!   which a test compares with the README and `paysg-contract --readme README.md` rewrites.
 
 mod settings;
+mod surface;
 pub use self::settings::{limits_table, mappings_table};
+pub use self::surface::{
+    errors_table, javascript as surface_javascript, operations_table, options_table, paysg_class,
+    readme_tables, update_readme,
+};
 
-use crate::client::{options as client, ClientError};
-use crate::fast;
-use crate::model::{LineItem, PageInfo, Payment, PaymentList, WebhookEvent, WebhookEventData};
-use crate::request::{HttpRequest, IDEMPOTENCY_KEY_MAX, LIVE_KEY_PREFIX, STAGING_KEY_PREFIX};
-use crate::validate::fields::{AMOUNT, DUE_DATE, LINE_ITEMS, METADATA};
-use crate::validate::money::{dollars, grouped};
-use crate::validate::rules::{AMOUNT_LIMIT, LIMITS, PAYER_IDENTIFIER_LIMIT};
-use crate::validate::{
+use paysg::client::ClientError;
+use paysg::fast;
+use paysg::model::{LineItem, PageInfo, Payment, PaymentList, WebhookEvent, WebhookEventData};
+use paysg::request::{HttpRequest, IDEMPOTENCY_KEY_MAX, LIVE_KEY_PREFIX, STAGING_KEY_PREFIX};
+use paysg::validate::fields::{AMOUNT, DUE_DATE, LINE_ITEMS, METADATA};
+use paysg::validate::money::{dollars, grouped};
+use paysg::validate::rules::{AMOUNT_LIMIT, LIMITS, PAYER_IDENTIFIER_LIMIT};
+use paysg::validate::{
     Code, Field, FieldError, Kind, CREATE_PAYMENT_FIELDS, LINE_ITEMS_TOTAL_MAX,
     LINE_ITEM_DESCRIPTION_MAX, METADATA_KEY_MAX, METADATA_MAX_ENTRIES, METADATA_VALUE_MAX,
     REFUND_FIELDS,
 };
-use crate::webhook::{Reason, DEFAULT_TOLERANCE_S, MAX_BODY_BYTES, RETRY_WINDOW_S};
+use paysg::webhook::{Reason, DEFAULT_TOLERANCE_S, MAX_BODY_BYTES, RETRY_WINDOW_S};
 use std::fmt::Write as _;
 use tsify::Tsify;
 
+/// The first line of every generated file.
 const GENERATED: &str =
-    "Generated from the Rust crate (src/contract.rs) by `npm run build`: do not edit.";
+    "Generated from the Rust crate (crates/contract) by `npm run build`: do not edit.";
 
 /// `pkg/gen/contract.js`.
 pub fn javascript() -> String {
@@ -92,7 +100,7 @@ pub fn javascript() -> String {
         ("DUE_DATE_REWRITTEN", fast::DUE_DATE_REWRITTEN.to_string(), "answer bit of a valid input: the normalised due_date is in the buffer"),
         ("LENGTH_ONLY_MIN", fast::LENGTH_ONLY_FIRST.start().to_string(), "a string sent by length only starts with a character code from this"),
         ("LENGTH_ONLY_MAX", fast::LENGTH_ONLY_FIRST.end().to_string(), "… to this"),
-        ("MAX_INPUT_CHARS", crate::text_api::MAX_INPUT_CHARS.to_string(), "longest input text handed to the module"),
+        ("MAX_INPUT_CHARS", paysg::text_api::MAX_INPUT_CHARS.to_string(), "longest input text handed to the module"),
         ("DEFAULT_TOLERANCE_S", DEFAULT_TOLERANCE_S.to_string(), "verifyWebhook's default tolerance, in seconds"),
         ("MAX_WEBHOOK_BODY", MAX_BODY_BYTES.to_string(), "the largest webhook body verified, in bytes"),
         ("WEBHOOK_RETRY_WINDOW_S", RETRY_WINDOW_S.to_string(), "how long PaySG retries a failed delivery, in seconds"),
@@ -340,67 +348,30 @@ pub fn typescript() -> String {
     t.push('\n');
     t += &body_interface("RefundInput", "A refund body.", REFUND_FIELDS, true);
     t.push('\n');
+    t += &surface::options_interface("PaySGOptions", "Options of {@link PaySG}.", |o| o.client);
+    t.push('\n');
+    t += &surface::options_interface(
+        "CallOptions",
+        "Options of one call (each overrides the client's).",
+        |o| o.call,
+    );
+    t.push('\n');
     t += &options();
     t.push('\n');
-    t += &crate::client::reconcile::text::typescript();
+    t += &surface::operation_type();
     t.push('\n');
-    t += &crate::client::verify::text::typescript();
+    t += &surface::paysg_class();
+    t.push('\n');
+    t += &paysg::client::reconcile::text::typescript();
+    t.push('\n');
+    t += &paysg::client::verify::text::typescript();
     t
 }
 
 /// The client's and the webhook helpers' options, with the limits Rust checks.
 fn options() -> String {
     format!(
-        r#"/** Options of {{@link PaySG}}. */
-export interface PaySGOptions {{
-  /** `{STAGING_KEY_PREFIX}…` (staging) or `{LIVE_KEY_PREFIX}…` (live); any other key needs `baseUrl`. Never shown in errors. */
-  apiKey: string;
-  /** The default `payment_service_…` of every call (a call may pass another). */
-  paymentServiceId?: string;
-  /** Overrides the base URL chosen from the key prefix (paysg-sim, a proxy): an absolute http(s) URL. */
-  baseUrl?: string;
-  /** Deadline of a whole call, retries included, in ms: 1 to {max_timeout} (default {default_timeout}). */
-  timeoutMs?: number;
-  /** Time one attempt may take before it is abandoned (and retried when the operation allows), in ms: 1 to {max_timeout} (default {default_attempt}). */
-  attemptTimeoutMs?: number;
-  /** Retries after the first attempt: 0 to {max_retries} (default {default_retries}). */
-  maxRetries?: number;
-  /**
-   * A fetch to use instead of the global one; called as `fetch(url, init)` and must resolve to
-   * a Fetch API `Response`.
-   */
-  fetch?: FetchFunction;
-  /** Allow a client in a browser page, where the API key is visible: for test keys only. */
-  dangerouslyAllowBrowser?: boolean;
-  /**
-   * Called with each attempt's {{@link PaySGRequestEvent}} before it is sent. Never given the API
-   * key, a body or payer data; what it throws or rejects with changes nothing about the call.
-   */
-  onRequest?: (event: PaySGRequestEvent) => unknown;
-  /**
-   * Called with each attempt's {{@link PaySGResponseEvent}} when it ends: status or failure,
-   * PaySG's request id, timings, and whether the client will retry. Same guarantees as `onRequest`.
-   */
-  onResponse?: (event: PaySGResponseEvent) => unknown;
-{settings}}}
-
-/** Options of one call. */
-export interface CallOptions {{
-  /** Another payment service than the client's. */
-  paymentServiceId?: string;
-  /** `Idempotency-Key` of a create or refund: 1 to {IDEMPOTENCY_KEY_MAX} visible ASCII characters (default: a random V4 UUID, the same on every retry). */
-  idempotencyKey?: string;
-  /** Deadline of this call, retries included, in ms: 1 to {max_timeout}. */
-  timeoutMs?: number;
-  /** Time one attempt of this call may take, in ms: 1 to {max_timeout}. */
-  attemptTimeoutMs?: number;
-  /** Retries after the first attempt: 0 to {max_retries}. */
-  maxRetries?: number;
-  /** Aborting rejects the call at once with the signal's reason. */
-  signal?: PlatformAbortSignal;
-{settings}}}
-
-/** Options of `buildCreatePaymentRequest`. */
+        r#"/** Options of `buildCreatePaymentRequest`. */
 export interface BuildRequestOptions {{
   /** `payment_service_…`. */
   paymentServiceId: string;
@@ -442,16 +413,11 @@ export interface VerifyWebhookOptions {{
   now?: number | Date;
 }}
 "#,
-        max_timeout = grouped(client::MAX_TIMEOUT_MS),
-        default_timeout = grouped(client::DEFAULT_TIMEOUT_MS),
-        default_attempt = grouped(client::DEFAULT_ATTEMPT_TIMEOUT_MS),
-        max_retries = client::MAX_RETRIES_LIMIT,
-        default_retries = client::DEFAULT_MAX_RETRIES,
-        LIST_LIMIT_MAX = crate::client::plan::LIST_LIMIT_MAX,
-        LIST_ALL_DEFAULT_LIMIT = crate::client::list_all::DEFAULT_LIMIT,
-        LIST_ALL_DEFAULT_MAX_ITEMS = grouped(crate::client::list_all::DEFAULT_MAX_ITEMS),
-        LIST_ALL_MAX = grouped(crate::client::list_all::MAX_ITEMS_LIMIT),
-        LIST_ALL_EMPTY_RUN = crate::client::list_all::EMPTY_RUN_MAX,
+        LIST_LIMIT_MAX = paysg::client::plan::LIST_LIMIT_MAX,
+        LIST_ALL_DEFAULT_LIMIT = paysg::client::list_all::DEFAULT_LIMIT,
+        LIST_ALL_DEFAULT_MAX_ITEMS = grouped(paysg::client::list_all::DEFAULT_MAX_ITEMS),
+        LIST_ALL_MAX = grouped(paysg::client::list_all::MAX_ITEMS_LIMIT),
+        LIST_ALL_EMPTY_RUN = paysg::client::list_all::EMPTY_RUN_MAX,
         settings = settings::members(),
     ) + "\n"
         + &settings::typescript()

@@ -1,0 +1,102 @@
+//! The description agrees with the code that runs.
+
+use super::*;
+use crate::client::{ClientError, Options};
+
+#[test]
+fn every_planned_operation_has_one_method_of_the_same_name() {
+    for op in Op::ALL {
+        let methods: Vec<_> = OPERATIONS.iter().filter(|o| o.call == Some(op)).collect();
+        assert_eq!(methods.len(), 1, "{op:?}");
+        assert_eq!(methods[0].js, op.public_name(), "{op:?}");
+    }
+}
+
+#[test]
+fn a_plain_call_carries_its_arguments_and_call_options_last() {
+    for o in OPERATIONS.iter().filter(|o| o.call.is_some()) {
+        let last = o.params.last().map(|p| p.carries);
+        assert_eq!(last, Some(Carries::CallOptions), "{}", o.js);
+        assert!(
+            o.params.iter().all(|p| p.carries != Carries::Other),
+            "{}",
+            o.js
+        );
+    }
+}
+
+#[test]
+fn every_option_rust_reads_is_a_field_of_options() {
+    for name in client_option_names().chain(call_option_names()) {
+        let read: Options = match serde_json::from_str(&format!("{{{name:?}: \"x\"}}")) {
+            Ok(o) => o,
+            Err(e) => panic!("{name}: {e}"),
+        };
+        assert_ne!(read, Options::default(), "Options does not read {name}");
+    }
+    let limits: Options = serde_json::from_str("{\"limits\": \"x\"}").unwrap_or_default();
+    assert_ne!(limits, Options::default(), "Options reads limits");
+}
+
+#[test]
+fn every_client_error_kind_is_one_class() {
+    for (kind, class) in ClientError::CLASSES {
+        let classes: Vec<_> = ERROR_CLASSES
+            .iter()
+            .filter(|c| c.kinds.contains(&kind))
+            .collect();
+        assert_eq!(classes.len(), 1, "{kind}");
+        assert_eq!(classes[0].name, class, "{kind}");
+    }
+    let kinds: usize = ERROR_CLASSES.iter().map(|c| c.kinds.len()).sum();
+    assert_eq!(kinds, ClientError::CLASSES.len());
+}
+
+#[test]
+fn names_are_unique() {
+    let mut names: Vec<_> = OPTIONS.iter().map(|o| o.name).collect();
+    names.sort_unstable();
+    names.dedup();
+    assert_eq!(names.len(), OPTIONS.len());
+    let mut methods: Vec<_> = OPERATIONS.iter().map(|o| (o.js, o.is_static)).collect();
+    methods.sort_unstable();
+    methods.dedup();
+    assert_eq!(methods.len(), OPERATIONS.len());
+}
+
+#[test]
+fn option_docs_state_the_limits_and_defaults_rust_checks() {
+    use crate::client::options::{
+        DEFAULT_ATTEMPT_TIMEOUT_MS, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT_MS, MAX_RETRIES_LIMIT,
+        MAX_TIMEOUT_MS,
+    };
+    use crate::validate::money::grouped;
+    let find = |name: &str| OPTIONS.iter().find(|o| o.name == name);
+    for (name, max, default) in [
+        ("timeoutMs", MAX_TIMEOUT_MS, DEFAULT_TIMEOUT_MS),
+        (
+            "attemptTimeoutMs",
+            MAX_TIMEOUT_MS,
+            DEFAULT_ATTEMPT_TIMEOUT_MS,
+        ),
+        (
+            "maxRetries",
+            u64::from(MAX_RETRIES_LIMIT),
+            u64::from(DEFAULT_MAX_RETRIES),
+        ),
+    ] {
+        let o = find(name);
+        assert!(
+            o.is_some_and(|o| o.doc.ends_with(&format!(" to {}", grouped(max)))),
+            "{name}'s doc states its limit {max}"
+        );
+        assert_eq!(
+            o.and_then(|o| o.default),
+            Some(grouped(default).as_str()),
+            "{name}"
+        );
+    }
+    let key = find("idempotencyKey");
+    let max = crate::request::IDEMPOTENCY_KEY_MAX;
+    assert!(key.is_some_and(|o| o.doc.contains(&format!("1 to {max} "))));
+}
