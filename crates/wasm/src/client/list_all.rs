@@ -1,4 +1,4 @@
-//! `listAllPayments`' boundary over [`crate::client::list_all`]: [`list_all`] checks the
+//! `listAllPayments`' boundary over [`paysg::client::list_all`]: [`list_all`] checks the
 //! parameters and returns a [`Lister`]; it says which page to request ([`Lister::limit`],
 //! [`Lister::after`]) and, for each page, how many payments to yield ([`Lister::page`]), then
 //! whether to fail ([`Lister::error`]) or read on ([`Lister::more`]). (Methods rather than a
@@ -6,9 +6,9 @@
 //! the pages and yields.
 
 use super::{fail, invalid, read_scalar};
-use crate::client::list_all::{self, Page, Params};
-use crate::loose::Scalar;
-use crate::validate::FieldError;
+use paysg::client::list_all::{self, Page, Params};
+use paysg::loose::Scalar;
+use paysg::validate::FieldError;
 use wasm_bindgen::prelude::*;
 
 /// A `listAllPayments` in progress: its bounds, the cursors seen, and the last page's step.

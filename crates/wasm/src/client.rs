@@ -1,4 +1,4 @@
-//! The client's boundary over [`crate::client`]: a [`Client`] holds a client's checked options
+//! The client's boundary over [`paysg::client`]: a [`Client`] holds a client's checked options
 //! and API key; [`Client::plan`] checks a call and returns its first request and the slot its
 //! context is kept in; [`Client::answer`] takes each answer and says what now;
 //! [`Client::describe`] tells listeners about the attempt in flight; [`Client::release`] forgets
@@ -9,7 +9,7 @@
 //! where another way was measured faster or safer:
 //! * the client's options and a call's context stay here: sent across and back as JS objects
 //!   they cost ≈ 3 µs and ≈ 5 µs per call (0.2–0.3 µs a field);
-//! * a plan and a "send again" step cross as one string of lines ([`crate::client::wire`]):
+//! * a plan and a "send again" step cross as one string of lines ([`paysg::client::wire`]):
 //!   ≈ 5 µs less per call than the same as a JS object, measured (plan of a get: 8.7 → 3.2 µs);
 //!   "done" crosses as a number;
 //! * what came back crosses as arguments (status, headers, texts), not as an object;
@@ -20,14 +20,14 @@
 //!   result); only the few top-level fields that decide whether it is a payment are read here,
 //!   by name ([`Shape`]): parsing it here too would parse every result twice.
 
-use crate::client::answer::{Failure, Received};
-use crate::client::event::Sent;
-use crate::client::plan::Body;
-use crate::client::wire::{self, Timing};
-use crate::client::{self, ClientError, Context, Op, Options, Shape, Step};
-use crate::json;
-use crate::request::ApiKey;
-use crate::validate::{Code, FieldError};
+use paysg::client::answer::{Failure, Received};
+use paysg::client::event::Sent;
+use paysg::client::plan::Body;
+use paysg::client::wire::{self, Timing};
+use paysg::client::{self, ClientError, Context, Op, Options, Shape, Step};
+use paysg::json;
+use paysg::request::ApiKey;
+use paysg::validate::{Code, FieldError};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -76,9 +76,9 @@ fn read<T: serde::de::DeserializeOwned + Default>(
 
 /// A scalar from JS: a string at once (one crossing, where serde-wasm-bindgen asks the value's
 /// type four times first), anything else through [`read`].
-fn read_scalar(v: JsValue, what: &str) -> Result<crate::loose::Scalar, Vec<FieldError>> {
+fn read_scalar(v: JsValue, what: &str) -> Result<paysg::loose::Scalar, Vec<FieldError>> {
     match v.as_string() {
-        Some(s) => Ok(crate::loose::Scalar::Str(s)),
+        Some(s) => Ok(paysg::loose::Scalar::Str(s)),
         None => read(v, what),
     }
 }
@@ -154,9 +154,9 @@ pub fn build_create_payment_request(
             ..Options::default()
         },
         client: options,
-        payment_id: crate::loose::Scalar::Absent,
+        payment_id: paysg::loose::Scalar::Absent,
         query: client::plan::Query::default(),
-        runtime: crate::loose::Scalar::Str(runtime),
+        runtime: paysg::loose::Scalar::Str(runtime),
     };
     let parsed = json::from_js(&body);
     let body = match &parsed {
@@ -169,7 +169,7 @@ pub fn build_create_payment_request(
             #[serde(rename_all = "camelCase")]
             struct Built<'a> {
                 #[serde(flatten)]
-                request: &'a crate::request::HttpRequest,
+                request: &'a paysg::request::HttpRequest,
                 idempotency_key: &'a Option<String>,
             }
             success(Built {
@@ -197,7 +197,7 @@ impl Client {
     /// the first attempt's timing, the idempotency key, the request) or `{ ok: false, error }`.
     /// `body` is the JSON text of a create or refund body — or, for a plain create body,
     /// `fast_len` its bytes in the fast path's buffer, written in full (every text; `amount`
-    /// beside: see [`crate::fast`]): that spares the body a JSON stringify and parse, ≈ 5 µs of
+    /// beside: see [`paysg::fast`]): that spares the body a JSON stringify and parse, ≈ 5 µs of
     /// a call. `random` is 16 bytes from the platform's CSPRNG, `now_ms` the time.
     #[allow(clippy::too_many_arguments)]
     pub fn plan(
@@ -229,7 +229,7 @@ impl Client {
                 options: read(options, "call options")?,
                 payment_id: read_scalar(payment_id, "payment id")?,
                 query: read(query, "list query")?,
-                runtime: crate::loose::Scalar::Str(self.runtime.clone()),
+                runtime: paysg::loose::Scalar::Str(self.runtime.clone()),
             })
         })();
         let call = match call {
@@ -262,7 +262,7 @@ impl Client {
                 #[serde(rename_all = "camelCase")]
                 struct Planned<'a> {
                     ok: bool,
-                    value: &'a crate::request::HttpRequest,
+                    value: &'a paysg::request::HttpRequest,
                     timing: Timing,
                     call: u32,
                     idempotency_key: Option<String>,
@@ -350,7 +350,7 @@ impl Client {
                         struct Send<'a> {
                             step: &'static str,
                             after_ms: u64,
-                            request: &'a Option<crate::request::HttpRequest>,
+                            request: &'a Option<paysg::request::HttpRequest>,
                             timing: Timing,
                         }
                         to_js(&Send {
