@@ -9,9 +9,10 @@
 //! where another way was measured faster or safer:
 //! * the client's options and a call's context stay here: sent across and back as JS objects
 //!   they cost ≈ 3 µs and ≈ 5 µs per call (0.2–0.3 µs a field);
-//! * a plan and a "send again" step cross as one string of lines ([`paysg::client::wire`]):
-//!   ≈ 5 µs less per call than the same as a JS object, measured (plan of a get: 8.7 → 3.2 µs);
-//!   "done" crosses as a number;
+//! * a plan crosses as one string of lines ([`paysg::client::wire`]): ≈ 5 µs less per call
+//!   than the same as a JS object, measured (plan of a get: 8.7 → 3.2 µs);
+//! * every step after an answer crosses as a [`crate::step::CallStep`] (`send`, `done`, `fail`,
+//!   by `kind`), whose TypeScript union is generated; why no answer came crosses by name;
 //! * what came back crosses as arguments (status, headers, texts), not as an object;
 //! * a create or refund body arrives as the JS layer's JSON text (`encode`): it is user data of
 //!   any shape, and `JSON.stringify` meets cycles, throwing getters and Proxies in JS, where
@@ -20,6 +21,7 @@
 //!   result); only the few top-level fields that decide whether it is a payment are read here,
 //!   by name ([`Shape`]): parsing it here too would parse every result twice.
 
+use crate::step::{CallStep, NoAnswer};
 use paysg::client::answer::{Failure, Received};
 use paysg::client::event::Sent;
 use paysg::client::plan::Body;
@@ -278,22 +280,20 @@ impl Client {
         }
     }
 
-    /// What to do with what came back for the call in `slot`:
-    /// * the number 1 or 0: done; the result is the answer's parsed body (1) or nothing (0);
-    /// * a string ([`wire::send`]): send again after a wait (a new request, or the same);
-    /// * `{ step: "send", afterMs, request, timing }`: the same, when lines cannot carry it;
-    /// * `{ step: "fail", error }`.
+    /// What to do with what came back for the call in `slot`: a [`CallStep`] (`send`, `done`
+    /// or `fail`, by its `kind`).
     ///
-    /// `status` is 0 when no answer came; then `failure` says why: 1 the connection failed
-    /// (`cause`: what the runtime said), 2 the attempt stalled past its timeout, 3 the call's
-    /// deadline passed. `text` is the body of a non-2xx answer; `json` the parsed body of a 2xx
-    /// one (`null` when it was not JSON). Release the slot when the call is over.
+    /// `status` is 0 when no answer came; then `failure` names why ([`NoAnswer`]: `network`,
+    /// with `cause` what the runtime said; `timeout`: the attempt stalled past its timeout;
+    /// `deadline`: the call's deadline passed). `text` is the body of a non-2xx answer; `json`
+    /// the parsed body of a 2xx one (`null` when it was not JSON). Release the slot when the
+    /// call is over.
     #[allow(clippy::too_many_arguments)]
     pub fn answer(
         &mut self,
         slot: u32,
         status: u16,
-        failure: u8,
+        failure: Option<String>,
         retry_after: Option<String>,
         request_id: Option<String>,
         text: Option<String>,
@@ -303,7 +303,7 @@ impl Client {
         random: f64,
     ) -> JsValue {
         let Some(Some(context)) = self.calls.get(slot as usize) else {
-            return fail(&ClientError::InvalidResponse {
+            return fail(ClientError::InvalidResponse {
                 message: format!("paysg has no call in flight in slot {slot} (a bug in paysg)"),
                 status,
                 attempts: 0,
@@ -318,21 +318,21 @@ impl Client {
         };
         let got = Received {
             status: (status != 0).then_some(status),
-            failure: match failure {
-                0 => None,
-                2 => Some(Failure::Stalled),
-                3 => Some(Failure::Deadline),
-                _ => Some(Failure::Network),
-            },
+            // An unknown name reads as a failed connection: the loop names only these three.
+            failure: failure.map(|name| {
+                NoAnswer::from_name(&name)
+                    .map(Failure::from)
+                    .unwrap_or(Failure::Network)
+            }),
             cause,
             retry_after,
             request_id,
             text,
             json,
         };
-        match client::answer(context, &got, &self.key, now_ms, random) {
-            Step::Done { body } => JsValue::from(u8::from(body)),
-            Step::Fail { error } => fail(&error),
+        let step = match client::answer(context, &got, &self.key, now_ms, random) {
+            Step::Done { body } => CallStep::Done { body },
+            Step::Fail { error } => CallStep::Fail { error },
             Step::Send {
                 after_ms,
                 request,
@@ -342,27 +342,14 @@ impl Client {
                 if let Some(entry) = self.calls.get_mut(slot as usize) {
                     *entry = Some(context);
                 }
-                match wire::send(after_ms, timing, request.as_ref()) {
-                    Some(text) => JsValue::from_str(&text),
-                    None => {
-                        #[derive(Serialize)]
-                        #[serde(rename_all = "camelCase")]
-                        struct Send<'a> {
-                            step: &'static str,
-                            after_ms: u64,
-                            request: &'a Option<paysg::request::HttpRequest>,
-                            timing: Timing,
-                        }
-                        to_js(&Send {
-                            step: "send",
-                            after_ms,
-                            request: &request,
-                            timing,
-                        })
-                    }
+                CallStep::Send {
+                    after_ms,
+                    timing: timing.into(),
+                    request,
                 }
             }
-        }
+        };
+        to_js(&step)
     }
 
     /// The attempt in flight of the call in `slot`, for `onRequest` / `onResponse`, as lines
@@ -408,15 +395,7 @@ impl Client {
     }
 }
 
-/// `{ step: "fail", error }`.
-fn fail(error: &ClientError) -> JsValue {
-    #[derive(Serialize)]
-    struct Fail<'a> {
-        step: &'static str,
-        error: &'a ClientError,
-    }
-    to_js(&Fail {
-        step: "fail",
-        error,
-    })
+/// A [`CallStep::Fail`].
+fn fail(error: ClientError) -> JsValue {
+    to_js(&CallStep::Fail { error })
 }

@@ -89,10 +89,13 @@ impl Lister {
         u32::try_from(self.step.take).unwrap_or(u32::MAX)
     }
 
-    /// After the page's payments: `{ step: "fail", error }` when the list must stop with an
+    /// After the page's payments: a `fail` step (`{ kind: "fail", error }`) when the list must stop with an
     /// error (`list_cap_reached`, `invalid_response`), else `undefined`.
     pub fn error(&self) -> JsValue {
-        self.step.error.as_ref().map_or(JsValue::UNDEFINED, fail)
+        self.step
+            .error
+            .as_ref()
+            .map_or(JsValue::UNDEFINED, |e| fail(e.clone()))
     }
 
     /// After the page's payments, when there is no error: whether to request the page after

@@ -96,7 +96,7 @@ fn a_call_is_planned_answered_and_released_through_its_slot() {
             &[
                 slot.into(),
                 status.into(),
-                0.into(),
+                JsValue::UNDEFINED,
                 if status == 503 {
                     "0".into()
                 } else {
@@ -112,18 +112,27 @@ fn a_call_is_planned_answered_and_released_through_its_slot() {
         )
     };
     let step = answer(503, "".into(), JsValue::NULL, 1100.0);
+    // Every step is a `CallStep` tagged by `kind` (crates/wasm/src/step.rs).
+    assert_eq!(field(&step, &["kind"]), "send");
+    assert_eq!(field(&step, &["afterMs"]), 0, "at once");
+    assert_eq!(field(&step, &["timing", "wait"]), 10_000);
     assert_eq!(
-        step.as_string().as_deref(),
-        Some("0\n10000\n0\n"),
-        "the same request again, at once"
+        field(&step, &["request"]),
+        JsValue::UNDEFINED,
+        "the same request again"
     );
     let json = js(r#"{"id":"p1","latest_status":"unpaid"}"#);
     let step = answer(201, JsValue::UNDEFINED, json, 1200.0);
-    assert_eq!(step, 1, "done: the result is the body");
+    assert_eq!(field(&step, &["kind"]), "done");
+    assert_eq!(
+        field(&step, &["body"]),
+        true,
+        "done: the result is the body"
+    );
     call(&client, "release", &[slot.into()]);
     let step = answer(201, JsValue::UNDEFINED, JsValue::NULL, 1300.0);
     assert_eq!(
-        field(&step, &["step"]),
+        field(&step, &["kind"]),
         "fail",
         "a released slot is no call"
     );
