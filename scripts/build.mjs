@@ -1,4 +1,4 @@
-// Builds the npm package in pkg/ from the Rust crate:
+// Builds the npm package in pkg/ from the wasm boundary crate crates/wasm (`paysg-wasm`):
 //   cargo (wasm32, profile "wasm") → wasm-bindgen --target web → wasm-opt → esbuild, one bundle per runtime.
 // Prints (and writes to pkg/dist/sizes.json) the raw and gzip sizes of the .wasm and of each glue.
 //
@@ -34,8 +34,8 @@ for (const tool of ["wasm-opt", "esbuild"]) {
 }
 
 // 1. Rust → wasm
-run("cargo", ["build", "--quiet", "--profile", "wasm", "--target", "wasm32-unknown-unknown", "-p", "paysg", "--lib"]);
-const rawWasm = join(root, "target", "wasm32-unknown-unknown", "wasm", "paysg.wasm");
+run("cargo", ["build", "--quiet", "--profile", "wasm", "--target", "wasm32-unknown-unknown", "-p", "paysg-wasm", "--lib"]);
+const rawWasm = join(root, "target", "wasm32-unknown-unknown", "wasm", "paysg_wasm.wasm");
 
 // 2. wasm-bindgen glue (target web: the only glue that loads in workerd, Node and browsers alike)
 rmSync(gen, { recursive: true, force: true });

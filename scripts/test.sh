@@ -16,7 +16,7 @@ cargo clippy --quiet --workspace --all-targets -- -D warnings
 step "cargo clippy (wasm32: the core and the Rust client over gloo-net)"
 cargo clippy --quiet -p paysg -p paysg-gloo --all-targets --target wasm32-unknown-unknown -- -D warnings
 step "cargo clippy (wasm32: paysg/validate's module, the simulator's core and its binding)"
-cargo clippy --quiet -p paysg-sim-core -p paysg-sim-wasm -p paysg-validate-wasm --all-targets --target wasm32-unknown-unknown -- -D warnings
+cargo clippy --quiet -p paysg-wasm -p paysg-sim-core -p paysg-sim-wasm -p paysg-validate-wasm --all-targets --target wasm32-unknown-unknown -- -D warnings
 
 step "cargo test (native)"
 cargo test --quiet --workspace
@@ -25,9 +25,9 @@ step "build pkg/"
 node scripts/build.mjs
 
 step "wasm tests in Node"
-WASM_BINDGEN_TEST_ONLY_NODE=1 cargo test -p paysg --target wasm32-unknown-unknown --test wasm_node
+WASM_BINDGEN_TEST_ONLY_NODE=1 cargo test -p paysg-wasm --target wasm32-unknown-unknown --test wasm_node
 step "wasm tests in headless Chromium"
-cargo test -p paysg --target wasm32-unknown-unknown --test wasm_browser
+cargo test -p paysg-wasm --target wasm32-unknown-unknown --test wasm_browser
 
 step "the Rust client over gloo-net (wasm, Node) against paysg-sim"
 cargo build --quiet -p paysg-sim

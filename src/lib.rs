@@ -1,12 +1,9 @@
 //! Rust core of `paysg`, the client SDK for PaySG, the Singapore Government's payment platform.
 //!
-//! The crate is split in two layers:
-//!
-//! * domain code in plain Rust (this module and its children, apart from `wasm`): no
-//!   `#[wasm_bindgen]`, compiled and tested natively with `cargo test`;
-//! * a thin binding layer, `wasm`, compiled only for `wasm32`, that converts JS values to Rust
-//!   types and results back to JS. The npm package `paysg` wraps those raw exports in its public
-//!   JS surface (see `pkg/src/`).
+//! Domain code in plain Rust: no `#[wasm_bindgen]` exports, compiled and tested natively with
+//! `cargo test`. The thin binding layer that converts JS values to Rust types and results back to
+//! JS is its own crate, `paysg-wasm` (crates/wasm); the npm package `paysg` wraps those raw
+//! exports in its public JS surface (see `pkg/src/`).
 
 /// The SDK version, as published in the npm package and sent in the `User-Agent`-style header.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -34,9 +31,6 @@ pub use self::json_entry as text_api;
 pub use self::scalar as loose;
 #[doc(hidden)]
 pub use self::strings as text;
-
-#[cfg(all(target_arch = "wasm32", feature = "js"))]
-pub mod wasm;
 
 #[cfg(test)]
 mod tests {

@@ -1,6 +1,8 @@
+// @ts-check
 // The client's I/O loop: sends the request Rust planned through fetch, reads the answer, asks
-// Rust what now (src/client/answer.rs), waits, sends again. Plans and "send again" steps
-// arrive as lines (src/client/wire.rs), errors as objects. Every decision — what to send,
+// Rust what now (src/client/answer.rs), waits, sends again. A plan arrives as lines
+// (src/client/wire.rs); every step after an answer is a `CallStep` (crates/wasm/src/step.rs),
+// whose TypeScript union is generated into ../gen/paysg.d.ts. Every decision — what to send,
 // whether and when to retry, whether the answer is a result or an error, which error — is
 // Rust's; this module owns only fetch, the timers and AbortSignals. With listeners
 // (`onRequest`, `onResponse`), it tells them about each attempt: what Rust describes of it, and
@@ -23,7 +25,7 @@ const abortedGetter = typeof AbortSignal === "function" ? Object.getOwnPropertyD
  * (Node's IncomingMessage, `{ aborted: true }`, a Proxy) is a PaySGValidationError naming
  * `signal`, before anything is sent. AbortSignals are JS's own (the loop's timers and fetch use
  * them), so the rule is here rather than in Rust.
- * @param {unknown} opts the options object the signal is read from
+ * @param {any} opts the options object the signal is read from
  * @param {string} what what is being called, for the error's message
  */
 export function readSignal(opts, what) {
@@ -99,8 +101,16 @@ function badSignal(what, given) {
  */
 const ONCE = Object.freeze({ __proto__: null, once: true });
 
-/** Why no answer came, as Rust's `Client.answer` reads it. */
-const NETWORK = 1, STALLED = 2, DEADLINE = 3;
+/**
+ * @typedef {import("../gen/paysg.js").CallStep} CallStep the step Rust's `Client.answer` returns
+ * @typedef {import("../gen/paysg.js").NoAnswer} NoAnswer why no answer came, by Rust's names
+ */
+/** @type {NoAnswer} */
+const NETWORK = "network";
+/** @type {NoAnswer} */
+const STALLED = "timeout";
+/** @type {NoAnswer} */
+const DEADLINE = "deadline";
 
 /**
  * Runs a planned call to its end: the result (the 2xx body's JSON, or undefined), or the error
@@ -135,26 +145,25 @@ export async function run(client, { slot, request, timing }, fetchImpl, signal, 
         if (events?.onResponse !== undefined) respond(client, events.onResponse, sent, ABORTED, undefined, at, began, undefined);
         throw e;
       }
+      /** @type {CallStep} */
       const step = client.answer(slot, got.status, got.failure, got.retryAfter, got.requestId, got.text, got.json, got.cause, Date.now(), Math.random());
-      if (step === 1 || step === 0) {
+      if (step.kind === "done") {
         if (events?.onResponse !== undefined) respond(client, events.onResponse, sent, got.failure, got, at, began, undefined);
-        return step === 1 ? got.value : undefined;
+        return step.body ? got.value : undefined;
       }
-      const next = typeof step === "string" ? readSend(step) : step;
-      if (events?.onResponse !== undefined) respond(client, events.onResponse, sent, got.failure, got, at, began, next.step === "fail" ? undefined : next.afterMs);
-      if (next.step === "fail") throw fromRust(next.error, got.error === undefined ? undefined : scrubCause((t) => client.scrub(t), got.error));
-      if (next.afterMs > 0) await wait(next.afterMs, signal);
-      if (next.request) request = next.request;
-      timing = next.timing;
+      if (events?.onResponse !== undefined) respond(client, events.onResponse, sent, got.failure, got, at, began, step.kind === "fail" ? undefined : step.afterMs);
+      if (step.kind === "fail") throw fromRust(step.error, got.error === undefined ? undefined : scrubCause((t) => client.scrub(t), got.error));
+      if (step.afterMs > 0) await wait(step.afterMs, signal);
+      if (step.request !== undefined) request = step.request;
+      timing = step.timing;
     }
   } finally {
     client.release(slot);
   }
 }
 
-/** What an `onResponse` event says when no answer came (`failure`, by Rust's numbers). */
-const ABORTED = 4;
-const FAILURES = [undefined, "network", "timeout", "deadline", "aborted"];
+/** What an `onResponse` event says when the caller's signal ended the attempt. */
+const ABORTED = "aborted";
 
 /**
  * Calls `onResponse` with the attempt's event: the request side Rust described (`sent`), what
@@ -172,7 +181,7 @@ function respond(client, listener, sent, failure, got, at, began, retryInMs) {
     attempt: sent.attempt,
     idempotencyKey: sent.idempotencyKey,
     status: got !== undefined && got.status !== 0 ? got.status : undefined,
-    failure: FAILURES[failure],
+    failure,
     requestId: typeof id === "string" ? client.scrub(id) : undefined,
     elapsedMs: now - at,
     totalMs: now - began,
@@ -220,13 +229,6 @@ export function readPlan(r) {
   return { slot: +lines[0], timing: { wait: +lines[1], deadline: lines[2] === "1" }, idempotencyKey: lines[3] || undefined, request: readRequest(r, at) };
 }
 
-/** A "send again" step from `Client.answer`: `{ afterMs, timing, request? }`. */
-function readSend(r) {
-  const lines = r.split("\n", 3);
-  const at = lines[0].length + lines[1].length + lines[2].length + 3;
-  return { afterMs: +lines[0], timing: { wait: +lines[1], deadline: lines[2] === "1" }, request: at < r.length ? readRequest(r, at) : null };
-}
-
 /** REQUEST from `at`: method, URL, n, n header lines, then "B" and the body or "-". */
 function readRequest(r, at) {
   let end = r.indexOf("\n", at);
@@ -257,7 +259,7 @@ function readRequest(r, at) {
  */
 function attempt(request, timing, fetchImpl, signal) {
   return new Promise((resolve, reject) => {
-    const got = { status: 0, failure: 0, retryAfter: undefined, requestId: undefined, text: undefined, json: null, cause: undefined };
+    const got = { status: 0, failure: undefined, retryAfter: undefined, requestId: undefined, text: undefined, json: null, cause: undefined };
     const controller = new AbortController();
     let settled = false;
     const settle = () => {

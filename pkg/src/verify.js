@@ -1,5 +1,5 @@
 // verifyCredentials' I/O: Rust checks the options and plans the one call
-// (src/client/verify.rs, src/wasm/client/verify.rs); this runs it through the client's loop
+// (src/client/verify.rs, crates/wasm/src/client/verify.rs); this runs it through the client's loop
 // (call.js) and hands back how it ended, for Rust to say what that means.
 import { readPlan, run } from "./call.js";
 import { randomBytes } from "./client.js";

@@ -1,5 +1,6 @@
-//! The hot path's wire format: what a call's plan and a "send again" step hand to the JS loop,
-//! as one string of lines that `pkg/src/call.js` (`readPlan`, `readSend`) splits.
+//! The hot path's wire format: what a call's plan hands to the JS loop, as one string of lines
+//! that `pkg/src/call.js` (`readPlan`) splits. Every later step crosses as the wasm boundary's
+//! typed `CallStep` (crates/wasm/src/step.rs): retries are rare and wait anyway.
 //!
 //! Why not serde-wasm-bindgen here: a request built as a JS object costs ≈ 20 crossings (every
 //! key and value a string decoded from wasm memory, every property set through an import) and
@@ -14,7 +15,6 @@
 //!
 //! ```text
 //! plan:    <slot> <wait> <deadline 0|1> <idempotency key or empty> REQUEST
-//! send:    <after ms> <wait> <deadline 0|1> (REQUEST | nothing: the same request again)
 //! REQUEST: <method> <url> <n> (<header name> <header value>)×n ("B" then the body, to the end
 //!          of the string | "-": no body)
 //! ```
@@ -98,17 +98,6 @@ pub fn plan(slot: u32, timing: Timing, key: Option<&str>, r: &HttpRequest) -> Op
     write_request(&mut out, r).then_some(out)
 }
 
-/// A "send" step's text: the wait, the next attempt's timing and the request when it is a
-/// new one; `None` when the request cannot be written as lines.
-pub fn send(after_ms: u64, timing: Timing, r: Option<&HttpRequest>) -> Option<String> {
-    let mut out = format!("{after_ms}\n");
-    timing.write(&mut out);
-    match r {
-        Some(r) => write_request(&mut out, r).then_some(out),
-        None => Some(out),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -142,10 +131,9 @@ mod tests {
             wait: 0.4,
             deadline: true,
         };
-        assert_eq!(send(500, d, None).unwrap(), "500\n1\n1\n");
-        assert!(send(0, d, Some(&request(None)))
+        assert!(plan(1, d, None, &request(None))
             .unwrap()
-            .starts_with("0\n1\n1\nPOST\n"));
+            .starts_with("1\n1\n1\n\nPOST\n"));
     }
 
     #[test]
@@ -157,7 +145,6 @@ mod tests {
         let mut r = request(None);
         r.url.push('\n');
         assert_eq!(plan(0, t, None, &r), None);
-        assert_eq!(send(0, t, Some(&r)), None);
         let mut r = request(None);
         r.headers[0].1.push('\n');
         assert_eq!(plan(0, t, None, &r), None);

@@ -5,14 +5,14 @@ use wasm_bindgen_test::wasm_bindgen_test;
 
 #[wasm_bindgen_test]
 fn version_crosses_the_boundary() {
-    assert_eq!(paysg::wasm::version(), env!("CARGO_PKG_VERSION"));
+    assert_eq!(paysg_wasm::version(), env!("CARGO_PKG_VERSION"));
 }
 
 #[wasm_bindgen_test]
 fn seed_example_validates_inside_wasm() {
     let seed = r#"{"reference_id":"PAYMENT_001","payer_name":"Andy Lau","description":"Test payment","amount_in_cents":1100,"due_date":"2023-12-31","return_url":"https://open.gov.sg","metadata":{"product code":"123"}}"#;
     assert_eq!(
-        paysg::wasm::validate_create_payment_text(seed, ""),
+        paysg_wasm::validate_create_payment_text(seed, ""),
         r#"{"ok":true,"value":{"reference_id":"PAYMENT_001","payer_name":"Andy Lau","description":"Test payment","amount_in_cents":1100,"due_date":"31-DEC-2023","metadata":{"product code":"123"},"return_url":"https://open.gov.sg"}}"#
     );
 }
@@ -20,7 +20,7 @@ fn seed_example_validates_inside_wasm() {
 #[wasm_bindgen_test]
 fn bad_input_gets_errors_not_a_trap() {
     for text in ["", "\u{0}cycle", "{", "[]", "{\"amount_in_cents\":1e999}"] {
-        let out = paysg::wasm::validate_create_payment_text(text, "");
+        let out = paysg_wasm::validate_create_payment_text(text, "");
         assert!(
             out.starts_with(r#"{"ok":false,"errors":[{"#),
             "{text:?}: {out}"
@@ -57,7 +57,7 @@ fn bytes(b: &[u8]) -> wasm_bindgen::JsValue {
 
 #[wasm_bindgen_test]
 fn a_call_is_planned_answered_and_released_through_its_slot() {
-    use paysg::wasm::client::new_client;
+    use paysg_wasm::client::new_client;
     use wasm_bindgen::JsValue;
     let made = new_client(
         js(r#"{"apiKey":"paysg_stag_SECRETKEY1","paymentServiceId":"payment_service_x"}"#),
@@ -96,7 +96,7 @@ fn a_call_is_planned_answered_and_released_through_its_slot() {
             &[
                 slot.into(),
                 status.into(),
-                0.into(),
+                JsValue::UNDEFINED,
                 if status == 503 {
                     "0".into()
                 } else {
@@ -112,18 +112,27 @@ fn a_call_is_planned_answered_and_released_through_its_slot() {
         )
     };
     let step = answer(503, "".into(), JsValue::NULL, 1100.0);
+    // Every step is a `CallStep` tagged by `kind` (crates/wasm/src/step.rs).
+    assert_eq!(field(&step, &["kind"]), "send");
+    assert_eq!(field(&step, &["afterMs"]), 0, "at once");
+    assert_eq!(field(&step, &["timing", "wait"]), 10_000);
     assert_eq!(
-        step.as_string().as_deref(),
-        Some("0\n10000\n0\n"),
-        "the same request again, at once"
+        field(&step, &["request"]),
+        JsValue::UNDEFINED,
+        "the same request again"
     );
     let json = js(r#"{"id":"p1","latest_status":"unpaid"}"#);
     let step = answer(201, JsValue::UNDEFINED, json, 1200.0);
-    assert_eq!(step, 1, "done: the result is the body");
+    assert_eq!(field(&step, &["kind"]), "done");
+    assert_eq!(
+        field(&step, &["body"]),
+        true,
+        "done: the result is the body"
+    );
     call(&client, "release", &[slot.into()]);
     let step = answer(201, JsValue::UNDEFINED, JsValue::NULL, 1300.0);
     assert_eq!(
-        field(&step, &["step"]),
+        field(&step, &["kind"]),
         "fail",
         "a released slot is no call"
     );
@@ -131,7 +140,7 @@ fn a_call_is_planned_answered_and_released_through_its_slot() {
 
 #[wasm_bindgen_test]
 fn any_js_value_gets_a_typed_answer_not_a_trap() {
-    use paysg::wasm::client::new_client;
+    use paysg_wasm::client::new_client;
     use wasm_bindgen::JsValue;
     let hostile = [
         JsValue::UNDEFINED,

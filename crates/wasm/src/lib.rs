@@ -2,7 +2,7 @@
 //!
 //! These are the *raw* exports of the wasm module; `pkg/src/api.js` wraps them in the public JS
 //! surface (error classes, option handling). Each one forwards to plain Rust
-//! ([`crate::text_api`], [`crate::client`], [`crate::webhook`], [`crate::fast`]), so nothing here
+//! ([`paysg::text_api`], [`paysg::client`], [`paysg::webhook`], [`paysg::fast`]), so nothing here
 //! can panic that native tests would not have caught. Every export is synchronous; the module
 //! holds no JS closures and no futures.
 
@@ -11,8 +11,9 @@ use wasm_bindgen::prelude::*;
 pub mod client;
 pub mod reconcile;
 pub mod returns;
+pub mod step;
 
-fn webhook_outcome(r: Result<Option<String>, crate::webhook::Failure>) -> String {
+fn webhook_outcome(r: Result<Option<String>, paysg::webhook::Failure>) -> String {
     match r {
         Ok(None) => r#"{"ok":true}"#.to_owned(),
         Ok(Some(event)) => format!(r#"{{"ok":true,"event":{event}}}"#),
@@ -33,7 +34,7 @@ pub fn verify_webhook_bytes(
     tolerance_s: f64,
     now_ms: f64,
 ) -> String {
-    webhook_outcome(crate::webhook::verify(
+    webhook_outcome(paysg::webhook::verify(
         body,
         header,
         secret,
@@ -42,49 +43,49 @@ pub fn verify_webhook_bytes(
     ))
 }
 
-/// The failure for a body over the maximum (see [`crate::webhook::MAX_BODY_BYTES`]), as
+/// The failure for a body over the maximum (see [`paysg::webhook::MAX_BODY_BYTES`]), as
 /// `verifyWebhookBytes` answers it.
 #[wasm_bindgen(js_name = webhookBodyTooLarge)]
 pub fn webhook_body_too_large(size: f64) -> String {
-    webhook_outcome(Err(crate::webhook::body_too_large(size)))
+    webhook_outcome(Err(paysg::webhook::body_too_large(size)))
 }
 
 /// A `PaySG-Signature` header for a bytes body.
 #[wasm_bindgen(js_name = signWebhookBytes)]
 pub fn sign_webhook_bytes(body: &[u8], secret: &str, timestamp: &str) -> String {
-    crate::webhook::sign(body, secret, timestamp)
+    paysg::webhook::sign(body, secret, timestamp)
 }
 
 /// `parseReturnUrl`: `{"ok":true,"value":{ paymentId, paymentServiceId }}` or the problems.
 #[wasm_bindgen(js_name = parseReturnUrlText)]
 pub fn parse_return_url_text(url: &str) -> String {
-    crate::text_api::parse_return_url(url)
+    paysg::text_api::parse_return_url(url)
 }
 
 /// The SDK version (`paysg` npm package and Rust crate).
 #[wasm_bindgen(js_name = version)]
 pub fn version() -> String {
-    crate::VERSION.to_owned()
+    paysg::VERSION.to_owned()
 }
 
-/// See [`crate::text_api::validate_create_payment_with`] (`options` is `""` when none were
+/// See [`paysg::text_api::validate_create_payment_with`] (`options` is `""` when none were
 /// given).
 #[wasm_bindgen(js_name = validateCreatePaymentText)]
 pub fn validate_create_payment_text(input: &str, options: &str) -> String {
-    crate::text_api::validate_create_payment_with(input, options)
+    paysg::text_api::validate_create_payment_with(input, options)
 }
 
-/// See [`crate::text_api::validate_refund`].
+/// See [`paysg::text_api::validate_refund`].
 #[wasm_bindgen(js_name = validateRefundText)]
 pub fn validate_refund_text(input: &str) -> String {
-    crate::text_api::validate_refund(input)
+    paysg::text_api::validate_refund(input)
 }
 
 use std::cell::RefCell;
 
 thread_local! {
-    /// The fast path's header words (see [`crate::fast`]).
-    static HEADER: RefCell<Vec<u32>> = RefCell::new(vec![0; crate::fast::HEADER_WORDS]);
+    /// The fast path's header words (see [`paysg::fast`]).
+    static HEADER: RefCell<Vec<u32>> = RefCell::new(vec![0; paysg::fast::HEADER_WORDS]);
     /// The fast path's string bytes.
     static BYTES: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
 }
@@ -95,7 +96,7 @@ pub fn fast_memory() -> JsValue {
     wasm_bindgen::memory()
 }
 
-/// Address of the fast path's header ([`crate::fast::HEADER_WORDS`] `u32` words).
+/// Address of the fast path's header ([`paysg::fast::HEADER_WORDS`] `u32` words).
 #[wasm_bindgen(js_name = fastHeader)]
 pub fn fast_header() -> *mut u32 {
     HEADER.with(|h| {
@@ -118,30 +119,30 @@ pub fn fast_bytes(cap: usize) -> *mut u8 {
     })
 }
 
-/// Runs [`crate::fast::validate`] on the first `len` bytes of the buffer.
+/// Runs [`paysg::fast::validate`] on the first `len` bytes of the buffer.
 #[wasm_bindgen(js_name = fastValidate)]
 pub fn fast_validate(amount: f64, len: usize) -> u32 {
     HEADER.with(|h| {
         BYTES.with(|b| match (h.try_borrow_mut(), b.try_borrow_mut()) {
-            (Ok(mut h), Ok(mut b)) => crate::fast::validate(&mut h, &mut b, len, amount),
-            _ => crate::fast::INVALID,
+            (Ok(mut h), Ok(mut b)) => paysg::fast::validate(&mut h, &mut b, len, amount),
+            _ => paysg::fast::INVALID,
         })
     })
 }
 
-/// [`crate::fast::body_json`] of the first `len` bytes of the buffer.
+/// [`paysg::fast::body_json`] of the first `len` bytes of the buffer.
 fn fast_body(
     len: usize,
     amount: f64,
-    rules: &crate::validate::Rules,
-) -> Result<String, Vec<crate::validate::FieldError>> {
+    rules: &paysg::validate::Rules,
+) -> Result<String, Vec<paysg::validate::FieldError>> {
     HEADER.with(|h| {
         BYTES.with(|b| match (h.try_borrow(), b.try_borrow()) {
             (Ok(h), Ok(b)) => match b.get(..len) {
-                Some(bytes) => crate::fast::body_json(&h, bytes, amount, rules),
-                None => crate::fast::body_json(&[], &[], amount, rules),
+                Some(bytes) => paysg::fast::body_json(&h, bytes, amount, rules),
+                None => paysg::fast::body_json(&[], &[], amount, rules),
             },
-            _ => crate::fast::body_json(&[], &[], amount, rules),
+            _ => paysg::fast::body_json(&[], &[], amount, rules),
         })
     })
 }
@@ -170,7 +171,7 @@ pub fn verify_webhook_scratch(
     })
 }
 
-/// [`crate::webhook::verified_with_mac`] for a body in the fast path's buffer (first `len`
+/// [`paysg::webhook::verified_with_mac`] for a body in the fast path's buffer (first `len`
 /// bytes) and a MAC computed by the host.
 #[wasm_bindgen(js_name = webhookVerifiedWithMac)]
 pub fn webhook_verified_with_mac(
@@ -182,12 +183,12 @@ pub fn webhook_verified_with_mac(
     now_ms: f64,
 ) -> bool {
     with_scratch(len, |body| {
-        crate::webhook::verified_with_mac(body, header, t, mac, tolerance_s, now_ms)
+        paysg::webhook::verified_with_mac(body, header, t, mac, tolerance_s, now_ms)
     })
     .unwrap_or(false)
 }
 
-/// [`crate::webhook::late_delivery_refusal`]: why PaySG's payment now does not confirm a late
+/// [`paysg::webhook::late_delivery_refusal`]: why PaySG's payment now does not confirm a late
 /// delivery, or `undefined` when it does.
 #[wasm_bindgen(js_name = lateDeliveryRefusal)]
 pub fn late_delivery_refusal(
@@ -196,7 +197,7 @@ pub fn late_delivery_refusal(
     payment_id: &str,
     payment_status: Option<String>,
 ) -> Option<String> {
-    crate::webhook::late_delivery_refusal(
+    paysg::webhook::late_delivery_refusal(
         event_type,
         event_payment_id,
         payment_id,

@@ -1,4 +1,4 @@
-//! The client's boundary over [`crate::client`]: a [`Client`] holds a client's checked options
+//! The client's boundary over [`paysg::client`]: a [`Client`] holds a client's checked options
 //! and API key; [`Client::plan`] checks a call and returns its first request and the slot its
 //! context is kept in; [`Client::answer`] takes each answer and says what now;
 //! [`Client::describe`] tells listeners about the attempt in flight; [`Client::release`] forgets
@@ -9,9 +9,10 @@
 //! where another way was measured faster or safer:
 //! * the client's options and a call's context stay here: sent across and back as JS objects
 //!   they cost ≈ 3 µs and ≈ 5 µs per call (0.2–0.3 µs a field);
-//! * a plan and a "send again" step cross as one string of lines ([`crate::client::wire`]):
-//!   ≈ 5 µs less per call than the same as a JS object, measured (plan of a get: 8.7 → 3.2 µs);
-//!   "done" crosses as a number;
+//! * a plan crosses as one string of lines ([`paysg::client::wire`]): ≈ 5 µs less per call
+//!   than the same as a JS object, measured (plan of a get: 8.7 → 3.2 µs);
+//! * every step after an answer crosses as a [`crate::step::CallStep`] (`send`, `done`, `fail`,
+//!   by `kind`), whose TypeScript union is generated; why no answer came crosses by name;
 //! * what came back crosses as arguments (status, headers, texts), not as an object;
 //! * a create or refund body arrives as the JS layer's JSON text (`encode`): it is user data of
 //!   any shape, and `JSON.stringify` meets cycles, throwing getters and Proxies in JS, where
@@ -20,14 +21,15 @@
 //!   result); only the few top-level fields that decide whether it is a payment are read here,
 //!   by name ([`Shape`]): parsing it here too would parse every result twice.
 
-use crate::client::answer::{Failure, Received};
-use crate::client::event::Sent;
-use crate::client::plan::Body;
-use crate::client::wire::{self, Timing};
-use crate::client::{self, ClientError, Context, Op, Options, Shape, Step};
-use crate::json;
-use crate::request::ApiKey;
-use crate::validate::{Code, FieldError};
+use crate::step::{CallStep, NoAnswer};
+use paysg::client::answer::{Failure, Received};
+use paysg::client::event::Sent;
+use paysg::client::plan::Body;
+use paysg::client::wire::{self, Timing};
+use paysg::client::{self, ClientError, Context, Op, Options, Shape, Step};
+use paysg::json;
+use paysg::request::ApiKey;
+use paysg::validate::{Code, FieldError};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -76,9 +78,9 @@ fn read<T: serde::de::DeserializeOwned + Default>(
 
 /// A scalar from JS: a string at once (one crossing, where serde-wasm-bindgen asks the value's
 /// type four times first), anything else through [`read`].
-fn read_scalar(v: JsValue, what: &str) -> Result<crate::loose::Scalar, Vec<FieldError>> {
+fn read_scalar(v: JsValue, what: &str) -> Result<paysg::loose::Scalar, Vec<FieldError>> {
     match v.as_string() {
-        Some(s) => Ok(crate::loose::Scalar::Str(s)),
+        Some(s) => Ok(paysg::loose::Scalar::Str(s)),
         None => read(v, what),
     }
 }
@@ -154,9 +156,9 @@ pub fn build_create_payment_request(
             ..Options::default()
         },
         client: options,
-        payment_id: crate::loose::Scalar::Absent,
+        payment_id: paysg::loose::Scalar::Absent,
         query: client::plan::Query::default(),
-        runtime: crate::loose::Scalar::Str(runtime),
+        runtime: paysg::loose::Scalar::Str(runtime),
     };
     let parsed = json::from_js(&body);
     let body = match &parsed {
@@ -169,7 +171,7 @@ pub fn build_create_payment_request(
             #[serde(rename_all = "camelCase")]
             struct Built<'a> {
                 #[serde(flatten)]
-                request: &'a crate::request::HttpRequest,
+                request: &'a paysg::request::HttpRequest,
                 idempotency_key: &'a Option<String>,
             }
             success(Built {
@@ -197,7 +199,7 @@ impl Client {
     /// the first attempt's timing, the idempotency key, the request) or `{ ok: false, error }`.
     /// `body` is the JSON text of a create or refund body — or, for a plain create body,
     /// `fast_len` its bytes in the fast path's buffer, written in full (every text; `amount`
-    /// beside: see [`crate::fast`]): that spares the body a JSON stringify and parse, ≈ 5 µs of
+    /// beside: see [`paysg::fast`]): that spares the body a JSON stringify and parse, ≈ 5 µs of
     /// a call. `random` is 16 bytes from the platform's CSPRNG, `now_ms` the time.
     #[allow(clippy::too_many_arguments)]
     pub fn plan(
@@ -229,7 +231,7 @@ impl Client {
                 options: read(options, "call options")?,
                 payment_id: read_scalar(payment_id, "payment id")?,
                 query: read(query, "list query")?,
-                runtime: crate::loose::Scalar::Str(self.runtime.clone()),
+                runtime: paysg::loose::Scalar::Str(self.runtime.clone()),
             })
         })();
         let call = match call {
@@ -262,7 +264,7 @@ impl Client {
                 #[serde(rename_all = "camelCase")]
                 struct Planned<'a> {
                     ok: bool,
-                    value: &'a crate::request::HttpRequest,
+                    value: &'a paysg::request::HttpRequest,
                     timing: Timing,
                     call: u32,
                     idempotency_key: Option<String>,
@@ -278,22 +280,20 @@ impl Client {
         }
     }
 
-    /// What to do with what came back for the call in `slot`:
-    /// * the number 1 or 0: done; the result is the answer's parsed body (1) or nothing (0);
-    /// * a string ([`wire::send`]): send again after a wait (a new request, or the same);
-    /// * `{ step: "send", afterMs, request, timing }`: the same, when lines cannot carry it;
-    /// * `{ step: "fail", error }`.
+    /// What to do with what came back for the call in `slot`: a [`CallStep`] (`send`, `done`
+    /// or `fail`, by its `kind`).
     ///
-    /// `status` is 0 when no answer came; then `failure` says why: 1 the connection failed
-    /// (`cause`: what the runtime said), 2 the attempt stalled past its timeout, 3 the call's
-    /// deadline passed. `text` is the body of a non-2xx answer; `json` the parsed body of a 2xx
-    /// one (`null` when it was not JSON). Release the slot when the call is over.
+    /// `status` is 0 when no answer came; then `failure` names why ([`NoAnswer`]: `network`,
+    /// with `cause` what the runtime said; `timeout`: the attempt stalled past its timeout;
+    /// `deadline`: the call's deadline passed). `text` is the body of a non-2xx answer; `json`
+    /// the parsed body of a 2xx one (`null` when it was not JSON). Release the slot when the
+    /// call is over.
     #[allow(clippy::too_many_arguments)]
     pub fn answer(
         &mut self,
         slot: u32,
         status: u16,
-        failure: u8,
+        failure: Option<String>,
         retry_after: Option<String>,
         request_id: Option<String>,
         text: Option<String>,
@@ -303,7 +303,7 @@ impl Client {
         random: f64,
     ) -> JsValue {
         let Some(Some(context)) = self.calls.get(slot as usize) else {
-            return fail(&ClientError::InvalidResponse {
+            return fail(ClientError::InvalidResponse {
                 message: format!("paysg has no call in flight in slot {slot} (a bug in paysg)"),
                 status,
                 attempts: 0,
@@ -318,21 +318,21 @@ impl Client {
         };
         let got = Received {
             status: (status != 0).then_some(status),
-            failure: match failure {
-                0 => None,
-                2 => Some(Failure::Stalled),
-                3 => Some(Failure::Deadline),
-                _ => Some(Failure::Network),
-            },
+            // An unknown name reads as a failed connection: the loop names only these three.
+            failure: failure.map(|name| {
+                NoAnswer::from_name(&name)
+                    .map(Failure::from)
+                    .unwrap_or(Failure::Network)
+            }),
             cause,
             retry_after,
             request_id,
             text,
             json,
         };
-        match client::answer(context, &got, &self.key, now_ms, random) {
-            Step::Done { body } => JsValue::from(u8::from(body)),
-            Step::Fail { error } => fail(&error),
+        let step = match client::answer(context, &got, &self.key, now_ms, random) {
+            Step::Done { body } => CallStep::Done { body },
+            Step::Fail { error } => CallStep::Fail { error },
             Step::Send {
                 after_ms,
                 request,
@@ -342,27 +342,14 @@ impl Client {
                 if let Some(entry) = self.calls.get_mut(slot as usize) {
                     *entry = Some(context);
                 }
-                match wire::send(after_ms, timing, request.as_ref()) {
-                    Some(text) => JsValue::from_str(&text),
-                    None => {
-                        #[derive(Serialize)]
-                        #[serde(rename_all = "camelCase")]
-                        struct Send<'a> {
-                            step: &'static str,
-                            after_ms: u64,
-                            request: &'a Option<crate::request::HttpRequest>,
-                            timing: Timing,
-                        }
-                        to_js(&Send {
-                            step: "send",
-                            after_ms,
-                            request: &request,
-                            timing,
-                        })
-                    }
+                CallStep::Send {
+                    after_ms,
+                    timing: timing.into(),
+                    request,
                 }
             }
-        }
+        };
+        to_js(&step)
     }
 
     /// The attempt in flight of the call in `slot`, for `onRequest` / `onResponse`, as lines
@@ -408,15 +395,7 @@ impl Client {
     }
 }
 
-/// `{ step: "fail", error }`.
-fn fail(error: &ClientError) -> JsValue {
-    #[derive(Serialize)]
-    struct Fail<'a> {
-        step: &'static str,
-        error: &'a ClientError,
-    }
-    to_js(&Fail {
-        step: "fail",
-        error,
-    })
+/// A [`CallStep::Fail`].
+fn fail(error: ClientError) -> JsValue {
+    to_js(&CallStep::Fail { error })
 }

@@ -1,7 +1,7 @@
 //! The exports behind `reconcile` (`pkg/src/reconcile.js`): each forwards JSON text to
-//! [`crate::client::reconcile`] and returns its JSON answer.
+//! [`paysg::client::reconcile`] and returns its JSON answer.
 
-use crate::client::reconcile;
+use paysg::client::reconcile;
 use wasm_bindgen::prelude::*;
 
 /// The fields reconciliation compares, as a JSON array (the JS layer copies these from each

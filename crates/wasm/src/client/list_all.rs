@@ -1,4 +1,4 @@
-//! `listAllPayments`' boundary over [`crate::client::list_all`]: [`list_all`] checks the
+//! `listAllPayments`' boundary over [`paysg::client::list_all`]: [`list_all`] checks the
 //! parameters and returns a [`Lister`]; it says which page to request ([`Lister::limit`],
 //! [`Lister::after`]) and, for each page, how many payments to yield ([`Lister::page`]), then
 //! whether to fail ([`Lister::error`]) or read on ([`Lister::more`]). (Methods rather than a
@@ -6,9 +6,9 @@
 //! the pages and yields.
 
 use super::{fail, invalid, read_scalar};
-use crate::client::list_all::{self, Page, Params};
-use crate::loose::Scalar;
-use crate::validate::FieldError;
+use paysg::client::list_all::{self, Page, Params};
+use paysg::loose::Scalar;
+use paysg::validate::FieldError;
 use wasm_bindgen::prelude::*;
 
 /// A `listAllPayments` in progress: its bounds, the cursors seen, and the last page's step.
@@ -89,10 +89,13 @@ impl Lister {
         u32::try_from(self.step.take).unwrap_or(u32::MAX)
     }
 
-    /// After the page's payments: `{ step: "fail", error }` when the list must stop with an
+    /// After the page's payments: a `fail` step (`{ kind: "fail", error }`) when the list must stop with an
     /// error (`list_cap_reached`, `invalid_response`), else `undefined`.
     pub fn error(&self) -> JsValue {
-        self.step.error.as_ref().map_or(JsValue::UNDEFINED, fail)
+        self.step
+            .error
+            .as_ref()
+            .map_or(JsValue::UNDEFINED, |e| fail(e.clone()))
     }
 
     /// After the page's payments, when there is no error: whether to request the page after

@@ -1,15 +1,15 @@
-//! `verifyCredentials` across the boundary, over [`crate::client::verify`]: a [`Verification`]
+//! `verifyCredentials` across the boundary, over [`paysg::client::verify`]: a [`Verification`]
 //! holds the checks made before sending and, when they allow it, a [`Client`] whose one call
 //! (`GET …/payments?limit=1`) the JS loop runs as it runs any other (`pkg/src/call.js`); then
 //! [`Verification::report`] says what the outcome means. The static `PaySG.verifyCredentials`
 //! starts one from options ([`verify_start`]), a client from its own ([`Client::verify`]).
 
 use super::{read, to_js, Client, Timing};
-use crate::client::verify::{self, Check, Outcome};
-use crate::client::{wire, ClientError, Options};
-use crate::loose::Scalar;
-use crate::request::ApiKey;
-use crate::validate::FieldError;
+use paysg::client::verify::{self, Check, Outcome};
+use paysg::client::{wire, ClientError, Options};
+use paysg::loose::Scalar;
+use paysg::request::ApiKey;
+use paysg::validate::FieldError;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -134,7 +134,7 @@ impl Verification {
                 #[derive(Serialize)]
                 struct Planned<'a> {
                     ok: bool,
-                    value: &'a crate::request::HttpRequest,
+                    value: &'a paysg::request::HttpRequest,
                     timing: Timing,
                     call: u32,
                 }

@@ -1,0 +1,92 @@
+//! The step of a call, as it crosses to the JS loop (`pkg/src/call.js`): one Rust enum, tagged by
+//! `kind`, whose TypeScript union (`CallStep`) wasm-bindgen writes into the generated
+//! `pkg/gen/paysg.d.ts` through tsify, so that the JS loop is checked against it. Why an attempt
+//! got no answer crosses back the same way, by name ([`NoAnswer`]), never as a number.
+
+use paysg::client::answer::Failure;
+use paysg::client::wire::Timing;
+use paysg::client::ClientError;
+use paysg::request::HttpRequest;
+use serde::{Deserialize, Serialize};
+use tsify::Tsify;
+
+/// When an attempt's timer fires (see [`Timing`]).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Tsify)]
+pub struct AttemptTiming {
+    /// ms until the timer fires.
+    pub wait: f64,
+    /// Whether that is the call's deadline (not only this attempt's timeout).
+    pub deadline: bool,
+}
+
+impl From<Timing> for AttemptTiming {
+    fn from(t: Timing) -> Self {
+        AttemptTiming {
+            wait: t.wait,
+            deadline: t.deadline,
+        }
+    }
+}
+
+/// What the JS loop does next with a call, after an answer (or no answer).
+#[derive(Debug, Clone, PartialEq, Serialize, Tsify)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum CallStep {
+    /// Wait `afterMs`, then send `request` (or, when absent, the same request again).
+    Send {
+        /// ms to wait before the next attempt.
+        #[serde(rename = "afterMs")]
+        after_ms: u64,
+        /// The next attempt's timer.
+        timing: AttemptTiming,
+        /// The request to send, when it is not the same as before.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        #[tsify(optional)]
+        request: Option<HttpRequest>,
+    },
+    /// The call is over: its result is the answer's body (`body`) or nothing.
+    Done {
+        /// Whether the call's result is the answer's body (else it is `undefined`).
+        body: bool,
+    },
+    /// The call failed with `error`.
+    Fail {
+        /// The error, as `pkg/src/from-rust.js` turns it into a JS error class.
+        #[tsify(type = "{ kind: string; [field: string]: unknown }")]
+        error: ClientError,
+    },
+}
+
+/// Why an attempt got no answer, as the JS loop names it (and as `onResponse` events show it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Tsify)]
+#[serde(rename_all = "snake_case")]
+pub enum NoAnswer {
+    /// The connection failed (fetch rejected).
+    Network,
+    /// The attempt stalled past its timeout.
+    Timeout,
+    /// The call's deadline passed.
+    Deadline,
+}
+
+impl NoAnswer {
+    /// The variant named `name` (its serde name); `None` for any other text.
+    pub fn from_name(name: &str) -> Option<NoAnswer> {
+        match name {
+            "network" => Some(NoAnswer::Network),
+            "timeout" => Some(NoAnswer::Timeout),
+            "deadline" => Some(NoAnswer::Deadline),
+            _ => None,
+        }
+    }
+}
+
+impl From<NoAnswer> for Failure {
+    fn from(n: NoAnswer) -> Self {
+        match n {
+            NoAnswer::Network => Failure::Network,
+            NoAnswer::Timeout => Failure::Stalled,
+            NoAnswer::Deadline => Failure::Deadline,
+        }
+    }
+}
