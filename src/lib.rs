@@ -21,17 +21,6 @@ pub mod surface;
 pub mod validate;
 pub mod webhook;
 
-// The old names of three modules (renamed for what they are, issue 22), for the code that still
-// says `crate::loose`, `crate::text` or `crate::text_api` (src/wasm, src/fast, src/contract.rs,
-// src/gloo.rs, src/client/{answer,plan}.rs, moved or rewritten on other branches). Remove each
-// once nothing uses it.
-#[doc(hidden)]
-pub use self::json_entry as text_api;
-#[doc(hidden)]
-pub use self::scalar as loose;
-#[doc(hidden)]
-pub use self::strings as text;
-
 #[cfg(test)]
 mod tests {
     use super::*;

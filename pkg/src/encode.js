@@ -95,7 +95,7 @@ export function shown(v) {
 }
 
 /**
- * A value safe to hand to Rust where a scalar is expected (see src/loose.rs): strings, numbers,
+ * A value safe to hand to Rust where a scalar is expected (see src/scalar.rs): strings, numbers,
  * booleans, null and undefined as they are; anything else as `{ "\0type": <its type> }`, so that
  * no object (a cycle, a Proxy, a getter that throws) is read inside the module.
  */

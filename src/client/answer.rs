@@ -6,8 +6,8 @@ use super::plan::Context;
 use super::retry::{retry_delay, retryable, Attempt};
 use super::Op;
 use crate::json::Json;
-use crate::loose::Scalar;
 use crate::request::{ApiKey, HttpRequest};
+use crate::scalar::Scalar;
 use serde::Deserialize;
 
 /// What happened to the request in flight.

@@ -105,7 +105,7 @@ mod tests {
     use super::*;
     use crate::client::plan::{plan, Body, Call, Query};
     use crate::client::Options;
-    use crate::loose::Scalar;
+    use crate::scalar::Scalar;
 
     #[test]
     fn only_2xx_bodies_are_read_for_their_shape() {

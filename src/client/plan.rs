@@ -5,9 +5,9 @@
 use super::options::{self, Options};
 use super::Op;
 use crate::json::Json;
-use crate::loose::Scalar;
 use crate::request::{self, HttpRequest, Target};
-use crate::text::percent_encode;
+use crate::scalar::Scalar;
+use crate::strings::percent_encode;
 use crate::validate::{self, Code, FieldError, Given};
 use serde::Deserialize;
 

@@ -5,7 +5,7 @@ use super::{
     validate, ABSENT, DETAILS, DUE_DATE_REWRITTEN, FIRST_CHARS, HEADER_WORDS, INVALID,
     METADATA_LENGTHS, TEXT_FIELDS, TEXT_METADATA,
 };
-use crate::text::js_length;
+use crate::strings::js_length;
 use crate::validate::fields::{AMOUNT, FIELD_COUNT, LINE_ITEMS, METADATA};
 use crate::validate::CREATE_PAYMENT_FIELDS;
 use crate::validate::{Code, FieldError, Kind};

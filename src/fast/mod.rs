@@ -36,7 +36,7 @@
 
 pub mod encode;
 
-use crate::text::js_length;
+use crate::strings::js_length;
 use crate::validate::fields::{AMOUNT, DUE_DATE, FIELD_COUNT, LINE_ITEMS, METADATA};
 use crate::validate::{
     check_payment, FieldError, Given, MetadataGiven, Normal, PaymentFields, Problems, Rules,

@@ -3,7 +3,7 @@
 
 use crate::reconcile::payment;
 use paysg::client::reconcile::{
-    check_options, instant_ms, text, DEFAULT_CONCURRENCY, FIELDS, MAX_CONCURRENCY, REQUIRED,
+    check_options, instant_ms, json_entry, DEFAULT_CONCURRENCY, FIELDS, MAX_CONCURRENCY, REQUIRED,
 };
 use paysg::json::Json;
 use proptest::prelude::*;
@@ -58,7 +58,7 @@ proptest! {
 
     #[test]
     fn any_text_gets_a_json_answer(a in ".{0,80}", b in ".{0,80}", i in 0u32..10) {
-        for out in [text::known_text(&a, i), text::changes_text(&a, &b, i), text::options_text(&a)] {
+        for out in [json_entry::known_text(&a, i), json_entry::changes_text(&a, &b, i), json_entry::options_text(&a)] {
             let v: Value = serde_json::from_str(&out).unwrap();
             prop_assert!(v["ok"].is_boolean());
         }
@@ -125,24 +125,27 @@ fn options_must_be_an_object_and_others_are_ignored() {
 fn the_text_answers() {
     let v = |s: String| serde_json::from_str::<Value>(&s).unwrap();
     assert_eq!(
-        v(text::options_text(r#"{"concurrency":8}"#)),
+        v(json_entry::options_text(r#"{"concurrency":8}"#)),
         json!({ "ok": true, "concurrency": 8 })
     );
     assert_eq!(
-        v(text::options_text(r#"{"concurrency":0}"#))["errors"][0]["field"],
+        v(json_entry::options_text(r#"{"concurrency":0}"#))["errors"][0]["field"],
         "concurrency"
     );
     assert_eq!(
-        v(text::known_text(
+        v(json_entry::known_text(
             r#"{"id":"a","payment_status":"paid","latest_status":"paid"}"#,
             0
         )),
         json!({ "ok": true, "id": "a" })
     );
-    let bad = v(text::known_text(r#"{"id":"a","payment_status":"paid"}"#, 4));
+    let bad = v(json_entry::known_text(
+        r#"{"id":"a","payment_status":"paid"}"#,
+        4,
+    ));
     assert_eq!(bad["id"], "a");
     assert_eq!(bad["errors"][0]["field"], "known[4].latest_status");
-    let undefined = v(text::known_text("", 0));
+    let undefined = v(json_entry::known_text("", 0));
     assert_eq!(undefined["id"], Value::Null);
     assert!(undefined["errors"][0]["message"]
         .as_str()
@@ -155,22 +158,22 @@ fn the_text_answers() {
     )
     .to_string();
     assert_eq!(
-        v(text::changes_text(stored, &fresh, 0)),
+        v(json_entry::changes_text(stored, &fresh, 0)),
         json!({ "ok": true, "changed": [
             { "field": "payment_status", "before": "unpaid", "after": "paid" },
             { "field": "latest_status", "before": "unpaid", "after": "paid" },
         ] })
     );
     assert_eq!(
-        v(text::changes_text(stored, stored, 0)),
+        v(json_entry::changes_text(stored, stored, 0)),
         json!({ "ok": true, "changed": [] })
     );
-    assert_eq!(v(text::changes_text(stored, "[]", 0))["ok"], false);
+    assert_eq!(v(json_entry::changes_text(stored, "[]", 0))["ok"], false);
 }
 
 #[test]
 fn the_declarations_carry_every_field_and_limit() {
-    let ts = text::typescript();
+    let ts = json_entry::typescript();
     for f in FIELDS {
         assert!(ts.contains(&format!("{f:?}")), "{f} in ReconcileField");
         let optional = if REQUIRED.contains(&f) { ":" } else { "?:" };

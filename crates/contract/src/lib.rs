@@ -100,7 +100,7 @@ pub fn javascript() -> String {
         ("DUE_DATE_REWRITTEN", fast::DUE_DATE_REWRITTEN.to_string(), "answer bit of a valid input: the normalised due_date is in the buffer"),
         ("LENGTH_ONLY_MIN", fast::LENGTH_ONLY_FIRST.start().to_string(), "a string sent by length only starts with a character code from this"),
         ("LENGTH_ONLY_MAX", fast::LENGTH_ONLY_FIRST.end().to_string(), "… to this"),
-        ("MAX_INPUT_CHARS", paysg::text_api::MAX_INPUT_CHARS.to_string(), "longest input text handed to the module"),
+        ("MAX_INPUT_CHARS", paysg::json_entry::MAX_INPUT_CHARS.to_string(), "longest input text handed to the module"),
         ("DEFAULT_TOLERANCE_S", DEFAULT_TOLERANCE_S.to_string(), "verifyWebhook's default tolerance, in seconds"),
         ("MAX_WEBHOOK_BODY", MAX_BODY_BYTES.to_string(), "the largest webhook body verified, in bytes"),
         ("WEBHOOK_RETRY_WINDOW_S", RETRY_WINDOW_S.to_string(), "how long PaySG retries a failed delivery, in seconds"),
@@ -362,9 +362,9 @@ pub fn typescript() -> String {
     t.push('\n');
     t += &surface::paysg_class();
     t.push('\n');
-    t += &paysg::client::reconcile::text::typescript();
+    t += &paysg::client::reconcile::json_entry::typescript();
     t.push('\n');
-    t += &paysg::client::verify::text::typescript();
+    t += &paysg::client::verify::messages::typescript();
     t
 }
 

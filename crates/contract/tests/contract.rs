@@ -96,11 +96,11 @@ fn the_generated_types_declare_every_field_code_and_reason() {
 fn the_generated_types_include_the_reconcile_and_verify_declarations() {
     let ts = contract::typescript();
     assert!(
-        ts.contains(&paysg::client::reconcile::text::typescript()),
+        ts.contains(&paysg::client::reconcile::json_entry::typescript()),
         "the package's declarations include reconcile's"
     );
     assert!(
-        ts.contains(&paysg::client::verify::text::typescript()),
+        ts.contains(&paysg::client::verify::messages::typescript()),
         "the package's declarations include verifyPayment's"
     );
 }

@@ -7,9 +7,9 @@ use paysg::client::decode::{self, Success};
 use paysg::client::plan::{Body, Query};
 use paysg::client::{self, ClientError, Op, Options, Step};
 use paysg::json::Json;
-use paysg::loose::Scalar;
 use paysg::model::{Payment, PaymentList};
 use paysg::request::ApiKey;
+use paysg::scalar::Scalar;
 use serde::Serialize;
 
 /// The PaySG client.

@@ -2,7 +2,7 @@
 //! [`paysg::client::Options`], checked by the same rules as `new PaySG(options)`.
 
 use paysg::client::Options;
-use paysg::loose::Scalar;
+use paysg::scalar::Scalar;
 
 /// A client's configuration: the same options, limits and defaults as `new PaySG(options)`.
 #[derive(Debug, Clone, Default)]

@@ -7,8 +7,8 @@ use crate::client::PaySg;
 use crate::config::CallOptions;
 use paysg::client::list_all::{Lister, Params};
 use paysg::client::ClientError;
-use paysg::loose::Scalar;
 use paysg::model::Payment;
+use paysg::scalar::Scalar;
 
 /// `list_all`'s parameters (`listAllPayments(params)`); each is checked by the core.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

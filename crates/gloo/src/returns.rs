@@ -8,8 +8,8 @@ use crate::config::CallOptions;
 use paysg::client::returns::{self, Stop};
 use paysg::client::ClientError;
 use paysg::json::Json;
-use paysg::loose::Scalar;
 use paysg::model::Payment;
+use paysg::scalar::Scalar;
 
 /// What the e-service stored with the order, to compare the returned payment with: at least
 /// one of the two.

@@ -78,9 +78,9 @@ fn read<T: serde::de::DeserializeOwned + Default>(
 
 /// A scalar from JS: a string at once (one crossing, where serde-wasm-bindgen asks the value's
 /// type four times first), anything else through [`read`].
-fn read_scalar(v: JsValue, what: &str) -> Result<paysg::loose::Scalar, Vec<FieldError>> {
+fn read_scalar(v: JsValue, what: &str) -> Result<paysg::scalar::Scalar, Vec<FieldError>> {
     match v.as_string() {
-        Some(s) => Ok(paysg::loose::Scalar::Str(s)),
+        Some(s) => Ok(paysg::scalar::Scalar::Str(s)),
         None => read(v, what),
     }
 }
@@ -156,9 +156,9 @@ pub fn build_create_payment_request(
             ..Options::default()
         },
         client: options,
-        payment_id: paysg::loose::Scalar::Absent,
+        payment_id: paysg::scalar::Scalar::Absent,
         query: client::plan::Query::default(),
-        runtime: paysg::loose::Scalar::Str(runtime),
+        runtime: paysg::scalar::Scalar::Str(runtime),
     };
     let parsed = json::from_js(&body);
     let body = match &parsed {
@@ -231,7 +231,7 @@ impl Client {
                 options: read(options, "call options")?,
                 payment_id: read_scalar(payment_id, "payment id")?,
                 query: read(query, "list query")?,
-                runtime: paysg::loose::Scalar::Str(self.runtime.clone()),
+                runtime: paysg::scalar::Scalar::Str(self.runtime.clone()),
             })
         })();
         let call = match call {

@@ -2,7 +2,7 @@
 //!
 //! These are the *raw* exports of the wasm module; `pkg/src/api.js` wraps them in the public JS
 //! surface (error classes, option handling). Each one forwards to plain Rust
-//! ([`paysg::text_api`], [`paysg::client`], [`paysg::webhook`], [`paysg::fast`]), so nothing here
+//! ([`paysg::json_entry`], [`paysg::client`], [`paysg::webhook`], [`paysg::fast`]), so nothing here
 //! can panic that native tests would not have caught. Every export is synchronous; the module
 //! holds no JS closures and no futures.
 
@@ -59,7 +59,7 @@ pub fn sign_webhook_bytes(body: &[u8], secret: &str, timestamp: &str) -> String 
 /// `parseReturnUrl`: `{"ok":true,"value":{ paymentId, paymentServiceId }}` or the problems.
 #[wasm_bindgen(js_name = parseReturnUrlText)]
 pub fn parse_return_url_text(url: &str) -> String {
-    paysg::text_api::parse_return_url(url)
+    paysg::json_entry::parse_return_url(url)
 }
 
 /// The SDK version (`paysg` npm package and Rust crate).
@@ -68,17 +68,17 @@ pub fn version() -> String {
     paysg::VERSION.to_owned()
 }
 
-/// See [`paysg::text_api::validate_create_payment_with`] (`options` is `""` when none were
+/// See [`paysg::json_entry::validate_create_payment_with`] (`options` is `""` when none were
 /// given).
 #[wasm_bindgen(js_name = validateCreatePaymentText)]
 pub fn validate_create_payment_text(input: &str, options: &str) -> String {
-    paysg::text_api::validate_create_payment_with(input, options)
+    paysg::json_entry::validate_create_payment_with(input, options)
 }
 
-/// See [`paysg::text_api::validate_refund`].
+/// See [`paysg::json_entry::validate_refund`].
 #[wasm_bindgen(js_name = validateRefundText)]
 pub fn validate_refund_text(input: &str) -> String {
-    paysg::text_api::validate_refund(input)
+    paysg::json_entry::validate_refund(input)
 }
 
 use std::cell::RefCell;

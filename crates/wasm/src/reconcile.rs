@@ -11,20 +11,20 @@ pub fn reconcile_fields() -> String {
     reconcile::FIELDS_JSON.to_owned()
 }
 
-/// See [`reconcile::text::options_text`].
+/// See [`reconcile::json_entry::options_text`].
 #[wasm_bindgen(js_name = reconcileOptions)]
 pub fn reconcile_options(text: &str) -> String {
-    reconcile::text::options_text(text)
+    reconcile::json_entry::options_text(text)
 }
 
-/// See [`reconcile::text::known_text`].
+/// See [`reconcile::json_entry::known_text`].
 #[wasm_bindgen(js_name = reconcileKnown)]
 pub fn reconcile_known(text: &str, index: u32) -> String {
-    reconcile::text::known_text(text, index)
+    reconcile::json_entry::known_text(text, index)
 }
 
-/// See [`reconcile::text::changes_text`].
+/// See [`reconcile::json_entry::changes_text`].
 #[wasm_bindgen(js_name = reconcileChanges)]
 pub fn reconcile_changes(known: &str, fresh: &str, index: u32) -> String {
-    reconcile::text::changes_text(known, fresh, index)
+    reconcile::json_entry::changes_text(known, fresh, index)
 }

@@ -20,7 +20,7 @@ use crate::validate::{Code, FieldError, Given};
 use serde::Serialize;
 
 mod instant;
-pub mod text;
+pub mod json_entry;
 
 pub use instant::instant_ms;
 

@@ -8,9 +8,9 @@
 //! What one read-only call cannot see: listing needs PaySG's View permission only, so a key
 //! that may read but not create (no Billing) passes; the first create would be refused with 403.
 
-pub mod text;
+pub mod messages;
 
-pub use text::problem;
+pub use messages::problem;
 
 use super::options::Options;
 use super::plan::{Body, Call, Plan, Query};

@@ -7,7 +7,7 @@
 
 use super::{fail, invalid, read_scalar};
 use paysg::client::list_all::{self, Page, Params};
-use paysg::loose::Scalar;
+use paysg::scalar::Scalar;
 use paysg::validate::FieldError;
 use wasm_bindgen::prelude::*;
 

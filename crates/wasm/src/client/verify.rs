@@ -7,8 +7,8 @@
 use super::{read, to_js, Client, Timing};
 use paysg::client::verify::{self, Check, Outcome};
 use paysg::client::{wire, ClientError, Options};
-use paysg::loose::Scalar;
 use paysg::request::ApiKey;
+use paysg::scalar::Scalar;
 use paysg::validate::FieldError;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;

@@ -1,6 +1,6 @@
 //! `verifyCredentials`' texts: the sentence of each outcome's problem ([`problem`]), and the
 //! TypeScript declarations generated from [`super`]'s codes and defaults into
-//! `pkg/gen/types.d.ts` (see [`crate::contract::typescript`]).
+//! `pkg/gen/types.d.ts` by the contract generator (crates/contract).
 
 use super::{authority_of, Outcome, Problem, CODES, VERIFY_MAX_RETRIES, VERIFY_TIMEOUT_MS};
 use crate::client::options::MAX_TIMEOUT_MS;
