@@ -63,7 +63,7 @@ run(bin("wasm-opt"), [join(genValidate, "paysg_validate_bg.wasm"), "-Oz", "--str
   "--enable-bulk-memory", "--enable-nontrapping-float-to-int", "--enable-sign-ext",
   "--enable-mutable-globals", "--enable-reference-types", "--enable-multivalue",
   "-o", join(dist, "paysg_validate_bg.wasm")]);
-// The browser entries inline each module's bytes (see pkg/src/inline.js).
+// The browser entries inline each module's bytes (see pkg/src/base64.js).
 writeFileSync(join(gen, "inline.js"), `export default "${readFileSync(join(dist, "paysg_bg.wasm")).toString("base64")}";\n`);
 writeFileSync(join(genValidate, "inline.js"), `export default "${readFileSync(join(dist, "paysg_validate_bg.wasm")).toString("base64")}";\n`);
 
