@@ -1,8 +1,8 @@
 // The PaySG client. Each method describes its call to Rust (src/client/): the operation, the
 // client's and the call's options, the arguments. Rust checks everything and plans the request
 // (Client.plan); call.js sends it and brings the answers back to Rust. This file only gathers the
-// arguments, keeps the API key private, and owns what only JS can: randomness, the runtime's
-// name, the browser-page guard.
+// arguments, keeps the API key private, and guards against browser pages (randomness and the
+// runtime's name, which only JS has, are platform.js's).
 import * as raw from "../gen/paysg.js";
 import { encode, own, scalar, scalars, settings, urlText } from "./encode.js";
 import { readPlan, readSignal, run } from "./call.js";
@@ -12,45 +12,17 @@ import { fromRust } from "./from-rust.js";
 import { checkReturned, startReturn } from "./returns.js";
 import { reconcile } from "./reconcile.js";
 import { verifyWith } from "./verify.js";
+import { randomBytes, runtime } from "./platform.js";
 // The option names Rust reads and the plain call methods, generated from src/surface/.
 import { CALL_OPTIONS, CLIENT_OPTIONS, defineCalls } from "../gen/surface.js";
 
 const QUERY = ["limit", "before", "after"];
 const LIST_ALL = ["limit", "after", "before", "maxItems", "maxPages"];
 
-/** What this code runs in, for the `x-paysg-client` header (worked out once). */
-let runtimeName;
-export function runtime() {
-  return (runtimeName ??= detectRuntime());
-}
-function detectRuntime() {
-  const g = globalThis;
-  if (g.navigator?.userAgent === "Cloudflare-Workers") return "workerd";
-  if (g.Deno?.version) return `deno ${g.Deno.version.deno}`;
-  if (g.Bun?.version) return `bun ${g.Bun.version}`;
-  if (g.process?.versions?.node) return `node ${g.process.version}`;
-  return "browser";
-}
-
 /** Whether this is a page in a browser (a document), where an API key would be exposed. */
 function inBrowserPage() {
   const g = globalThis;
   return typeof g.document === "object" && g.document !== null && typeof g.window === "object" && g.window === g;
-}
-
-/**
- * 16 bytes from the platform's CSPRNG (Rust makes the idempotency key of them), taken from a
- * pool: one getRandomValues call costs ≈ 4 µs in Node, a quarter of a call's own work.
- */
-const pool = new Uint8Array(4096);
-let poolAt = pool.length;
-export function randomBytes() {
-  if (poolAt === pool.length) {
-    globalThis.crypto.getRandomValues(pool);
-    poolAt = 0;
-  }
-  poolAt += 16;
-  return pool.subarray(poolAt - 16, poolAt);
 }
 
 /** A Rust client for `options` (read as scalars): `{ settings, client }`, or throws the problems. */

@@ -5,7 +5,7 @@
 import * as raw from "../gen/paysg.js";
 import { PaySGValidationError } from "./errors.js";
 import { encode, settings } from "./encode.js";
-import { randomBytes, runtime } from "./client.js";
+import { randomBytes, runtime } from "./platform.js";
 import { fromRust } from "./from-rust.js";
 import { fastValidate } from "./fast.js";
 import { call } from "./json-entry.js";

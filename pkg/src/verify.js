@@ -2,7 +2,7 @@
 // (src/client/verify.rs, crates/wasm/src/client/verify.rs); this runs it through the client's loop
 // (call.js) and hands back how it ended, for Rust to say what that means.
 import { readPlan, run } from "./call.js";
-import { randomBytes } from "./client.js";
+import { randomBytes } from "./platform.js";
 
 /**
  * Runs a verification (`Verification` from Rust) to its report. Rejects only when `signal` (an
