@@ -1,8 +1,8 @@
 // @ts-check
 // The client's I/O loop: sends the request Rust planned through fetch, reads the answer, asks
-// Rust what now (src/client/answer.rs), waits, sends again. A plan arrives as lines
-// (src/client/wire.rs); every step after an answer is a `CallStep` (crates/wasm/src/step.rs),
-// whose TypeScript union is generated into ../gen/paysg.d.ts. Every decision — what to send,
+// Rust what now (src/client/answer.rs), waits, sends again. What crosses is typed by Rust
+// (crates/wasm/src/step.rs), its TypeScript generated into ../gen/paysg.d.ts: the call's `Plan`,
+// the `Attempt` in flight for listeners, and every step after an answer, a `CallStep`. Every decision — what to send,
 // whether and when to retry, whether the answer is a result or an error, which error — is
 // Rust's; this module owns only fetch, the timers and AbortSignals. With listeners
 // (`onRequest`, `onResponse`), it tells them about each attempt: what Rust describes of it, and
@@ -104,6 +104,8 @@ const ONCE = Object.freeze({ __proto__: null, once: true });
 /**
  * @typedef {import("../gen/paysg.js").CallStep} CallStep the step Rust's `Client.answer` returns
  * @typedef {import("../gen/paysg.js").NoAnswer} NoAnswer why no answer came, by Rust's names
+ * @typedef {import("../gen/paysg.js").Plan} Plan a planned call, from Rust's `Client.plan`
+ * @typedef {import("../gen/paysg.js").Attempt} Attempt the attempt in flight, from `Client.describe`
  */
 /** @type {NoAnswer} */
 const NETWORK = "network";
@@ -116,7 +118,7 @@ const DEADLINE = "deadline";
  * Runs a planned call to its end: the result (the 2xx body's JSON, or undefined), or the error
  * Rust decided. The caller's `signal` rejects the call at once with its reason.
  * @param {object} client Rust's client (`Client.answer`, `Client.release`)
- * @param {{ slot: number, request: object, timing: object }} plan from `readPlan`
+ * @param {Plan} plan from Rust's `Client.plan` (or `Verification.plan`)
  * @param {{ onRequest?: Function, onResponse?: Function } | undefined} events the client's
  *   listeners, or undefined when it has none (then nothing is described: the fast path)
  * @param {number} [began] when the call began (`Date.now()`), for events' `totalMs`
@@ -208,45 +210,12 @@ function emit(listener, event) {
 function ignore() {}
 
 /**
- * The request side of an attempt's events, from Rust's `Client.describe` (src/client/event.rs):
- * operation, method, attempt and idempotency key lines, then the path to the end.
+ * The request side of an attempt's events, from Rust's `Client.describe` (an `Attempt`), with
+ * every field present (`idempotencyKey` undefined when none), in the events' order.
+ * @param {Attempt} a
  */
-function readSent(r) {
-  const lines = r.split("\n", 4);
-  const at = lines[0].length + lines[1].length + lines[2].length + lines[3].length + 4;
-  return { operation: lines[0], method: lines[1], path: r.slice(at), attempt: +lines[2], idempotencyKey: lines[3] || undefined };
-}
-
-/**
- * A plan from Rust's `Client.plan`: its lines (src/client/wire.rs documents them; one string
- * crosses instead of ≈ 20 values) or, when lines could not carry it, the same as an object.
- * @returns {{ slot: number, request: object, timing: object, idempotencyKey?: string }}
- */
-export function readPlan(r) {
-  if (typeof r !== "string") return { slot: r.call, request: r.value, timing: r.timing, idempotencyKey: r.idempotencyKey ?? undefined };
-  const lines = r.split("\n", 4);
-  const at = lines[0].length + lines[1].length + lines[2].length + lines[3].length + 4;
-  return { slot: +lines[0], timing: { wait: +lines[1], deadline: lines[2] === "1" }, idempotencyKey: lines[3] || undefined, request: readRequest(r, at) };
-}
-
-/** REQUEST from `at`: method, URL, n, n header lines, then "B" and the body or "-". */
-function readRequest(r, at) {
-  let end = r.indexOf("\n", at);
-  const method = r.slice(at, end);
-  let next = r.indexOf("\n", end + 1);
-  const url = r.slice(end + 1, next);
-  end = r.indexOf("\n", next + 1);
-  const n = +r.slice(next + 1, end);
-  const headers = {};
-  for (let i = 0; i < n; i++) {
-    next = r.indexOf("\n", end + 1);
-    const name = r.slice(end + 1, next);
-    end = r.indexOf("\n", next + 1);
-    headers[name] = r.slice(next + 1, end);
-  }
-  const request = { method, url, headers };
-  if (r[end + 1] === "B") request.body = r.slice(end + 2);
-  return request;
+function readSent(a) {
+  return { operation: a.operation, method: a.method, path: a.path, attempt: a.attempt, idempotencyKey: a.idempotencyKey };
 }
 
 /**
@@ -309,7 +278,7 @@ function attempt(request, timing, fetchImpl, signal) {
       if (settle()) resolve(got);
     };
     const init = { __proto__: null, method: request.method, headers: request.headers, signal: controller.signal };
-    // A request without a body has none of its own (a plan read from an object, or lines).
+    // A request without a body has none of its own (Rust leaves it out).
     const body = Object.prototype.hasOwnProperty.call(request, "body") ? request.body : undefined;
     if (body != null) init.body = body;
     try {

@@ -5,7 +5,7 @@
 // runtime's name, which only JS has, are platform.js's).
 import * as raw from "../gen/paysg.js";
 import { encode, own, scalar, scalars, settings, urlText } from "./encode.js";
-import { readPlan, readSignal, run } from "./call.js";
+import { readSignal, run } from "./call.js";
 import { writeBody } from "./fast.js";
 import { PaySGError, PaySGValidationError } from "./errors.js";
 import { fromRust } from "./from-rust.js";
@@ -32,7 +32,7 @@ export function newClient(options) {
   return { settings: r.value, client: r.client };
 }
 
-/** Plans a call in Rust: `{ slot, request, timing, idempotencyKey }`, or throws the problems. */
+/** Plans a call in Rust: its `Plan` (crates/wasm/src/step.rs), or throws the problems. */
 export function plan(client, op, opts, args, what = `${op} call`) {
   // Every user value is read (getters run) before the body is written into wasm memory: a getter
   // that calls into paysg would overwrite what is there (fast.js).
@@ -42,9 +42,10 @@ export function plan(client, op, opts, args, what = `${op} call`) {
   // A plain create body goes into wasm memory (fast.js); any other body crosses as JSON text.
   const fast = op === "create" ? writeBody(args.body) : undefined;
   const body = fast === undefined && (op === "create" || op === "refund") ? encode(args.body) : undefined;
+  /** @type {import("../gen/paysg.js").Plan | { ok: false, error: any }} */
   const r = client.plan(op, options, id, query, body, fast?.len, fast?.amount ?? 0, randomBytes(), Date.now());
-  if (typeof r === "object" && !r.ok) throw fromRust(r.error, undefined, what);
-  return readPlan(r);
+  if (!r.ok) throw fromRust(r.error, undefined, what);
+  return r;
 }
 
 /**

@@ -1,7 +1,7 @@
 // verifyCredentials' I/O: Rust checks the options and plans the one call
 // (src/client/verify.rs, crates/wasm/src/client/verify.rs); this runs it through the client's loop
 // (call.js) and hands back how it ended, for Rust to say what that means.
-import { readPlan, run } from "./call.js";
+import { run } from "./call.js";
 import { randomBytes } from "./platform.js";
 
 /**
@@ -17,7 +17,7 @@ export async function verifyWith(v, fetchImpl, signal, events) {
     if (planned === undefined) return v.report("skipped", 0, undefined, 0);
     const client = v.client();
     try {
-      await run(client, readPlan(planned), fetchImpl, signal, events, Date.now());
+      await run(client, planned, fetchImpl, signal, events, Date.now());
       return v.report("", 0, undefined, 0);
     } catch (e) {
       if (signal?.aborted && e === signal.reason) throw e;

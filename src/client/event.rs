@@ -26,22 +26,6 @@ pub struct Sent<'a> {
     pub idempotency_key: Option<&'a str>,
 }
 
-impl<'a> Sent<'a> {
-    /// As lines for the JS loop (`pkg/src/call.js`, `readSent`): operation, method, attempt,
-    /// the key (empty when none: a key is never empty), then the path to the end of the string
-    /// (the only field that could hold a line break).
-    pub fn lines(&self) -> String {
-        format!(
-            "{}\n{}\n{}\n{}\n{}",
-            self.operation,
-            self.method,
-            self.attempt,
-            self.idempotency_key.unwrap_or_default(),
-            self.path
-        )
-    }
-}
-
 /// The path of `url`: from the first `/` after the host up to a `?` or `#` (`/` when none).
 pub fn path_of(url: &str) -> &str {
     let rest = url.split_once("://").map_or(url, |(_, r)| r);
@@ -74,22 +58,5 @@ mod tests {
         ] {
             assert_eq!(path_of(url), path, "{url}");
         }
-    }
-
-    #[test]
-    fn the_lines_put_the_path_last() {
-        let sent = Sent {
-            operation: "createPayment",
-            method: "POST",
-            path: "/v1/x\ny",
-            attempt: 2,
-            idempotency_key: Some("k-1"),
-        };
-        assert_eq!(sent.lines(), "createPayment\nPOST\n2\nk-1\n/v1/x\ny");
-        let none = Sent {
-            idempotency_key: None,
-            ..sent
-        };
-        assert_eq!(none.lines(), "createPayment\nPOST\n2\n\n/v1/x\ny");
     }
 }

@@ -740,7 +740,7 @@ fn events_describe_the_attempt_in_flight_without_query_or_body() {
         (sent.operation, sent.method, sent.idempotency_key),
         ("listPayments", "GET", None)
     );
-    assert!(!sent.lines().contains('?') && !sent.lines().contains("cursor"));
+    assert!(!sent.path.contains('?') && !sent.path.contains("cursor"));
     // a cancel's look is a GET of the payment; the cancel sent again is a POST …/cancel
     let cancel = plan(json!({ "op": "cancel", "paymentId": "p1" }))
         .unwrap()

@@ -1,5 +1,6 @@
 // The JS loop is typed against the boundary's generated TypeScript: pkg/src/call.js is
-// `// @ts-check` and reads every step Rust returns as a `CallStep` (crates/wasm/src/step.rs),
+// `// @ts-check` and reads a call's `Plan`, the `Attempt` in flight and every step Rust returns
+// as a `CallStep` (crates/wasm/src/step.rs),
 // whose union wasm-bindgen writes into pkg/gen/paysg.d.ts through tsify. A step kind or field the
 // Rust enum does not have fails this test.
 import assert from "node:assert/strict";
@@ -25,9 +26,11 @@ function errorsOf(file) {
     .map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n"));
 }
 
-test("the generated declarations have the step union and the no-answer names", () => {
+test("the generated declarations have the plan, the attempt, the step union and the no-answer names", () => {
   const dts = readFileSync(join(root, "pkg", "gen", "paysg.d.ts"), "utf8");
   assert.match(dts, /export type CallStep = \{ kind: "send"; afterMs: number;[^\n]*\| \{ kind: "done"; body: boolean \} \| \{ kind: "fail";/);
+  assert.match(dts, /export interface Plan \{[\s\S]*?ok: true;[\s\S]*?slot: number;[\s\S]*?timing: AttemptTiming;[\s\S]*?request: HttpRequest;[\s\S]*?idempotencyKey\?: string;\n\}/);
+  assert.match(dts, /export interface Attempt \{[\s\S]*?operation: string;[\s\S]*?method: "GET" \| "POST";[\s\S]*?path: string;[\s\S]*?attempt: number;[\s\S]*?idempotencyKey\?: string;\n\}/);
   assert.match(dts, /export type NoAnswer = "network" \| "timeout" \| "deadline";/);
 });
 

@@ -2,8 +2,8 @@
 // module, counted on the running module: WebAssembly.Instance is wrapped before the packed package loads, so every export the
 // module has (whatever it is named) and every import it calls (wasm-bindgen's glue) is counted.
 // The package's own exports are the ones wasm-bindgen did not name (`__wbindgen_*`,
-// `__externref_*`: its allocator and tables). And the request a call sends (it crosses as lines,
-// src/client/wire.rs) equals the one buildCreatePaymentRequest returns (a serde value), on
+// `__externref_*`: its allocator and tables). And the request a call sends (it crosses in a typed Plan,
+// crates/wasm/src/step.rs) equals the one buildCreatePaymentRequest returns, on
 // generated bodies.
 import assert from "node:assert/strict";
 import { join } from "node:path";

@@ -4,7 +4,7 @@
 use crate::config::{CallOptions, Config};
 use crate::fetch::{attempt, now, random_bytes, sleep};
 use paysg::client::decode::{self, Success};
-use paysg::client::plan::{Body, Query};
+use paysg::client::plan::{Body, Plan, Query};
 use paysg::client::{self, ClientError, Op, Options, Step};
 use paysg::json::Json;
 use paysg::model::{Payment, PaymentList};
@@ -16,8 +16,8 @@ use serde::Serialize;
 #[derive(Debug, Clone)]
 pub struct PaySg {
     pub(crate) options: Options,
-    key: ApiKey,
-    headers: Vec<(String, String)>,
+    pub(crate) key: ApiKey,
+    pub(crate) headers: Vec<(String, String)>,
 }
 
 impl PaySg {
@@ -179,6 +179,16 @@ impl PaySg {
         };
         let plan = client::plan(&call, body, random_bytes(), now())
             .map_err(|errors| ClientError::Validation { errors })?;
+        self.run(plan, pick).await
+    }
+
+    /// Runs a planned call to its end: sends, asks the core what each answer means, and picks
+    /// the result out of the body that ends it.
+    pub(crate) async fn run<T>(
+        &self,
+        plan: Plan,
+        pick: fn(Success) -> Option<T>,
+    ) -> Result<T, ClientError> {
         let (mut request, mut context) = (plan.request, plan.context);
         loop {
             let (got, text) = attempt(&request, &self.headers, &context).await;

@@ -66,13 +66,7 @@ impl Config {
     /// [`paysg::validate::rules::LIMITS`]): `limit("payer_identifier", 20)`.
     pub fn limit(mut self, name: &str, value: u64) -> Self {
         self.limits.push((name.to_owned(), value));
-        let entries: Vec<String> = self
-            .limits
-            .iter()
-            .map(|(k, v)| format!("{}:{v}", serde_json::to_string(k).unwrap_or_default()))
-            .collect();
-        // As the JS layer hands `limits` over: JSON text.
-        self.options.limits = Scalar::Str(format!("{{{}}}", entries.join(",")));
+        self.options.limits = limits_text(&self.limits);
         self
     }
 
@@ -99,6 +93,9 @@ pub struct CallOptions {
     pub max_retries: Option<u32>,
     /// Map the common non-ASCII characters of payer text to ASCII (a create).
     pub normalise_text: Option<bool>,
+    /// Limits PaySG's sources disagree on, for this call (see [`Config::limit`]): each
+    /// `(name, value)` overrides the client's of that name, key by key.
+    pub limit: Vec<(String, u64)>,
 }
 
 impl CallOptions {
@@ -117,7 +114,21 @@ impl CallOptions {
                 .max_retries
                 .map_or(Scalar::Absent, |r| Scalar::Num(f64::from(r))),
             normalise_text: self.normalise_text.map_or(Scalar::Absent, Scalar::Bool),
+            limits: if self.limit.is_empty() {
+                Scalar::Absent
+            } else {
+                limits_text(&self.limit)
+            },
             ..Options::default()
         }
     }
+}
+
+/// `limits` as the JS layer hands it over: JSON text of `{ name: value, … }`.
+fn limits_text(limits: &[(String, u64)]) -> Scalar {
+    let entries: Vec<String> = limits
+        .iter()
+        .map(|(k, v)| format!("{}:{v}", serde_json::to_string(k).unwrap_or_default()))
+        .collect();
+    Scalar::Str(format!("{{{}}}", entries.join(",")))
 }

@@ -15,6 +15,7 @@
 //! | `list_all` | [`PaySg::list_all`], [`PaySg::list_all_pages`]: the core's pages |
 //! | `returns` | [`PaySg::confirm_return`]: the payer's return, checked by the core |
 //! | `reconcile` | [`PaySg::reconcile`]: stored payments against PaySG's, compared by the core |
+//! | `verify` | [`PaySg::verify_credentials`], [`PaySg::verify_credentials_for`]: the core's checks, one list call, a [`Report`] |
 //! | `fetch` | the I/O: `fetch`, timers, `AbortSignal`, clock, randomness |
 //!
 //! On targets other than wasm32 the crate is empty.
@@ -31,6 +32,8 @@ mod list_all;
 mod reconcile;
 #[cfg(target_arch = "wasm32")]
 mod returns;
+#[cfg(target_arch = "wasm32")]
+mod verify;
 
 #[cfg(target_arch = "wasm32")]
 pub use client::PaySg;
@@ -38,6 +41,8 @@ pub use client::PaySg;
 pub use config::{CallOptions, Config};
 #[cfg(target_arch = "wasm32")]
 pub use list_all::{ListAll, Pages};
+#[cfg(target_arch = "wasm32")]
+pub use paysg::client::verify::{Environment, Problem, Report};
 #[cfg(target_arch = "wasm32")]
 pub use reconcile::{ReconcileError, Reconciled};
 #[cfg(target_arch = "wasm32")]

@@ -1,7 +1,9 @@
-//! The step of a call, as it crosses to the JS loop (`pkg/src/call.js`): one Rust enum, tagged by
-//! `kind`, whose TypeScript union (`CallStep`) wasm-bindgen writes into the generated
-//! `pkg/gen/paysg.d.ts` through tsify, so that the JS loop is checked against it. Why an attempt
-//! got no answer crosses back the same way, by name ([`NoAnswer`]), never as a number.
+//! What crosses between a call's Rust side and the JS loop (`pkg/src/call.js`), through the one
+//! codec: serde-wasm-bindgen of Rust types whose TypeScript wasm-bindgen writes into the
+//! generated `pkg/gen/paysg.d.ts` through tsify, so that the JS loop is checked against them.
+//! A call's [`Plan`] (its slot, first request and timer), the attempt in flight for listeners
+//! ([`Attempt`]), and each step after an answer: one enum tagged by `kind` ([`CallStep`]). Why an
+//! attempt got no answer crosses back the same way, by name ([`NoAnswer`]), never as a number.
 
 use paysg::client::answer::Failure;
 use paysg::client::wire::Timing;
@@ -24,6 +26,58 @@ impl From<Timing> for AttemptTiming {
         AttemptTiming {
             wait: t.wait,
             deadline: t.deadline,
+        }
+    }
+}
+
+/// A planned call, for the JS loop to run: the slot its context is kept in, the first request
+/// and when that attempt's timer fires.
+#[derive(Debug, Clone, PartialEq, Serialize, Tsify)]
+#[serde(rename_all = "camelCase")]
+pub struct Plan {
+    /// Always `true`: what `Client.plan` returns is this or `{ ok: false, error }`.
+    #[tsify(type = "true")]
+    pub ok: bool,
+    /// The slot of the call's context (`Client.answer`, `Client.release`).
+    pub slot: u32,
+    /// The first attempt's timer.
+    pub timing: AttemptTiming,
+    /// The first request.
+    pub request: HttpRequest,
+    /// The `Idempotency-Key` sent (creates and refunds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub idempotency_key: Option<String>,
+}
+
+/// The request side of an attempt's events (`onRequest`, `onResponse`), from
+/// [`paysg::client::event::Sent`].
+#[derive(Debug, Clone, PartialEq, Serialize, Tsify)]
+#[serde(rename_all = "camelCase")]
+pub struct Attempt {
+    /// The public method that made the call (`"createPayment"`).
+    pub operation: &'static str,
+    /// `"GET"` or `"POST"`.
+    #[tsify(type = r#""GET" | "POST""#)]
+    pub method: &'static str,
+    /// The URL's path, without host or query.
+    pub path: String,
+    /// 1 for the first attempt, 2 for the next, …
+    pub attempt: u32,
+    /// The `Idempotency-Key` sent (creates and refunds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub idempotency_key: Option<String>,
+}
+
+impl From<paysg::client::event::Sent<'_>> for Attempt {
+    fn from(s: paysg::client::event::Sent<'_>) -> Self {
+        Attempt {
+            operation: s.operation,
+            method: s.method,
+            path: s.path.to_owned(),
+            attempt: s.attempt,
+            idempotency_key: s.idempotency_key.map(str::to_owned),
         }
     }
 }

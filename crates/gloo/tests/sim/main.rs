@@ -1,12 +1,13 @@
 //! The Rust client over gloo-net (crate `paysg-gloo`), run by wasm-bindgen-test in Node against a
 //! paysg-sim that `scripts/test.sh` starts (its URL in `PAYSG_SIM_URL`): create and get, a 503
 //! retried with the same Idempotency-Key, a deadline, problems found before anything is sent;
-//! `parity` the calls the npm client has besides.
+//! `parity` the calls the npm client has besides; `verify` the credentials check and a call's `limit`.
 #![cfg(target_arch = "wasm32")]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code
 
 mod example;
 mod parity;
+mod verify;
 
 use paysg::client::ClientError;
 use paysg_gloo::{CallOptions, Config, PaySg};

@@ -5,12 +5,12 @@
 //! starts one from options ([`verify_start`]), a client from its own ([`Client::verify`]).
 
 use super::{read, to_js, Client, Timing};
+use crate::step::Plan;
 use paysg::client::verify::{self, Check, Outcome};
-use paysg::client::{wire, ClientError, Options};
+use paysg::client::{ClientError, Options};
 use paysg::request::ApiKey;
 use paysg::scalar::Scalar;
 use paysg::validate::FieldError;
-use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 /// A credentials check in progress.
@@ -108,8 +108,8 @@ impl Client {
 
 #[wasm_bindgen]
 impl Verification {
-    /// Plans the call: its lines (as [`Client::plan`] gives them) or, when lines cannot carry
-    /// it, the same as an object; `undefined` when nothing is to be sent. `random` is 16 bytes
+    /// Plans the call: a [`Plan`], as [`Client::plan`] gives it; `undefined` when nothing is to
+    /// be sent. `random` is 16 bytes
     /// from the platform's CSPRNG, `now_ms` the time.
     pub fn plan(&mut self, random: &[u8], now_ms: f64) -> JsValue {
         let Some(plan) = verify::plan(&mut self.check, super::random16(random), now_ms) else {
@@ -128,24 +128,13 @@ impl Verification {
         let timing = Timing::of(&plan.context, now_ms);
         let slot = client.keep(plan.context);
         self.client = Some(client);
-        match wire::plan(slot, timing, None, &plan.request) {
-            Some(text) => JsValue::from_str(&text),
-            None => {
-                #[derive(Serialize)]
-                struct Planned<'a> {
-                    ok: bool,
-                    value: &'a paysg::request::HttpRequest,
-                    timing: Timing,
-                    call: u32,
-                }
-                to_js(&Planned {
-                    ok: true,
-                    value: &plan.request,
-                    timing,
-                    call: slot,
-                })
-            }
-        }
+        to_js(&Plan {
+            ok: true,
+            slot,
+            timing: timing.into(),
+            request: plan.request,
+            idempotency_key: None,
+        })
     }
 
     /// The client that runs the planned call (once; then `undefined`).
