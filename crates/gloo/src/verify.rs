@@ -9,7 +9,7 @@ use crate::fetch::{now, random_bytes};
 use paysg::client::decode::Success;
 use paysg::client::verify::{self, Check, Outcome, Report};
 use paysg::client::{self, ClientError, Options};
-use paysg::loose::Scalar;
+use paysg::scalar::Scalar;
 
 /// What the client says it runs in (`x-paysg-client`), as [`PaySg`]'s calls say it.
 const RUNTIME: &str = "rust";
