@@ -9,7 +9,7 @@ import { readPlan, readSignal, run } from "./call.js";
 import { writeBody } from "./fast.js";
 import { PaySGError, PaySGValidationError } from "./errors.js";
 import { fromRust } from "./from-rust.js";
-import { checkReturned, startReturn } from "./returns.js";
+import { expectedText, returnUrlText } from "./returns.js";
 import { reconcile } from "./reconcile.js";
 import { verifyWith } from "./verify.js";
 // The option names Rust reads and the plain call methods, generated from src/surface/.
@@ -194,22 +194,17 @@ export class PaySG {
    * `{ referenceId }`, stored with the order: `payment_mismatch`) or when it was fully refunded
    * (`payment_refunded`). An unpaid payment resolves: check `payment_status`.
    */
-  async confirmReturn(returnUrl, expected, opts = {}) {
-    let service;
-    try {
-      service = (opts == null ? undefined : own(opts, "paymentServiceId")) ?? this.paymentServiceId;
-    } catch {
-      service = undefined;
-    }
-    const r = startReturn(returnUrl, expected, service);
-    let callOpts;
-    try {
-      callOpts = { ...opts, paymentServiceId: r.paymentServiceId };
-    } catch {
-      throw new PaySGValidationError([{ field: "opts", code: "invalid_type", message: "confirmReturn's options could not be read (a getter or a Proxy threw); pass a plain object" }], "confirmReturn arguments");
-    }
-    const payment = await this.getPayment(r.paymentId, callOpts);
-    return checkReturned(r.expected, payment);
+  async confirmReturn(returnUrl, expected, opts) {
+    const signal = readSignal(opts, "confirmReturn call");
+    if (signal?.aborted) throw signal.reason;
+    // Every user value is read before Rust plans: the URL, `expected`, the options.
+    const url = returnUrlText(returnUrl);
+    const exp = expectedText(expected);
+    const options = opts === undefined || opts === null ? undefined : settings(opts, CALL_OPTIONS);
+    const r = this.#client.planReturn(url, exp, options, randomBytes(), Date.now());
+    if (typeof r === "object" && !r.ok) throw fromRust(r.error, undefined, "confirmReturn arguments");
+    const began = Date.now();
+    return run(this.#client, readPlan(r), this.#fetch, signal, this.#events, began);
   }
 
   /**

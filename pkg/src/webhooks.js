@@ -225,7 +225,7 @@ export async function verifyWebhookRequest(request, secret, options) {
 
 /**
  * `{ paymentId, paymentServiceId }` from the URL PaySG sent the payer back on, read as
- * `new URL(url).searchParams` reads it (src/client/returns.rs); a parameter given twice is refused.
+ * `new URL(url).searchParams` reads it (src/client/returns/url.rs); a parameter given twice is refused.
  * It says nothing about the payment: `PaySG.confirmReturn` checks it is the order's.
  */
 export function parseReturnUrl(url) {

@@ -49,7 +49,7 @@ pub const ERROR_CLASSES: &[ErrorClass] = &[
     ErrorClass {
         name: "PaySGError",
         codes: "`payment_service_mismatch`",
-        kinds: &[],
+        kinds: &["payment_service_mismatch"],
         fields: &[],
         when: "`confirmReturn` got another service's id",
         fields_shown: "",
@@ -57,7 +57,7 @@ pub const ERROR_CLASSES: &[ErrorClass] = &[
     ErrorClass {
         name: "PaySGError",
         codes: "`payment_mismatch`",
-        kinds: &[],
+        kinds: &["payment_mismatch"],
         fields: &[],
         when: "`confirmReturn`: the payment is not the order's `expected` one (a replayed or another order's return URL)",
         fields_shown: "",
@@ -65,7 +65,7 @@ pub const ERROR_CLASSES: &[ErrorClass] = &[
     ErrorClass {
         name: "PaySGError",
         codes: "`payment_refunded`",
-        kinds: &[],
+        kinds: &["payment_refunded"],
         fields: &[],
         when: "`confirmReturn`: the payment was paid, then fully refunded",
         fields_shown: "",

@@ -179,6 +179,16 @@ impl PaySg {
         };
         let plan = client::plan(&call, body, random_bytes(), now())
             .map_err(|errors| ClientError::Validation { errors })?;
+        self.run(plan, pick).await
+    }
+
+    /// Runs a planned call to its end: sends each request, lets the core say what the answer
+    /// means ([`client::answer`]) and decodes the body that ends the call.
+    pub(crate) async fn run<T>(
+        &self,
+        plan: client::Plan,
+        pick: fn(Success) -> Option<T>,
+    ) -> Result<T, ClientError> {
         let (mut request, mut context) = (plan.request, plan.context);
         loop {
             let (got, text) = attempt(&request, &self.headers, &context).await;

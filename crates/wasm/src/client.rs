@@ -34,6 +34,7 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 pub mod list_all;
+pub mod returns;
 pub mod verify;
 
 /// Serialises to plain JS values (objects, not `Map`s; `null` for `None`).
@@ -249,34 +250,9 @@ impl Client {
             (Some(Ok(j)), None) => Body::Json(j),
             (Some(Err(why)), None) => Body::Unreadable(why),
         };
-        let plan = match client::plan(&call, body, random16(random), now_ms) {
-            Ok(plan) => plan,
-            Err(errors) => return invalid(errors),
-        };
-        let timing = Timing::of(&plan.context, now_ms);
-        let key = plan.context.idempotency_key.clone();
-        let slot = self.keep(plan.context);
-        match wire::plan(slot, timing, key.as_deref(), &plan.request) {
-            Some(text) => JsValue::from_str(&text),
-            None => {
-                // Lines cannot carry it: the same, as a serde value.
-                #[derive(Serialize)]
-                #[serde(rename_all = "camelCase")]
-                struct Planned<'a> {
-                    ok: bool,
-                    value: &'a paysg::request::HttpRequest,
-                    timing: Timing,
-                    call: u32,
-                    idempotency_key: Option<String>,
-                }
-                to_js(&Planned {
-                    ok: true,
-                    value: &plan.request,
-                    timing,
-                    call: slot,
-                    idempotency_key: key,
-                })
-            }
+        match client::plan(&call, body, random16(random), now_ms) {
+            Ok(plan) => self.start(plan, now_ms),
+            Err(errors) => invalid(errors),
         }
     }
 
@@ -378,6 +354,37 @@ impl Client {
 }
 
 impl Client {
+    /// Keeps a planned call's context in a slot and returns its first request: lines
+    /// ([`wire::plan`]: the slot, the first attempt's timing, the idempotency key, the request),
+    /// or the same as an object when lines cannot carry it.
+    fn start(&mut self, plan: client::Plan, now_ms: f64) -> JsValue {
+        let timing = Timing::of(&plan.context, now_ms);
+        let key = plan.context.idempotency_key.clone();
+        let slot = self.keep(plan.context);
+        match wire::plan(slot, timing, key.as_deref(), &plan.request) {
+            Some(text) => JsValue::from_str(&text),
+            None => {
+                // Lines cannot carry it: the same, as a serde value.
+                #[derive(Serialize)]
+                #[serde(rename_all = "camelCase")]
+                struct Planned<'a> {
+                    ok: bool,
+                    value: &'a paysg::request::HttpRequest,
+                    timing: Timing,
+                    call: u32,
+                    idempotency_key: Option<String>,
+                }
+                to_js(&Planned {
+                    ok: true,
+                    value: &plan.request,
+                    timing,
+                    call: slot,
+                    idempotency_key: key,
+                })
+            }
+        }
+    }
+
     /// Keeps a call's context in a free slot; returns the slot.
     fn keep(&mut self, context: Context) -> u32 {
         match self.free.pop() {
