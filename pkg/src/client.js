@@ -14,6 +14,7 @@ import { reconcile } from "./reconcile.js";
 import { verifyWith } from "./verify.js";
 // The option names Rust reads and the plain call methods, generated from src/surface/.
 import { CALL_OPTIONS, CLIENT_OPTIONS, defineCalls } from "../gen/surface.js";
+import { CODES } from "../gen/contract.js";
 
 const QUERY = ["limit", "before", "after"];
 const LIST_ALL = ["limit", "after", "before", "maxItems", "maxPages"];
@@ -84,7 +85,7 @@ function listener(options, name, what) {
   try {
     fn = Object.hasOwn(options, name) ? options[name] : undefined;
   } catch {
-    throw new PaySGValidationError([{ field: name, code: "invalid_type", message: `${name} could not be read (its getter threw); it must be a function called with ${what}` }], "client options");
+    throw new PaySGValidationError([{ field: name, code: CODES.invalid_type, message: `${name} could not be read (its getter threw); it must be a function called with ${what}` }], "client options");
   }
   if (fn === undefined || typeof fn === "function") return fn;
   let given = fn === null ? "null" : typeof fn;
@@ -93,7 +94,7 @@ function listener(options, name, what) {
   } catch {
     // a revoked Proxy: an object
   }
-  throw new PaySGValidationError([{ field: name, code: "invalid_type", message: `${name} must be a function called with ${what}, got ${given}` }], "client options");
+  throw new PaySGValidationError([{ field: name, code: CODES.invalid_type, message: `${name} must be a function called with ${what}, got ${given}` }], "client options");
 }
 
 export class PaySG {
@@ -120,7 +121,7 @@ export class PaySG {
       fetchImpl = null;
     }
     if (fetchImpl !== undefined && typeof fetchImpl !== "function") {
-      throw new PaySGValidationError([{ field: "fetch", code: "invalid_type", message: "fetch must be a function like the global fetch" }], "client options");
+      throw new PaySGValidationError([{ field: "fetch", code: CODES.invalid_type, message: "fetch must be a function like the global fetch" }], "client options");
     }
     const onRequest = listener(options, "onRequest", "each attempt's event before it is sent");
     const onResponse = listener(options, "onResponse", "each attempt's event when it ends");
@@ -128,7 +129,7 @@ export class PaySG {
       throw new PaySGError(
         "new PaySG() was called in a browser page: the API key would be visible to anyone using the page. " +
           "Call PaySG from your server (a Worker or Node). For a test key against a local simulator, pass dangerouslyAllowBrowser: true.",
-        { code: "browser_not_allowed" },
+        { code: CODES.browser_not_allowed },
       );
     }
     this.#client = client;
