@@ -12,6 +12,7 @@ import { fromRust, scrubCause } from "./from-rust.js";
 
 import { PaySGValidationError } from "./errors.js";
 import { ownOrClass } from "./encode.js";
+import { CODES } from "../gen/contract.js";
 
 /** `AbortSignal.prototype.aborted`'s getter: calling it is a brand check (a Proxy fails it). */
 const abortedGetter = typeof AbortSignal === "function" ? Object.getOwnPropertyDescriptor(AbortSignal.prototype, "aborted")?.get : undefined;
@@ -92,7 +93,7 @@ export function readSignal(opts, what) {
 const followed = new WeakMap();
 
 function badSignal(what, given) {
-  return new PaySGValidationError([{ field: "signal", code: "invalid_type", message: `signal must be an AbortSignal (an AbortController's signal, or AbortSignal.timeout(ms)); it ${given}` }], what);
+  return new PaySGValidationError([{ field: "signal", code: CODES.invalid_type, message: `signal must be an AbortSignal (an AbortController's signal, or AbortSignal.timeout(ms)); it ${given}` }], what);
 }
 
 /**

@@ -9,12 +9,13 @@ import { readSignal, run } from "./call.js";
 import { writeBody } from "./fast.js";
 import { PaySGError, PaySGValidationError } from "./errors.js";
 import { fromRust } from "./from-rust.js";
-import { checkReturned, startReturn } from "./returns.js";
+import { expectedText, returnUrlText } from "./returns.js";
 import { reconcile } from "./reconcile.js";
 import { verifyWith } from "./verify.js";
 import { randomBytes, runtime } from "./platform.js";
 // The option names Rust reads and the plain call methods, generated from src/surface/.
 import { CALL_OPTIONS, CLIENT_OPTIONS, defineCalls } from "../gen/surface.js";
+import { CODES } from "../gen/contract.js";
 
 const QUERY = ["limit", "before", "after"];
 const LIST_ALL = ["limit", "after", "before", "maxItems", "maxPages"];
@@ -57,7 +58,7 @@ function listener(options, name, what) {
   try {
     fn = Object.hasOwn(options, name) ? options[name] : undefined;
   } catch {
-    throw new PaySGValidationError([{ field: name, code: "invalid_type", message: `${name} could not be read (its getter threw); it must be a function called with ${what}` }], "client options");
+    throw new PaySGValidationError([{ field: name, code: CODES.invalid_type, message: `${name} could not be read (its getter threw); it must be a function called with ${what}` }], "client options");
   }
   if (fn === undefined || typeof fn === "function") return fn;
   let given = fn === null ? "null" : typeof fn;
@@ -66,7 +67,7 @@ function listener(options, name, what) {
   } catch {
     // a revoked Proxy: an object
   }
-  throw new PaySGValidationError([{ field: name, code: "invalid_type", message: `${name} must be a function called with ${what}, got ${given}` }], "client options");
+  throw new PaySGValidationError([{ field: name, code: CODES.invalid_type, message: `${name} must be a function called with ${what}, got ${given}` }], "client options");
 }
 
 export class PaySG {
@@ -93,7 +94,7 @@ export class PaySG {
       fetchImpl = null;
     }
     if (fetchImpl !== undefined && typeof fetchImpl !== "function") {
-      throw new PaySGValidationError([{ field: "fetch", code: "invalid_type", message: "fetch must be a function like the global fetch" }], "client options");
+      throw new PaySGValidationError([{ field: "fetch", code: CODES.invalid_type, message: "fetch must be a function like the global fetch" }], "client options");
     }
     const onRequest = listener(options, "onRequest", "each attempt's event before it is sent");
     const onResponse = listener(options, "onResponse", "each attempt's event when it ends");
@@ -101,7 +102,7 @@ export class PaySG {
       throw new PaySGError(
         "new PaySG() was called in a browser page: the API key would be visible to anyone using the page. " +
           "Call PaySG from your server (a Worker or Node). For a test key against a local simulator, pass dangerouslyAllowBrowser: true.",
-        { code: "browser_not_allowed" },
+        { code: CODES.browser_not_allowed },
       );
     }
     this.#client = client;
@@ -167,22 +168,17 @@ export class PaySG {
    * `{ referenceId }`, stored with the order: `payment_mismatch`) or when it was fully refunded
    * (`payment_refunded`). An unpaid payment resolves: check `payment_status`.
    */
-  async confirmReturn(returnUrl, expected, opts = {}) {
-    let service;
-    try {
-      service = (opts == null ? undefined : own(opts, "paymentServiceId")) ?? this.paymentServiceId;
-    } catch {
-      service = undefined;
-    }
-    const r = startReturn(returnUrl, expected, service);
-    let callOpts;
-    try {
-      callOpts = { ...opts, paymentServiceId: r.paymentServiceId };
-    } catch {
-      throw new PaySGValidationError([{ field: "opts", code: "invalid_type", message: "confirmReturn's options could not be read (a getter or a Proxy threw); pass a plain object" }], "confirmReturn arguments");
-    }
-    const payment = await this.getPayment(r.paymentId, callOpts);
-    return checkReturned(r.expected, payment);
+  async confirmReturn(returnUrl, expected, opts) {
+    const signal = readSignal(opts, "confirmReturn call");
+    if (signal?.aborted) throw signal.reason;
+    // Every user value is read before Rust plans: the URL, `expected`, the options.
+    const url = returnUrlText(returnUrl);
+    const exp = expectedText(expected);
+    const options = opts === undefined || opts === null ? undefined : settings(opts, CALL_OPTIONS);
+    const r = this.#client.planReturn(url, exp, options, randomBytes(), Date.now());
+    if (typeof r === "object" && !r.ok) throw fromRust(r.error, undefined, "confirmReturn arguments");
+    const began = Date.now();
+    return run(this.#client, readPlan(r), this.#fetch, signal, this.#events, began);
   }
 
   /**

@@ -2,6 +2,8 @@
 // and the stable `name` / `code` work in every runtime. Messages and properties never contain
 // the API key or a webhook secret. Their options are read as own properties only.
 
+import { CODES } from "../gen/contract.js";
+
 // The constructors never throw, whatever they are given (users build these errors too, in tests
 // and mocks): what cannot be read or turned into text is left out.
 
@@ -40,7 +42,7 @@ export class PaySGError extends Error {
     const o = fields(opts, ["code", "cause"]);
     super(text(message, ""), "cause" in o ? { cause: o.cause } : undefined);
     /** A stable machine-readable code. */
-    this.code = typeof o.code === "string" ? o.code : "paysg_error";
+    this.code = typeof o.code === "string" ? o.code : CODES.paysg_error;
   }
 }
 
@@ -67,7 +69,7 @@ export class PaySGValidationError extends PaySGError {
     } catch {
       // an array Proxy that throws: no problems listed
     }
-    super(`invalid ${text(what, "input")} (${list.length} problem${list.length === 1 ? "" : "s"}): ${summary}`, { code: "validation_error" });
+    super(`invalid ${text(what, "input")} (${list.length} problem${list.length === 1 ? "" : "s"}): ${summary}`, { code: CODES.validation_error });
     /** Every problem, as `{ field, code, message }`. */
     this.errors = list;
   }
@@ -98,7 +100,7 @@ export class PaySGApiError extends PaySGError {
 export class PaySGConnectionError extends PaySGError {
   /** @param {string} message @param {unknown} cause */
   constructor(message, cause) {
-    super(text(message, "the request could not be completed"), { code: "connection_error", cause });
+    super(text(message, "the request could not be completed"), { code: CODES.connection_error, cause });
   }
 }
 
@@ -106,7 +108,7 @@ export class PaySGConnectionError extends PaySGError {
 export class PaySGTimeoutError extends PaySGError {
   /** @param {number} timeoutMs @param {string} [message] */
   constructor(timeoutMs, message) {
-    super(text(message, `PaySG did not answer within ${text(timeoutMs, "the allowed")} ms`), { code: "timeout" });
+    super(text(message, `PaySG did not answer within ${text(timeoutMs, "the allowed")} ms`), { code: CODES.timeout });
     this.timeoutMs = timeoutMs;
   }
 }
@@ -115,7 +117,7 @@ export class PaySGTimeoutError extends PaySGError {
 export class PaySGSignatureError extends PaySGError {
   /** @param {string} reason @param {string} message */
   constructor(reason, message) {
-    super(text(message, "the webhook signature did not verify"), { code: "signature_error" });
+    super(text(message, "the webhook signature did not verify"), { code: CODES.signature_error });
     this.reason = reason;
   }
 }

@@ -6,7 +6,7 @@
 // Rust). Any other shape returns undefined: the caller takes the JSON path.
 import * as raw from "../gen/paysg.js";
 import {
-  ABSENT, AMOUNT, buildValue, CODES, DETAILS, DUE_DATE_REWRITTEN, FIELDS, INVALID,
+  ABSENT, AMOUNT, buildValue, CODE_ORDER, DETAILS, DUE_DATE_REWRITTEN, FIELDS, INVALID,
   LENGTH_ONLY_MAX, LENGTH_ONLY_MIN, LINE_ITEMS, MAX_FAST_METADATA, MAX_INPUT_CHARS, METADATA,
   METADATA_LENGTHS, FIRST_CHARS, readFields, STRING_FIELDS, TEXT_FIELDS, TEXT_METADATA, TEXT_RULES,
   wellFormed,
@@ -178,7 +178,7 @@ function problems(len) {
   const errors = new Array(n);
   let pos = 0;
   for (let i = 0; i < n; i++) {
-    const code = CODES[header[1 + 3 * i]];
+    const code = CODE_ORDER[header[1 + 3 * i]];
     const f = header[2 + 3 * i], m = header[3 + 3 * i];
     if (code === undefined) return undefined;
     errors[i] = { field: text.slice(pos, pos + f), code, message: text.slice(pos + f, pos + f + m) };

@@ -1,6 +1,6 @@
 // Rust's errors (src/client/error.rs) as the package's error classes: which class each kind
 // throws is Rust's choice (ClientError::class, generated into ERRORS); it is made here, once.
-import { ERRORS } from "../gen/contract.js";
+import { CODES, ERRORS } from "../gen/contract.js";
 import {
   PaySGError, PaySGValidationError, PaySGApiError, PaySGConnectionError, PaySGTimeoutError,
 } from "./errors.js";
@@ -27,7 +27,7 @@ export function fromRust(e, cause, what = "call") {
       error = new PaySGTimeoutError(e.timeoutMs, e.message);
       break;
     default:
-      error = new PaySGError(e.message ?? "paysg could not make this call", { code: e.kind ?? "paysg_error" });
+      error = new PaySGError(e.message ?? "paysg could not make this call", { code: e.kind ?? CODES.paysg_error });
   }
   if (e.attempts !== undefined) error.attempts = e.attempts;
   if (e.idempotencyKey != null) error.idempotencyKey = e.idempotencyKey;

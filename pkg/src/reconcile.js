@@ -7,6 +7,7 @@ import * as raw from "../gen/paysg.js";
 import { encode, own, scalar } from "./encode.js";
 import { readSignal } from "./call.js";
 import { PaySGError, PaySGValidationError } from "./errors.js";
+import { CODES } from "../gen/contract.js";
 
 /** The options a run reads, besides `signal` (Rust checks them: reconcile/mod.rs `check_options`). */
 const OPTIONS = ["concurrency"];
@@ -75,7 +76,7 @@ export function reconcile(getPayment, known, options) {
   }
   if (source === null || typeof source !== "object" || typeof source.next !== "function") {
     const got = known === null ? "null" : typeof known;
-    throw new PaySGValidationError([{ field: "known", code: "invalid_type", message: `known must be an iterable or async iterable of stored payments (an array, a generator, a database cursor), got ${got === "object" ? "a non-iterable object" : got}` }], "reconcile arguments");
+    throw new PaySGValidationError([{ field: "known", code: CODES.invalid_type, message: `known must be an iterable or async iterable of stored payments (an array, a generator, a database cursor), got ${got === "object" ? "a non-iterable object" : got}` }], "reconcile arguments");
   }
   return run(getPayment, source, r.concurrency, signal);
 }
@@ -128,7 +129,7 @@ async function* run(getPayment, source, concurrency, signal) {
     }
   } finally {
     signal?.removeEventListener("abort", onAbort);
-    if (!controller.signal.aborted) controller.abort(new PaySGError("reconcile was stopped before it finished", { code: "reconcile_stopped" }));
+    if (!controller.signal.aborted) controller.abort(new PaySGError("reconcile was stopped before it finished", { code: CODES.reconcile_stopped }));
     // Close the source (a database cursor) unless it ended or failed; not awaited when the
     // run was aborted, since a source stuck in `next` would hold the rejection back.
     if (!exhausted && !sourceFailed && typeof source.return === "function") {
@@ -154,6 +155,6 @@ async function check(getPayment, record, index, opts) {
     return { id: k.id, error };
   }
   const c = JSON.parse(raw.reconcileChanges(text, encode(payment), index));
-  if (!c.ok) return { id: k.id, error: new PaySGError(c.message, { code: "invalid_response" }) };
+  if (!c.ok) return { id: k.id, error: new PaySGError(c.message, { code: CODES.invalid_response }) };
   return c.changed.length === 0 ? undefined : { id: k.id, payment, changed: c.changed };
 }

@@ -1,9 +1,8 @@
-// The payer's return, JS side: gathers confirmReturn's arguments as text for Rust
-// (src/client/returns.rs), which reads the return URL as URLSearchParams does, checks the
-// expectation and the service, and decides whether the payment PaySG reports is the order's.
-import * as raw from "../gen/paysg.js";
+// The payer's return, JS side: confirmReturn's arguments as text for Rust. Rust
+// (src/client/returns/) reads the return URL as URLSearchParams does, checks the expectation
+// and the service, plans the GET of the payment and decides, when PaySG answers, whether it is
+// the order's payment: `confirmReturn` is one planned call, run by call.js like any other.
 import { encode, scalar, urlText } from "./encode.js";
-import { PaySGError, PaySGValidationError } from "./errors.js";
 
 const TYPE = "\u0000type";
 
@@ -30,36 +29,8 @@ export function expectedText(expected) {
   return encode(out);
 }
 
-/** Rust's refusal `{ code, message }` as the error thrown. */
-function refused(r) {
-  if (r.errors) return new PaySGValidationError(r.errors, "confirmReturn arguments");
-  return new PaySGError(r.message, { code: r.code });
-}
-
-/**
- * Before the request: `{ paymentId, paymentServiceId, expected }` (expected as text), or throws
- * every problem of the URL and `expected`, or the service mismatch.
- */
-export function startReturn(returnUrl, expected, service) {
+/** The return URL's text (a string, a URL's `href`, a Request's `url`), or undefined. */
+export function returnUrlText(returnUrl) {
   const url = urlText(returnUrl);
-  if (typeof url !== "string") {
-    throw new PaySGValidationError([{ field: "returnUrl", code: "invalid_type", message: "confirmReturn needs the URL the payer came back on (a string, a URL or a Request)" }], "return URL");
-  }
-  const exp = expectedText(expected);
-  const r = JSON.parse(raw.confirmReturnStart(url, exp, typeof service === "string" ? service : undefined));
-  if (!r.ok) throw refused(r);
-  return { ...r.value, expected: exp };
-}
-
-/** After the answer: returns `payment` when Rust confirms it is the expected one, else throws. */
-export function checkReturned(expected, payment) {
-  const fields = {
-    id: payment?.id,
-    reference_id: payment?.reference_id,
-    refund_status: payment?.refund_status,
-    payment_fully_refunded_timestamp: payment?.payment_fully_refunded_timestamp,
-  };
-  const r = JSON.parse(raw.confirmReturnCheck(expected, JSON.stringify(fields)));
-  if (!r.ok) throw refused(r);
-  return payment;
+  return typeof url === "string" ? url : undefined;
 }

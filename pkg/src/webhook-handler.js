@@ -6,7 +6,7 @@ import { PaySGError, PaySGSignatureError, PaySGValidationError } from "./errors.
 import { verifyWebhook } from "./webhooks.js";
 import { readBody } from "./webhook-body.js";
 import { own, ownOrClass, shown } from "./encode.js";
-import { DEFAULT_TOLERANCE_S, WEBHOOK_RETRY_WINDOW_S } from "../gen/contract.js";
+import { CODES, DEFAULT_TOLERANCE_S, WEBHOOK_RETRY_WINDOW_S } from "../gen/contract.js";
 
 /** How long a claim holds when `leaseMs` is not given: 60 s. */
 export const DEFAULT_LEASE_MS = 60_000;
@@ -19,7 +19,7 @@ const problem = (field, code, message) => new PaySGValidationError([{ field, cod
 /** Reads and checks the options once, at start-up: a mistake is an error then, not on every POST. */
 function readOptions(options) {
   if (options === null || typeof options !== "object") {
-    throw problem("options", "invalid_type", `createWebhookHandler needs { secret, store, onEvent, client? }; it was given ${options === null ? "null" : typeof options}`);
+    throw problem("options", CODES.invalid_type, `createWebhookHandler needs { secret, store, onEvent, client? }; it was given ${options === null ? "null" : typeof options}`);
   }
   let secret, store, onEvent, client, toleranceSeconds, leaseMs, storeMethods, getPayment;
   try {
@@ -30,41 +30,41 @@ function readOptions(options) {
     toleranceSeconds = own(options, "toleranceSeconds") ?? DEFAULT_TOLERANCE_S;
     leaseMs = own(options, "leaseMs") ?? DEFAULT_LEASE_MS;
   } catch {
-    throw problem("options", "invalid_type", "createWebhookHandler's options could not be read (a getter or a Proxy threw); pass a plain object { secret, store, onEvent, client? }");
+    throw problem("options", CODES.invalid_type, "createWebhookHandler's options could not be read (a getter or a Proxy threw); pass a plain object { secret, store, onEvent, client? }");
   }
   try {
     // A method of the store's own or its class's, never one found on Object.prototype.
     storeMethods = store !== null && typeof store === "object" ? { claim: ownOrClass(store, "claim"), complete: ownOrClass(store, "complete"), release: ownOrClass(store, "release") } : undefined;
   } catch {
-    throw problem("store", "invalid_type", "the store could not be read (a getter or a Proxy threw)");
+    throw problem("store", CODES.invalid_type, "the store could not be read (a getter or a Proxy threw)");
   }
   try {
     getPayment = client == null ? undefined : ownOrClass(client, "getPayment");
   } catch {
-    throw problem("client", "invalid_type", "client could not be read (a getter or a Proxy threw)");
+    throw problem("client", CODES.invalid_type, "client could not be read (a getter or a Proxy threw)");
   }
   const errors = [];
   if (typeof secret !== "string" || secret.length === 0) {
-    errors.push({ field: "secret", code: secret === undefined || secret === "" ? "required" : "invalid_type", message: `the webhook secret must be a non-empty string (the secret PaySG gave for this endpoint); it is ${secret === "" ? "empty" : secret === undefined ? "missing (is the environment variable set?)" : typeof secret}` });
+    errors.push({ field: "secret", code: secret === undefined || secret === "" ? CODES.required : CODES.invalid_type, message: `the webhook secret must be a non-empty string (the secret PaySG gave for this endpoint); it is ${secret === "" ? "empty" : secret === undefined ? "missing (is the environment variable set?)" : typeof secret}` });
   }
   for (const m of ["claim", "complete", "release"]) {
     const isObject = storeMethods !== undefined;
     if (!isObject || typeof storeMethods[m] !== "function") {
       const given = isObject ? `its ${m} is ${typeof storeMethods[m]}` : `the store is ${store === null ? "null" : typeof store}`;
-      errors.push({ field: `store.${m}`, code: "required", message: `the store must have a ${m} method (memoryStore(), durableObjectStore(namespace), or your own: see the WebhookEventStore interface); ${given}` });
+      errors.push({ field: `store.${m}`, code: CODES.required, message: `the store must have a ${m} method (memoryStore(), durableObjectStore(namespace), or your own: see the WebhookEventStore interface); ${given}` });
     }
   }
   if (typeof onEvent !== "function") {
-    errors.push({ field: "onEvent", code: onEvent === undefined ? "required" : "invalid_type", message: `onEvent must be a function (event, info) => Promise<void>; it is ${onEvent === null ? "null" : typeof onEvent}` });
+    errors.push({ field: "onEvent", code: onEvent === undefined ? CODES.required : CODES.invalid_type, message: `onEvent must be a function (event, info) => Promise<void>; it is ${onEvent === null ? "null" : typeof onEvent}` });
   }
   if (client !== undefined && (client === null || typeof getPayment !== "function")) {
-    errors.push({ field: "client", code: "invalid_type", message: "client must be a PaySG client (it needs getPayment), or left out" });
+    errors.push({ field: "client", code: CODES.invalid_type, message: "client must be a PaySG client (it needs getPayment), or left out" });
   }
   if (typeof toleranceSeconds !== "number" || !(toleranceSeconds >= 0) || toleranceSeconds > LATE_LIMIT_S) {
-    errors.push({ field: "toleranceSeconds", code: "out_of_range", message: `toleranceSeconds must be a number of seconds from 0 to ${LATE_LIMIT_S}; it is ${shown(toleranceSeconds)}` });
+    errors.push({ field: "toleranceSeconds", code: CODES.out_of_range, message: `toleranceSeconds must be a number of seconds from 0 to ${LATE_LIMIT_S}; it is ${shown(toleranceSeconds)}` });
   }
   if (!Number.isSafeInteger(leaseMs) || leaseMs < 1000 || leaseMs > 3_600_000) {
-    errors.push({ field: "leaseMs", code: "out_of_range", message: `leaseMs must be a whole number of milliseconds from 1000 to 3600000 (longer than onEvent ever runs); it is ${shown(leaseMs)}` });
+    errors.push({ field: "leaseMs", code: CODES.out_of_range, message: `leaseMs must be a whole number of milliseconds from 1000 to 3600000 (longer than onEvent ever runs); it is ${shown(leaseMs)}` });
   }
   if (errors.length) throw new PaySGValidationError(errors, "webhook handler options");
   return { secret, store, onEvent, client, toleranceSeconds, leaseMs };
@@ -122,41 +122,41 @@ export function createWebhookHandler(options) {
       headers = undefined; // a revoked Proxy, a getter that throws
     }
     if (headers === undefined) {
-      return answer(500, "not_a_request", "the handler needs a Fetch API Request");
+      return answer(500, CODES.not_a_request, "the handler needs a Fetch API Request");
     }
     if (typeof method === "string" && method.toUpperCase() !== "POST") {
-      return answer(405, "method_not_allowed", "PaySG delivers webhooks with POST", { allow: "POST" });
+      return answer(405, CODES.method_not_allowed, "PaySG delivers webhooks with POST", { allow: "POST" });
     }
     let body, verified;
     try {
       body = await readBody(request);
     } catch (e) {
       if (e instanceof PaySGSignatureError) return answer(413, e.reason, e.message);
-      return answer(400, "unreadable_body", "the request's body could not be read (the sender hung up?)");
+      return answer(400, CODES.unreadable_body, "the request's body could not be read (the sender hung up?)");
     }
     try {
       verified = verify(body, request.headers.get("paysg-signature"), o);
     } catch (e) {
       if (e instanceof PaySGSignatureError) return answer(400, e.reason, e.message);
-      return answer(500, "verify_failed", "the signature could not be checked");
+      return answer(500, CODES.verify_failed, "the signature could not be checked");
     }
     let { event } = verified;
     const id = event?.id;
     if (typeof id !== "string" || id.length === 0 || id.length > 255) {
-      return answer(400, "invalid_payload", "the event has no id (a string of 1 to 255 characters)");
+      return answer(400, CODES.invalid_payload, "the event has no id (a string of 1 to 255 characters)");
     }
     let claim;
     try {
       claim = await o.store.claim(id, o.leaseMs);
     } catch {
-      return answer(503, "store_unavailable", "the event store could not claim the event; PaySG will retry");
+      return answer(503, CODES.store_unavailable, "the event store could not claim the event; PaySG will retry");
     }
-    if (claim === "done") return answer(200, "duplicate");
+    if (claim === "done") return answer(200, CODES.duplicate);
     if (claim === "busy") {
-      return answer(409, "in_progress", "this event is being processed by another delivery; PaySG will retry", { "retry-after": String(Math.ceil(o.leaseMs / 1000)) });
+      return answer(409, CODES.in_progress, "this event is being processed by another delivery; PaySG will retry", { "retry-after": String(Math.ceil(o.leaseMs / 1000)) });
     }
     if (claim !== "claimed") {
-      return answer(500, "store_contract", `store.claim must resolve to ${CLAIMS.map((c) => `"${c}"`).join(", ")}; it resolved to ${typeof claim === "string" ? JSON.stringify(claim.slice(0, 40)) : typeof claim}`);
+      return answer(500, CODES.store_contract, `store.claim must resolve to ${CLAIMS.map((c) => `"${c}"`).join(", ")}; it resolved to ${typeof claim === "string" ? JSON.stringify(claim.slice(0, 40)) : typeof claim}`);
     }
     const release = () => Promise.resolve().then(() => o.store.release(id)).catch(() => {});
     if (verified.late) {
@@ -165,11 +165,11 @@ export function createWebhookHandler(options) {
         c = await confirm(o.client, event);
       } catch (e) {
         await release();
-        return answer(503, "confirm_failed", `the payment could not be read from PaySG to confirm a late delivery (${e instanceof PaySGError ? e.code : "error"}); PaySG will retry`);
+        return answer(503, CODES.confirm_failed, `the payment could not be read from PaySG to confirm a late delivery (${e instanceof PaySGError ? e.code : "error"}); PaySG will retry`);
       }
       if (c.refused) {
         await release();
-        return answer(409, "not_confirmed", c.refused);
+        return answer(409, CODES.not_confirmed, c.refused);
       }
       event = { ...event, data: { ...event.data, object: c.payment } };
     }
@@ -178,15 +178,15 @@ export function createWebhookHandler(options) {
     } catch {
       // Never the error's message: it may hold anything. The claim is freed for PaySG's retry.
       await release();
-      return answer(500, "on_event_failed", "onEvent threw; the event is not marked done and PaySG will retry");
+      return answer(500, CODES.on_event_failed, "onEvent threw; the event is not marked done and PaySG will retry");
     }
     try {
       await o.store.complete(id);
     } catch {
       // onEvent's effect happened but "done" was not recorded: the claim is kept until its lease
       // ends, so a retry before then is "busy"; after it, onEvent runs again.
-      return answer(503, "store_unavailable", "onEvent succeeded but the event store could not mark it done");
+      return answer(503, CODES.store_unavailable, "onEvent succeeded but the event store could not mark it done");
     }
-    return answer(200, "processed");
+    return answer(200, CODES.processed);
   };
 }

@@ -4,7 +4,7 @@
 // crashed blocks no one for longer than that.
 import { own, ownOrClass, shown } from "./encode.js";
 import { PaySGError, PaySGValidationError } from "./errors.js";
-import { WEBHOOK_RETRY_WINDOW_S } from "../gen/contract.js";
+import { CODES, WEBHOOK_RETRY_WINDOW_S } from "../gen/contract.js";
 
 const checkLease = (leaseMs) => (Number.isFinite(leaseMs) && leaseMs > 0 ? leaseMs : 60_000);
 
@@ -23,10 +23,10 @@ export function memoryStore(options) {
   try {
     given = options != null && Object.prototype.hasOwnProperty.call(options, "keepDoneMs") ? options.keepDoneMs : undefined;
   } catch {
-    throw new PaySGValidationError([{ field: "options", code: "invalid_type", message: "memoryStore's options could not be read (a getter or a Proxy threw); pass { keepDoneMs? }" }], "memoryStore options");
+    throw new PaySGValidationError([{ field: "options", code: CODES.invalid_type, message: "memoryStore's options could not be read (a getter or a Proxy threw); pass { keepDoneMs? }" }], "memoryStore options");
   }
   if (given !== undefined && !(Number.isFinite(given) && given > 0)) {
-    throw new PaySGValidationError([{ field: "keepDoneMs", code: "out_of_range", message: `keepDoneMs must be a number of milliseconds above 0; it is ${shown(given)}` }], "memoryStore options");
+    throw new PaySGValidationError([{ field: "keepDoneMs", code: CODES.out_of_range, message: `keepDoneMs must be a number of milliseconds above 0; it is ${shown(given)}` }], "memoryStore options");
   }
   const keepDoneMs = given ?? KEEP_DONE_MS;
   /** id → { done: true, at } | { done: false, until } */
@@ -139,13 +139,13 @@ export function durableObjectStore(namespace) {
     // a getter or a Proxy that throws: not a namespace binding
   }
   if (!usable) {
-    throw new PaySGValidationError([{ field: "namespace", code: "invalid_type", message: `durableObjectStore needs a Durable Object namespace binding (env.PAYSG_WEBHOOK_EVENTS) bound to the PaySGWebhookEvents class, with idFromName and get; it was given ${namespace === null ? "null" : typeof namespace}${namespace != null && typeof namespace === "object" ? " without them" : ""}` }], "durableObjectStore argument");
+    throw new PaySGValidationError([{ field: "namespace", code: CODES.invalid_type, message: `durableObjectStore needs a Durable Object namespace binding (env.PAYSG_WEBHOOK_EVENTS) bound to the PaySGWebhookEvents class, with idFromName and get; it was given ${namespace === null ? "null" : typeof namespace}${namespace != null && typeof namespace === "object" ? " without them" : ""}` }], "durableObjectStore argument");
   }
   const send = async (id, body) => {
     const stub = namespace.get(namespace.idFromName(`paysg-event:${id}`));
     const res = await stub.fetch(DO_URL, { __proto__: null, method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
     const json = await res.json();
-    if (!res.ok) throw new PaySGError(`the PaySGWebhookEvents object answered ${res.status}: ${json?.error}`, { code: "store_error" });
+    if (!res.ok) throw new PaySGError(`the PaySGWebhookEvents object answered ${res.status}: ${json?.error}`, { code: CODES.store_error });
     return json.result;
   };
   return {

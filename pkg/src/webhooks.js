@@ -4,7 +4,7 @@
 import * as raw from "../gen/paysg.js";
 import { PaySGError, PaySGSignatureError, PaySGValidationError } from "./errors.js";
 import { bytes, scratch } from "./input-buffer.js";
-import { DEFAULT_TOLERANCE_S, MAX_WEBHOOK_BODY } from "../gen/contract.js";
+import { CODES, DEFAULT_TOLERANCE_S, MAX_WEBHOOK_BODY } from "../gen/contract.js";
 import { ownOrClass, urlText } from "./encode.js";
 import { readBody } from "./webhook-body.js";
 
@@ -34,7 +34,7 @@ let hostHmac;
 export function useHostHmac(f) {
   hostHmac = f;
 }
-const invalid = (field, message) => new PaySGValidationError([{ field, code: "invalid_type", message }], "webhook arguments");
+const invalid = (field, message) => new PaySGValidationError([{ field, code: CODES.invalid_type, message }], "webhook arguments");
 const UNREADABLE = "could not be read (a getter or a Proxy threw)";
 
 /**
@@ -47,7 +47,7 @@ function readOptions(options, names) {
   try {
     for (const n of names) if (Object.prototype.hasOwnProperty.call(options, n)) out[n] = options[n];
   } catch {
-    throw new PaySGValidationError([{ field: "options", code: "invalid_type", message: `the options ${UNREADABLE}; pass a plain object` }], "webhook options");
+    throw new PaySGValidationError([{ field: "options", code: CODES.invalid_type, message: `the options ${UNREADABLE}; pass a plain object` }], "webhook options");
   }
   return out;
 }
@@ -110,7 +110,7 @@ export function verifyWebhook(rawBody, signatureHeader, secret, options = {}) {
   checkSecret(secret);
   const { toleranceSeconds = DEFAULT_TOLERANCE_S, now } = readOptions(options, ["toleranceSeconds", "now"]);
   if (typeof toleranceSeconds !== "number" || !(toleranceSeconds >= 0)) {
-    throw new PaySGValidationError([{ field: "toleranceSeconds", code: "out_of_range", message: "toleranceSeconds must be a number of seconds, 0 or more (Infinity turns the check off)" }], "webhook options");
+    throw new PaySGValidationError([{ field: "toleranceSeconds", code: CODES.out_of_range, message: "toleranceSeconds must be a number of seconds, 0 or more (Infinity turns the check off)" }], "webhook options");
   }
   let nowMs = now;
   try {
@@ -119,7 +119,7 @@ export function verifyWebhook(rawBody, signatureHeader, secret, options = {}) {
     // a Proxy: refused below
   }
   if (typeof nowMs !== "number" || !Number.isFinite(nowMs)) {
-    throw new PaySGValidationError([{ field: "now", code: "invalid_type", message: "now must be milliseconds since the epoch (Date.now()) or a Date" }], "webhook options");
+    throw new PaySGValidationError([{ field: "now", code: CODES.invalid_type, message: "now must be milliseconds since the epoch (Date.now()) or a Date" }], "webhook options");
   }
   const header = headerValue(signatureHeader);
   if (header === null) throw invalid("signatureHeader", "the signature header must be the PaySG-Signature value (a string) or the request's headers");
@@ -184,7 +184,7 @@ export function signWebhook(rawBody, secret, options = {}) {
   const t = typeof timestamp;
   const ts = t === "number" || t === "string" || t === "bigint" ? String(timestamp) : timestamp === undefined || timestamp === null ? String(Date.now()) : "";
   if (!/^\d{1,16}$/.test(ts)) {
-    throw new PaySGValidationError([{ field: "timestamp", code: "invalid_format", message: "timestamp must be a whole number (seconds or milliseconds since the epoch)" }], "webhook options");
+    throw new PaySGValidationError([{ field: "timestamp", code: CODES.invalid_format, message: "timestamp must be a whole number (seconds or milliseconds since the epoch)" }], "webhook options");
   }
   const body = bodyOf(rawBody);
   if (typeof body === "string") return raw.signWebhookBytes(encoder.encode(body), secret, ts);
@@ -217,7 +217,7 @@ export async function verifyWebhookRequest(request, secret, options) {
     body = await readBody(request);
   } catch (e) {
     if (e instanceof PaySGSignatureError) throw e;
-    throw new PaySGError("the request's body could not be read (the sender hung up, or it was read already)", { code: "unreadable_body", cause: e });
+    throw new PaySGError("the request's body could not be read (the sender hung up, or it was read already)", { code: CODES.unreadable_body, cause: e });
   }
   const event = verifyWebhook(body, header, secret, options);
   return { event, rawBody: decoder.decode(body) };
@@ -225,7 +225,7 @@ export async function verifyWebhookRequest(request, secret, options) {
 
 /**
  * `{ paymentId, paymentServiceId }` from the URL PaySG sent the payer back on, read as
- * `new URL(url).searchParams` reads it (src/client/returns.rs); a parameter given twice is refused.
+ * `new URL(url).searchParams` reads it (src/client/returns/url.rs); a parameter given twice is refused.
  * It says nothing about the payment: `PaySG.confirmReturn` checks it is the order's.
  */
 export function parseReturnUrl(url) {

@@ -4,6 +4,7 @@
 use super::error::{ApiError, ClientError};
 use super::plan::Context;
 use super::retry::{retry_delay, retryable, Attempt};
+use super::returns::expect::Returned;
 use super::Op;
 use crate::json::Json;
 use crate::request::{ApiKey, HttpRequest};
@@ -53,6 +54,24 @@ pub struct Shape {
     pub page_info: Scalar,
     /// A payment's overall state.
     pub latest_status: Scalar,
+    /// A payment's `reference_id` (`confirmReturn` compares it with the order's).
+    pub reference_id: Scalar,
+    /// A payment's refund state (`confirmReturn` refuses a fully refunded payment).
+    pub refund_status: Scalar,
+    /// When a payment was fully refunded (`confirmReturn`, as `refund_status`).
+    pub payment_fully_refunded_timestamp: Scalar,
+}
+
+impl Shape {
+    /// The fields `confirmReturn` decides on, when they are strings.
+    pub fn returned(&self) -> Returned<'_> {
+        Returned {
+            id: self.id.as_str(),
+            reference_id: self.reference_id.as_str(),
+            refund_status: self.refund_status.as_str(),
+            fully_refunded_at: self.payment_fully_refunded_timestamp.as_str(),
+        }
+    }
 }
 
 /// What to do now.
@@ -234,6 +253,15 @@ fn success(ctx: &Context, status: u16, json: Option<&Shape>, key: &ApiKey, now_m
         }
         _ => is_payment,
     };
+    if let (true, Some(expected)) = (ok, &ctx.confirm) {
+        // `confirmReturn`: the payment is the call's result only when it is the order's.
+        return match super::returns::expect::check_payment(expected, &shape.returned()) {
+            Ok(()) => Step::Done { body: true },
+            Err(refusal) => Step::Fail {
+                error: refusal.into(),
+            },
+        };
+    }
     if ok {
         Step::Done { body: true }
     } else if ctx.op == Op::List {

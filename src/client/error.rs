@@ -88,17 +88,35 @@ pub enum ClientError {
         /// Which bound, and how to raise it.
         message: String,
     },
+    /// `confirmReturn`: the return URL names another payment service than the call's.
+    PaymentServiceMismatch {
+        /// Both services.
+        message: String,
+    },
+    /// `confirmReturn`: the payment is not the order's expected one.
+    PaymentMismatch {
+        /// Which id differs.
+        message: String,
+    },
+    /// `confirmReturn`: the payment was paid, then fully refunded.
+    PaymentRefunded {
+        /// The payment.
+        message: String,
+    },
 }
 
 impl ClientError {
     /// Every kind (the `kind` field) and the npm package's error class for it.
-    pub const CLASSES: [(&'static str, &'static str); 6] = [
+    pub const CLASSES: [(&'static str, &'static str); 9] = [
         ("validation", "PaySGValidationError"),
         ("api", "PaySGApiError"),
         ("connection", "PaySGConnectionError"),
         ("timeout", "PaySGTimeoutError"),
         ("invalid_response", "PaySGError"),
         ("list_cap_reached", "PaySGError"),
+        ("payment_service_mismatch", "PaySGError"),
+        ("payment_mismatch", "PaySGError"),
+        ("payment_refunded", "PaySGError"),
     ];
 
     /// This error's kind (its `kind` field).
@@ -112,6 +130,9 @@ impl ClientError {
                 "invalid_response"
             }
             ClientError::ListCapReached { .. } => "list_cap_reached",
+            ClientError::PaymentServiceMismatch { .. } => "payment_service_mismatch",
+            ClientError::PaymentMismatch { .. } => "payment_mismatch",
+            ClientError::PaymentRefunded { .. } => "payment_refunded",
         }
     }
 

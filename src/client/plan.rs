@@ -82,6 +82,8 @@ pub struct Context {
     pub client: String,
     /// The path of the call's request, without host or query (what events show).
     pub path: String,
+    /// What the payment read must be (`confirmReturn`: see [`super::returns::plan`]).
+    pub confirm: Option<super::returns::expect::Expected>,
 }
 
 /// A checked call: its first request and the context of its answers.
@@ -190,6 +192,7 @@ pub fn plan(
             checking: false,
             client: client_header,
             path,
+            confirm: None,
         },
     })
 }

@@ -4,6 +4,34 @@ use super::ErrorClass;
 
 const CALL: &[&str] = &["attempts", "idempotencyKey"];
 
+/// Every `code` a `PaySGError` (or a webhook handler's answer) of the package carries besides a
+/// problem's codes (`Code::ALL`) and a call's error kinds (`ClientError::CLASSES`): generated,
+/// with those, into `CODES` in `pkg/gen/contract.js`, which the JS layer names its codes by.
+pub const PACKAGE_CODES: &[&str] = &[
+    "validation_error",
+    "connection_error",
+    "timeout",
+    "signature_error",
+    "browser_not_allowed",
+    "paysg_error",
+    "reconcile_stopped",
+    "store_error",
+    "unreadable_body",
+    // The webhook handler's answers (`createWebhookHandler`).
+    "not_a_request",
+    "method_not_allowed",
+    "verify_failed",
+    "invalid_payload",
+    "store_unavailable",
+    "in_progress",
+    "store_contract",
+    "confirm_failed",
+    "not_confirmed",
+    "on_event_failed",
+    "duplicate",
+    "processed",
+];
+
 /// Every error class the package exports, base class first.
 pub const ERROR_CLASSES: &[ErrorClass] = &[
     ErrorClass {
@@ -49,7 +77,7 @@ pub const ERROR_CLASSES: &[ErrorClass] = &[
     ErrorClass {
         name: "PaySGError",
         codes: "`payment_service_mismatch`",
-        kinds: &[],
+        kinds: &["payment_service_mismatch"],
         fields: &[],
         when: "`confirmReturn` got another service's id",
         fields_shown: "",
@@ -57,7 +85,7 @@ pub const ERROR_CLASSES: &[ErrorClass] = &[
     ErrorClass {
         name: "PaySGError",
         codes: "`payment_mismatch`",
-        kinds: &[],
+        kinds: &["payment_mismatch"],
         fields: &[],
         when: "`confirmReturn`: the payment is not the order's `expected` one (a replayed or another order's return URL)",
         fields_shown: "",
@@ -65,7 +93,7 @@ pub const ERROR_CLASSES: &[ErrorClass] = &[
     ErrorClass {
         name: "PaySGError",
         codes: "`payment_refunded`",
-        kinds: &[],
+        kinds: &["payment_refunded"],
         fields: &[],
         when: "`confirmReturn`: the payment was paid, then fully refunded",
         fields_shown: "",

@@ -14,7 +14,7 @@ mod functions;
 mod operations;
 mod options;
 
-pub use errors::ERROR_CLASSES;
+pub use errors::{ERROR_CLASSES, PACKAGE_CODES};
 pub use functions::FUNCTIONS;
 pub use operations::OPERATIONS;
 pub use options::OPTIONS;

@@ -622,7 +622,10 @@ fn every_error_kind_has_a_class() {
             "connection",
             "timeout",
             "invalid_response",
-            "list_cap_reached"
+            "list_cap_reached",
+            "payment_service_mismatch",
+            "payment_mismatch",
+            "payment_refunded"
         ]
     );
     // listAllPayments' page errors: one kind each, whatever variant carries them.

@@ -1,11 +1,13 @@
 //! The payer's return: the URL read as `URLSearchParams` reads it, and the decision whether its
 //! payment may be confirmed for the order (`paysg::client::returns`).
 
+use paysg::client::plan::{Call, Query};
 use paysg::client::returns::{
-    check_payment, check_service, check_text, parse_return_url, read_expected, start_text,
-    Expected, MAX_ID_BYTES,
+    self, check_payment, check_service, parse_return_url, read_expected, Expected, MAX_ID_BYTES,
 };
-use paysg::json::Json;
+use paysg::client::{answer, ClientError, Op, Options, Received, Shape, Step};
+use paysg::request::ApiKey;
+use paysg::scalar::Scalar;
 
 const SVC: &str = "payment_service_1";
 
@@ -228,7 +230,11 @@ fn payment(id: &str, reference: &str, refund: &str, fully_at: Option<&str>) -> S
 }
 
 fn decide(exp: &Expected, payment: &str) -> Result<(), &'static str> {
-    check_payment(exp, &Json::parse(payment).unwrap()).map_err(|r| r.code)
+    check_payment(
+        exp,
+        &serde_json::from_str::<Shape>(payment).unwrap().returned(),
+    )
+    .map_err(|r| r.code)
 }
 
 #[test]
@@ -257,7 +263,11 @@ fn only_the_expected_payment_is_confirmed() {
         Err("payment_mismatch")
     );
     // The refusal names the URL's payment and the expected value, not the other's reference.
-    let r = check_payment(&by_ref, &Json::parse(&a).unwrap()).unwrap_err();
+    let r = check_payment(
+        &by_ref,
+        &serde_json::from_str::<Shape>(&a).unwrap().returned(),
+    )
+    .unwrap_err();
     assert!(
         r.message.contains("PAY_A") && r.message.contains("ORDER-B"),
         "{}",
@@ -265,7 +275,7 @@ fn only_the_expected_payment_is_confirmed() {
     );
     assert!(!r.message.contains("ORDER-A"), "{}", r.message);
     // A payment without the fields is not the expected one.
-    assert_eq!(decide(&by_id, "null"), Err("payment_mismatch"));
+    assert_eq!(decide(&by_id, "{}"), Err("payment_mismatch"));
     assert_eq!(
         decide(&by_ref, r#"{"id":"PAY_B"}"#),
         Err("payment_mismatch")
@@ -330,48 +340,92 @@ fn the_service_is_checked_before_any_request() {
     );
 }
 
+const KEY: &str = "paysg_stag_returns_tests";
+
+/// `confirmReturn`'s call as a shell hands it over: the client's options (service [`SVC`]),
+/// no call options.
+fn call() -> Call {
+    Call {
+        op: Op::Get,
+        client: Options {
+            api_key: Scalar::Str(KEY.to_owned()),
+            payment_service_id: Scalar::Str(SVC.to_owned()),
+            ..Options::default()
+        },
+        options: Options::default(),
+        payment_id: Scalar::Absent,
+        query: Query::default(),
+        runtime: Scalar::Str("rust".to_owned()),
+    }
+}
+
+/// What [`returns::plan`] says of the URL and `expected`: the error's kind, or the planned
+/// request's method and path.
+fn planned(url: Option<&str>, expected: &str) -> Result<(String, String), Box<ClientError>> {
+    returns::plan(&call(), url, expected, [0; 16], 0.0).map(|p| {
+        let path = p.request.url.split(".sg").nth(1).unwrap_or("").to_owned();
+        (p.request.method.to_owned(), path)
+    })
+}
+
 #[test]
-fn the_text_answers_the_js_layer_reads() {
+fn confirm_return_is_one_planned_call() {
     let good = url(&format!(
         "paysg_payment_id=P&paysg_payment_service_id={SVC}"
     ));
-    let v: serde_json::Value =
-        serde_json::from_str(&start_text(&good, r#"{"paymentId":"P"}"#, Some(SVC))).unwrap();
-    assert_eq!(
-        v,
-        serde_json::json!({ "ok": true, "value": { "paymentId": "P", "paymentServiceId": SVC } })
-    );
+    let (method, path) = planned(Some(&good), r#"{"paymentId":"P"}"#).unwrap();
+    assert_eq!(method, "GET");
+    assert!(path.ends_with("/payments/P"), "{path}");
     // Every problem of both arguments at once: expected's first.
-    let v: serde_json::Value =
-        serde_json::from_str(&start_text(&url("x=1"), "", Some(SVC))).unwrap();
-    let fields: Vec<&str> = v["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["field"].as_str().unwrap())
-        .collect();
+    let Err(ClientError::Validation { errors }) = planned(Some(&url("x=1")), "").map_err(|e| *e)
+    else {
+        panic!("not a validation error")
+    };
+    let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
     assert_eq!(
         fields,
         ["expected", "paysg_payment_id", "paysg_payment_service_id"]
     );
-    let v: serde_json::Value = serde_json::from_str(&start_text(
-        &good,
-        r#"{"paymentId":"P"}"#,
-        Some("payment_service_2"),
-    ))
-    .unwrap();
-    assert_eq!(v["code"], "payment_service_mismatch");
-    let exp = r#"{"paymentId":"P"}"#;
+    // A URL that is not text is the shell's to report as such: Rust names it.
+    let Err(ClientError::Validation { errors }) =
+        planned(None, r#"{"paymentId":"P"}"#).map_err(|e| *e)
+    else {
+        panic!("not a validation error")
+    };
+    assert_eq!(errors[0].field, "returnUrl");
+    let other = url("paysg_payment_id=P&paysg_payment_service_id=payment_service_2");
+    let e = planned(Some(&other), r#"{"paymentId":"P"}"#).unwrap_err();
+    assert_eq!(e.kind(), "payment_service_mismatch");
+    assert_eq!(e.class(), "PaySGError");
+}
+
+#[test]
+fn the_answer_confirms_only_the_orders_payment() {
+    let good = url(&format!(
+        "paysg_payment_id=P&paysg_payment_service_id={SVC}"
+    ));
+    let plan = returns::plan(&call(), Some(&good), r#"{"paymentId":"P"}"#, [0; 16], 0.0).unwrap();
+    let key = ApiKey::new(KEY).unwrap();
+    let step = |body: &str| {
+        let got = Received {
+            status: Some(200),
+            json: Some(serde_json::from_str::<Shape>(body).unwrap()),
+            ..Received::default()
+        };
+        match answer(&plan.context, &got, &key, 1.0, 0.5) {
+            Step::Done { body } => Ok(body),
+            Step::Fail { error } => Err(error.kind()),
+            Step::Send { .. } => Err("send"),
+        }
+    };
+    assert_eq!(step(&payment("P", "R", "not_refunded", None)), Ok(true));
     assert_eq!(
-        check_text(exp, &payment("P", "R", "not_refunded", None)),
-        r#"{"ok":true}"#
+        step(&payment("Q", "R", "not_refunded", None)),
+        Err("payment_mismatch")
     );
-    let v: serde_json::Value =
-        serde_json::from_str(&check_text(exp, &payment("Q", "R", "not_refunded", None))).unwrap();
     assert_eq!(
-        (v["ok"].as_bool(), v["code"].as_str()),
-        (Some(false), Some("payment_mismatch"))
+        step(&payment("P", "R", "fully_refunded", None)),
+        Err("payment_refunded")
     );
-    let v: serde_json::Value = serde_json::from_str(&check_text(exp, "not json")).unwrap();
-    assert_eq!(v["code"], "payment_mismatch");
+    assert_eq!(step("{}"), Err("invalid_response"), "not a payment at all");
 }

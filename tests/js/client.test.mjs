@@ -244,6 +244,7 @@ test("every error kind Rust defines throws the error class Rust maps it to", asy
   // The kinds and classes come from the contract generated from Rust (ClientError); a kind with
   // no scenario here fails the test, so a new kind cannot go untested.
   const { ERRORS } = await import(join(root, "pkg", "gen", "contract.js"));
+  const returnUrl = `https://shop.sg/back?paysg_payment_id=P&paysg_payment_service_id=${SERVICE}`;
   const scenarios = {
     validation: () => client().createPayment({ amount_in_cents: 0 }),
     api: () => client().getPayment("no-such-payment"),
@@ -254,6 +255,11 @@ test("every error kind Rust defines throws the error class Rust maps it to", asy
       const page = { data: [{ id: "a" }, { id: "b" }], page_info: { has_next_page: false } };
       for await (const p of client({ fetch: async () => new Response(JSON.stringify(page), { status: 200 }) }).listAllPayments({ maxItems: 1 })) assert.equal(p.id, "a");
     },
+    // confirmReturn's refusals (one planned call: the service before the request, the payment
+    // after PaySG's answer).
+    payment_service_mismatch: () => client().confirmReturn(`https://shop.sg/back?paysg_payment_id=P&paysg_payment_service_id=${SERVICE}_other`, { paymentId: "P" }),
+    payment_mismatch: () => client({ fetch: async () => Response.json({ id: "Q", reference_id: "R" }) }).confirmReturn(returnUrl, { paymentId: "P" }),
+    payment_refunded: () => client({ fetch: async () => Response.json({ id: "P", refund_status: "fully_refunded" }) }).confirmReturn(returnUrl, { paymentId: "P" }),
   };
   assert.deepEqual(Object.keys(scenarios).sort(), Object.keys(ERRORS).sort(), "a scenario for every kind");
   for (const [kind, className] of Object.entries(ERRORS)) {

@@ -52,8 +52,22 @@ pub fn javascript() -> String {
     };
     let _ = writeln!(
         js,
-        "/** Problem codes, in the order of Rust's `Code::ALL` (the fast path sends an index). */\nexport const CODES = [{}];",
+        "/** Problem codes, in the order of Rust's `Code::ALL` (the fast path sends an index). */\nexport const CODE_ORDER = [{}];",
         strings(&mut Code::ALL.iter().map(|c| c.as_str()))
+    );
+    let mut named: Vec<&str> = Code::ALL.iter().map(|c| c.as_str()).collect();
+    named.extend(ClientError::CLASSES.iter().map(|(kind, _)| *kind));
+    named.extend(paysg::surface::PACKAGE_CODES);
+    let mut seen = std::collections::BTreeSet::new();
+    named.retain(|c| seen.insert(*c));
+    let _ = writeln!(
+        js,
+        "/** Every code the package uses, by name (`CODES.payment_mismatch`): problems', error kinds', the others'. */\nexport const CODES = Object.freeze({{ __proto__: null, {} }});",
+        named
+            .iter()
+            .map(|c| format!("{c}: {c:?}"))
+            .collect::<Vec<_>>()
+            .join(", ")
     );
     let _ = writeln!(
         js,

@@ -38,7 +38,7 @@ fn the_generated_javascript_lists_every_code_reason_and_field_in_order() {
     };
     let codes = list(Code::ALL.iter().map(|c| c.as_str()).collect());
     assert!(
-        js.contains(&format!("export const CODES = [{codes}];")),
+        js.contains(&format!("export const CODE_ORDER = [{codes}];")),
         "{js}"
     );
     let reasons = list(Reason::ALL.iter().map(|r| r.as_str()).collect());

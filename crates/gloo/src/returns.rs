@@ -1,13 +1,13 @@
-//! `confirm_return`: the payment the payer came back for, when it is the order's. The core reads
-//! the return URL and the expectation and checks the service
-//! ([`paysg::client::returns::start`]), then whether PaySG's payment is the expected one
-//! ([`paysg::client::returns::check_payment`]); this only reads the payment in between.
+//! `confirm_return`: the payment the payer came back for, when it is the order's. One planned
+//! call, as in the npm package: the core reads the return URL and the expectation, checks the
+//! service and plans the `GET` of the payment ([`paysg::client::returns::plan`]); its answer is
+//! the call's result only when it is the expected payment ([`paysg::client::answer`]).
 
 use crate::client::PaySg;
 use crate::config::CallOptions;
-use paysg::client::returns::{self, Stop};
-use paysg::client::ClientError;
-use paysg::json::Json;
+use paysg::client::decode::Success;
+use paysg::client::plan::Query;
+use paysg::client::{self, returns, ClientError, Op};
 use paysg::model::Payment;
 use paysg::scalar::Scalar;
 
@@ -39,15 +39,12 @@ pub enum ReturnError {
 
 impl From<ClientError> for ReturnError {
     fn from(e: ClientError) -> Self {
-        ReturnError::Client(e)
-    }
-}
-
-impl From<returns::Refusal> for ReturnError {
-    fn from(r: returns::Refusal) -> Self {
-        ReturnError::Refused {
-            code: r.code,
-            message: r.message,
+        let code = e.kind();
+        match e {
+            ClientError::PaymentServiceMismatch { message }
+            | ClientError::PaymentMismatch { message }
+            | ClientError::PaymentRefunded { message } => ReturnError::Refused { code, message },
+            other => ReturnError::Client(other),
         }
     }
 }
@@ -69,28 +66,23 @@ impl PaySg {
         expected: &Expected,
         opts: CallOptions,
     ) -> Result<Payment, ReturnError> {
-        let service = match (&opts.payment_service_id, &self.options.payment_service_id) {
-            (Some(s), _) => Some(s.clone()),
-            (None, Scalar::Str(s)) => Some(s.clone()),
-            (None, _) => None,
+        let call = client::Call {
+            op: Op::Get,
+            client: self.options.clone(),
+            options: opts.options(),
+            payment_id: Scalar::Absent,
+            query: Query::default(),
+            runtime: Scalar::Str("rust".to_owned()),
         };
-        let expected = expected_text(expected);
-        let (id, url_service) = match returns::start(return_url, &expected, service.as_deref()) {
-            Ok(started) => started,
-            Err(Stop::Invalid(errors)) => return Err(ClientError::Validation { errors }.into()),
-            Err(Stop::Refused(r)) => return Err(r.into()),
-        };
-        let opts = CallOptions {
-            payment_service_id: Some(url_service),
-            ..opts
-        };
-        let payment = self.get_payment(&id, opts).await?;
-        let text = serde_json::to_string(&payment).unwrap_or_default();
-        let fields = Json::parse(&text).unwrap_or(Json::Null);
-        let exp = returns::read_expected(&expected)
-            .map_err(|errors| ClientError::Validation { errors })?;
-        returns::check_payment(&exp, &fields)?;
-        Ok(payment)
+        let plan = returns::plan(
+            &call,
+            Some(return_url),
+            &expected_text(expected),
+            crate::fetch::random_bytes(),
+            crate::fetch::now(),
+        )
+        .map_err(|e| ReturnError::from(*e))?;
+        Ok(self.run(plan, Success::payment).await?)
     }
 }
 

@@ -35,6 +35,7 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 pub mod list_all;
+pub mod returns;
 pub mod verify;
 
 /// Serialises to plain JS values (objects, not `Map`s; `null` for `None`).
@@ -250,20 +251,10 @@ impl Client {
             (Some(Ok(j)), None) => Body::Json(j),
             (Some(Err(why)), None) => Body::Unreadable(why),
         };
-        let plan = match client::plan(&call, body, random16(random), now_ms) {
-            Ok(plan) => plan,
-            Err(errors) => return invalid(errors),
-        };
-        let timing = Timing::of(&plan.context, now_ms);
-        let key = plan.context.idempotency_key.clone();
-        let slot = self.keep(plan.context);
-        to_js(&PlanOut {
-            ok: true,
-            slot,
-            timing: timing.into(),
-            request: plan.request,
-            idempotency_key: key,
-        })
+        match client::plan(&call, body, random16(random), now_ms) {
+            Ok(plan) => self.start(plan, now_ms),
+            Err(errors) => invalid(errors),
+        }
     }
 
     /// What to do with what came back for the call in `slot`: a [`CallStep`] (`send`, `done`
@@ -364,6 +355,22 @@ impl Client {
 }
 
 impl Client {
+    /// Keeps a planned call's context in a slot and returns its first request: lines
+    /// (the slot, the first attempt's timing, the idempotency key, the request),
+    /// or the same as an object when lines cannot carry it.
+    fn start(&mut self, plan: client::Plan, now_ms: f64) -> JsValue {
+        let timing = Timing::of(&plan.context, now_ms);
+        let key = plan.context.idempotency_key.clone();
+        let slot = self.keep(plan.context);
+        to_js(&PlanOut {
+            ok: true,
+            slot,
+            timing: timing.into(),
+            request: plan.request,
+            idempotency_key: key,
+        })
+    }
+
     /// Keeps a call's context in a free slot; returns the slot.
     fn keep(&mut self, context: Context) -> u32 {
         match self.free.pop() {

@@ -10,7 +10,6 @@ use wasm_bindgen::prelude::*;
 
 pub mod client;
 pub mod reconcile;
-pub mod returns;
 pub mod step;
 
 fn webhook_outcome(r: Result<Option<String>, paysg::webhook::Failure>) -> String {
