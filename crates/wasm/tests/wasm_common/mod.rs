@@ -82,13 +82,16 @@ fn a_call_is_planned_answered_and_released_through_its_slot() {
             1000.0.into(),
         ],
     );
-    // The plan crosses as lines (src/client/wire.rs): slot, wait, deadline, key, request.
-    let lines: String = plan.as_string().expect("a plan's lines");
-    let lines: Vec<&str> = lines.split('\n').collect();
-    assert_eq!(lines[1..3], ["10000", "0"]);
-    assert_eq!(lines[4], "POST");
-    assert!(lines.last().unwrap().starts_with("B{"), "{lines:?}");
-    let slot: u32 = lines[0].parse().unwrap();
+    // The plan crosses as a typed `Plan` (crates/wasm/src/step.rs): slot, timing, request, key.
+    assert_eq!(field(&plan, &["ok"]), true);
+    assert_eq!(field(&plan, &["timing", "wait"]), 10_000);
+    assert_eq!(field(&plan, &["timing", "deadline"]), false);
+    assert_eq!(field(&plan, &["request", "method"]), "POST");
+    let sent = field(&plan, &["request", "body"])
+        .as_string()
+        .unwrap_or_default();
+    assert!(sent.starts_with('{'), "{sent}");
+    let slot = field(&plan, &["slot"]).as_f64().unwrap_or(-1.0) as u32;
     let answer = |status: u16, text: JsValue, json: JsValue, now: f64| {
         call(
             &client,
