@@ -13,7 +13,7 @@ use wasm_bindgen::prelude::*;
 impl Client {
     /// Plans `confirmReturn`: `url` is the return URL's text (`None` when the caller passed
     /// something that is not a string, a `URL` or a `Request`), `expected` the JS layer's text of
-    /// the order's ids, `options` the call's options. Returns the plan's lines, as
+    /// the order's ids, `options` the call's options. Returns the typed plan, as
     /// [`Client::plan`] does, or `{ ok: false, error }` (a validation error naming every problem
     /// of the URL and `expected`, or `payment_service_mismatch`).
     #[wasm_bindgen(js_name = planReturn)]
