@@ -1,14 +1,102 @@
 //! The step of a call, as it crosses to the JS loop (`pkg/src/call.js`): one Rust enum, tagged by
 //! `kind`, whose TypeScript union (`CallStep`) wasm-bindgen writes into the generated
 //! `pkg/gen/paysg.d.ts` through tsify, so that the JS loop is checked against it. Why an attempt
-//! got no answer crosses back the same way, by name ([`NoAnswer`]), never as a number.
+//! got no answer crosses back the same way, by name ([`NoAnswer`]), never as a number. An answer
+//! is read here as the core reads it for every shell ([`paysg::client::decode`]): which statuses
+//! are a success, which headers are read ([`received`]), and a 2xx body decoded once into the
+//! call's result ([`Decoded`]), which `done` carries.
 
-use paysg::client::answer::Failure;
+use paysg::client::answer::{Failure, Received};
+use paysg::client::decode::{self, Success};
 use paysg::client::wire::Timing;
-use paysg::client::ClientError;
+use paysg::client::{ClientError, Context};
+use paysg::model::{Payment, PaymentList};
 use paysg::request::HttpRequest;
 use serde::{Deserialize, Serialize};
 use tsify::Tsify;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+#[wasm_bindgen]
+extern "C" {
+    /// A response's headers: fetch's `Headers`, or an injected fetch's look-alike. Only its
+    /// `get` is called, with the names the core reads ([`decode::RETRY_AFTER`],
+    /// [`decode::REQUEST_ID`]).
+    pub type ResponseHeaders;
+    #[wasm_bindgen(method, structural, catch)]
+    fn get(this: &ResponseHeaders, name: &str) -> Result<JsValue, JsValue>;
+}
+
+/// The header `name` of `headers` (`None` when absent, not a string, or when asking threw).
+fn header(headers: &JsValue, name: &str) -> Option<String> {
+    if !headers.is_object() {
+        return None;
+    }
+    headers
+        .unchecked_ref::<ResponseHeaders>()
+        .get(name)
+        .ok()
+        .and_then(|v| v.as_string())
+}
+
+/// What came back, as [`decode::received`] reads it: the `status` (0 when no answer came:
+/// then `failure` names why and `cause` is what the runtime said), the response's `headers`
+/// and its body's `text`.
+pub fn received(
+    status: u16,
+    failure: Option<String>,
+    headers: &JsValue,
+    text: Option<&str>,
+    cause: Option<String>,
+) -> Received {
+    if status == 0 {
+        return Received {
+            // An unknown name reads as a failed connection: the loop names only these three.
+            failure: Some(
+                failure
+                    .as_deref()
+                    .and_then(NoAnswer::from_name)
+                    .map_or(Failure::Network, Failure::from),
+            ),
+            cause,
+            ..Received::default()
+        };
+    }
+    decode::received(status, |name| header(headers, name), text.unwrap_or(""))
+}
+
+/// PaySG's request id among `headers` ([`decode::REQUEST_ID`], in order), for an event.
+pub fn request_id(headers: &JsValue) -> Option<String> {
+    decode::REQUEST_ID
+        .iter()
+        .find_map(|name| header(headers, name))
+}
+
+/// A call's result, decoded from its 2xx answer by [`decode::success`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum Decoded {
+    /// A payment (create, get, cancel, refund).
+    Payment(Box<Payment>),
+    /// A page of payments (list).
+    Page(PaymentList),
+}
+
+/// The `done` step of the call of `ctx`, whose answer (`status`, `text`) the core accepted:
+/// its body decoded into the call's result, or `fail` with `invalid_response` naming the first
+/// field that does not read as PaySG documents it.
+pub fn done(ctx: &Context, status: u16, text: Option<&str>) -> CallStep {
+    match decode::success(ctx, status, text.unwrap_or("")) {
+        Ok(Success::Payment(p)) => CallStep::Done {
+            value: Some(Decoded::Payment(p)),
+        },
+        Ok(Success::Page(p)) => CallStep::Done {
+            value: Some(Decoded::Page(p)),
+        },
+        Ok(_) => CallStep::Done { value: None },
+        Err(error) => CallStep::Fail { error: *error },
+    }
+}
 
 /// When an attempt's timer fires (see [`Timing`]).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Tsify)]
@@ -44,10 +132,12 @@ pub enum CallStep {
         #[tsify(optional)]
         request: Option<HttpRequest>,
     },
-    /// The call is over: its result is the answer's body (`body`) or nothing.
+    /// The call is over: its result is `value`, decoded from the 2xx answer, or nothing.
     Done {
-        /// Whether the call's result is the answer's body (else it is `undefined`).
-        body: bool,
+        /// The call's result (absent when the call returns nothing: `undefined`).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        #[tsify(optional, type = "Record<string, unknown>")]
+        value: Option<Decoded>,
     },
     /// The call failed with `error`.
     Fail {
