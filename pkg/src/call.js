@@ -149,7 +149,7 @@ export async function run(client, { slot, request, timing }, fetchImpl, signal, 
       const step = client.answer(slot, got.status, got.failure, got.headers, got.text, got.cause, Date.now(), Math.random());
       if (step.kind === "done") {
         if (events?.onResponse !== undefined) respond(client, events.onResponse, sent, got.failure, got, at, began, undefined);
-        return step.value;
+        return step.json === undefined ? undefined : JSON.parse(step.json);
       }
       if (events?.onResponse !== undefined) respond(client, events.onResponse, sent, got.failure, got, at, began, step.kind === "fail" ? undefined : step.afterMs);
       if (step.kind === "fail") throw fromRust(step.error, got.error === undefined ? undefined : scrubCause((t) => client.scrub(t), got.error));

@@ -27,7 +27,7 @@ function errorsOf(file) {
 
 test("the generated declarations have the step union and the no-answer names", () => {
   const dts = readFileSync(join(root, "pkg", "gen", "paysg.d.ts"), "utf8");
-  assert.match(dts, /export type CallStep = \{ kind: "send"; afterMs: number;[^\n]*\| \{ kind: "done"; value\?: Record<string, unknown> \} \| \{ kind: "fail";/);
+  assert.match(dts, /export type CallStep = \{ kind: "send"; afterMs: number;[^\n]*\| \{ kind: "done"; json: string \| undefined \} \| \{ kind: "fail";/);
   assert.match(dts, /export type NoAnswer = "network" \| "timeout" \| "deadline";/);
 });
 

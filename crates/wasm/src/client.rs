@@ -25,7 +25,7 @@ use crate::step::{self as steps, CallStep};
 use paysg::client::event::Sent;
 use paysg::client::plan::Body;
 use paysg::client::wire::{self, Timing};
-use paysg::client::{self, ClientError, Context, Op, Options, Step};
+use paysg::client::{self, decode, ClientError, Context, Op, Options, Step};
 use paysg::json;
 use paysg::request::ApiKey;
 use paysg::validate::{Code, FieldError};
@@ -306,10 +306,18 @@ impl Client {
                 idempotency_key: None,
             });
         };
-        let got = steps::received(status, failure, &headers, text.as_deref(), cause);
+        let mut got = steps::received(status, failure, &headers, text.as_deref(), cause);
+        // A 2xx body is decoded once, here: `answer` reads the value's shape, `done` carries it.
+        let value = match (status != 0 && decode::is_success(status))
+            .then(|| decode::decoded(context, &mut got, text.as_deref().unwrap_or("")))
+        {
+            Some(Err(error)) => return to_js(&CallStep::Fail { error: *error }),
+            Some(Ok(value)) => Some(value),
+            None => None,
+        };
         let step = match client::answer(context, &got, &self.key, now_ms, random) {
-            Step::Done { body: true } => steps::done(context, status, text.as_deref()),
-            Step::Done { body: false } => CallStep::Done { value: None },
+            Step::Done { body: true } => steps::done(context, status, value),
+            Step::Done { body: false } => CallStep::Done { json: None },
             Step::Fail { error } => CallStep::Fail { error },
             Step::Send {
                 after_ms,

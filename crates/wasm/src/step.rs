@@ -10,7 +10,6 @@ use paysg::client::answer::{Failure, Received};
 use paysg::client::decode::{self, Success};
 use paysg::client::wire::Timing;
 use paysg::client::{ClientError, Context};
-use paysg::model::{Payment, PaymentList};
 use paysg::request::HttpRequest;
 use serde::{Deserialize, Serialize};
 use tsify::Tsify;
@@ -72,29 +71,29 @@ pub fn request_id(headers: &JsValue) -> Option<String> {
         .find_map(|name| header(headers, name))
 }
 
-/// A call's result, decoded from its 2xx answer by [`decode::success`].
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(untagged)]
-pub enum Decoded {
-    /// A payment (create, get, cancel, refund).
-    Payment(Box<Payment>),
-    /// A page of payments (list).
-    Page(PaymentList),
-}
-
-/// The `done` step of the call of `ctx`, whose answer (`status`, `text`) the core accepted:
-/// its body decoded into the call's result, or `fail` with `invalid_response` naming the first
-/// field that does not read as PaySG documents it.
-pub fn done(ctx: &Context, status: u16, text: Option<&str>) -> CallStep {
-    match decode::success(ctx, status, text.unwrap_or("")) {
-        Ok(Success::Payment(p)) => CallStep::Done {
-            value: Some(Decoded::Payment(p)),
+/// The `done` step of the call of `ctx`, whose 2xx answer (`status`) the core accepted and
+/// decoded once ([`decode::decoded`]) into `value`: written back as canonical JSON text (`json`,
+/// which the JS layer hands to `JSON.parse`), so that the caller gets the decoded value.
+pub fn done(ctx: &Context, status: u16, value: Option<Success>) -> CallStep {
+    let json = match value {
+        Some(Success::Payment(p)) => serde_json::to_string(&p),
+        Some(Success::Page(p)) => serde_json::to_string(&p),
+        _ => return CallStep::Done { json: None },
+    };
+    // Writing a decoded value back cannot fail (string keys, whole numbers); were it to, the
+    // call fails rather than resolving with something else.
+    match json {
+        Ok(json) => CallStep::Done { json: Some(json) },
+        Err(e) => CallStep::Fail {
+            error: ClientError::InvalidResponse {
+                message: format!(
+                    "PaySG answered {status} with a body that could not be written back: {e}"
+                ),
+                status,
+                attempts: ctx.attempts,
+                idempotency_key: ctx.idempotency_key.clone(),
+            },
         },
-        Ok(Success::Page(p)) => CallStep::Done {
-            value: Some(Decoded::Page(p)),
-        },
-        Ok(_) => CallStep::Done { value: None },
-        Err(error) => CallStep::Fail { error: *error },
     }
 }
 
@@ -132,12 +131,13 @@ pub enum CallStep {
         #[tsify(optional)]
         request: Option<HttpRequest>,
     },
-    /// The call is over: its result is `value`, decoded from the 2xx answer, or nothing.
+    /// The call is over: its result is `json`, decoded from the 2xx answer in Rust and written
+    /// back as JSON text (the JS layer's `JSON.parse` builds the value), or nothing.
     Done {
-        /// The call's result (absent when the call returns nothing: `undefined`).
-        #[serde(skip_serializing_if = "Option::is_none")]
-        #[tsify(optional, type = "Record<string, unknown>")]
-        value: Option<Decoded>,
+        /// The call's result as JSON text (`undefined` when the call returns nothing).
+        /// Always an own property (serde-wasm-bindgen sets it even when `undefined`), so that a
+        /// polluted `Object.prototype` cannot supply it.
+        json: Option<String>,
     },
     /// The call failed with `error`.
     Fail {
