@@ -25,6 +25,7 @@ pub mod event;
 pub mod list_all;
 pub mod options;
 pub mod plan;
+pub mod read;
 pub mod reconcile;
 pub mod retry;
 pub mod returns;

@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { before, test } from "node:test";
-import { testProject } from "./helpers.mjs";
+import { fullPayment, testProject } from "./helpers.mjs";
 
 const counts = { own: new Map(), glue: new Map(), imports: 0 };
 const bump = (m, k) => m.set(k, (m.get(k) ?? 0) + 1);
@@ -39,7 +39,7 @@ before(async () => {
   paysg = await import(join(testProject(), "node_modules", "paysg", "dist", "node.mjs"));
 });
 
-const PAYMENT = { id: "p_1", reference_id: "R-1", payment_url: "https://pay.example/p_1", latest_status: "unpaid", payment_status: "unpaid", amount_in_cents: 1100 };
+const PAYMENT = fullPayment({ id: "p_1", reference_id: "R-1", payment_url: "https://pay.example/p_1", amount_in_cents: 1100 });
 const body = (i) => ({ reference_id: `R-${i}`, payer_name: "Tan Ah Kow", description: "Season parking", amount_in_cents: 1100 });
 
 /** Runs `calls` createPayments against `answers` (statuses, in turn); crossings per attempt. */

@@ -241,3 +241,24 @@ export function installed(dir, entry, packages, rel) {
 
 /** A runtime's executable (`deno`, `bun`). */
 export const runtime = tool;
+
+/**
+ * A complete PaySG payment, as the simulator answers it (every field of src/model.rs's
+ * `Payment`), with `fields` over it. The client decodes a 2xx body in Rust into that type, so a
+ * stub's answer must be one (a partial body is an `invalid_response`).
+ */
+export function fullPayment(fields = {}) {
+  const id = fields.id ?? "ZbzTvadjmP0wd7RRxhWtj";
+  return {
+    id, payment_service_id: "payment_service_test", reference_id: "INV-1",
+    payer_name: "Tan Ah Kow", payer_address: null, payer_identifier: null, payer_email: "ahkow.tan@example.com",
+    description: "Licence renewal", amount_in_cents: 12550, due_date: null,
+    metadata: {}, return_url: null,
+    payment_url: `https://staging.pay.gov.sg/payments/${id}`, payment_qr_code_url: `https://api-staging.pay.gov.sg/v1/public/payments/${id}-qr.png`,
+    payment_status: "unpaid", latest_status: "unpaid", refund_status: "not_refunded", email_delivery_status: "unsent",
+    stripe_payment_intent_id: null, payout_id: null, creator_id: "user_1", created_at: "2024-01-01T10:00:00.000+08:00",
+    updated_at: "2024-01-01T10:00:00.000+08:00", payment_sent_timestamp: null, payment_succeeded_timestamp: null,
+    payment_cancelled_timestamp: null, payment_fully_refunded_timestamp: null, paid_out_timestamp: null,
+    ...fields,
+  };
+}

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { before, describe, test } from "node:test";
-import { testProject } from "./helpers.mjs";
+import { fullPayment, testProject } from "./helpers.mjs";
 
 let paysg, dir;
 before(async () => {
@@ -18,7 +18,7 @@ before(async () => {
 const API_KEY = `paysg_stag_${"k".repeat(32)}`;
 const SERVICE = "payment_service_hostile";
 const SECRET = "whsec_hostile_test_secret";
-const PAYMENT = { id: "pay_1", reference_id: "ORD-1", payment_status: "paid", latest_status: "paid", refund_status: null, payment_service_id: SERVICE, payment_fully_refunded_timestamp: null };
+const PAYMENT = fullPayment({ id: "pay_1", reference_id: "ORD-1", payment_status: "paid", latest_status: "paid", payment_service_id: SERVICE });
 const BODY = {
   reference_id: "ORD-1",
   payer_name: "Tan Ah Kow",
@@ -44,7 +44,7 @@ function recorder() {
     const body = Object.hasOwn(init, "body") ? init.body : undefined;
     sent.push({ url: String(url), method: init.method, headers: { ...init.headers }, body: body === undefined ? undefined : JSON.parse(body) });
     const list = init.method === "GET" && /\/payments(\?|$)/.test(new URL(url).pathname + new URL(url).search);
-    const json = list ? { data: [PAYMENT], page_info: { has_next_page: false, end_cursor: null } } : PAYMENT;
+    const json = list ? { data: [PAYMENT], page_info: { has_next_page: false, has_previous_page: false, start_cursor: null, end_cursor: null } } : PAYMENT;
     // A Response-like of own properties (what paysg reads): Node's Response breaks under some pollution.
     const text = JSON.stringify(json);
     return { status: init.method === "POST" && !url.includes("/payments/") ? 201 : 200, headers: { get: (n) => (n.toLowerCase() === "content-type" ? "application/json" : null) }, text: async () => text };

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { inspect } from "node:util";
 import { after, before, describe, test } from "node:test";
-import { startSim, testProject } from "./helpers.mjs";
+import { fullPayment, startSim, testProject } from "./helpers.mjs";
 
 const KEY = "paysg_stag_list_all_tests_secret_key_42";
 const SERVICE = "payment_service_0b5a2c1e-7d2f-4a55-9c0a-list-all-tests";
@@ -27,13 +27,14 @@ after(() => sim?.stop());
 function pages(page, guard = 200) {
   const f = async () => {
     const n = f.count++;
-    const body = n < guard ? page(n) : { data: [], page_info: { has_next_page: false, start_cursor: null, end_cursor: null } };
+    const body = n < guard ? page(n) : { data: [], page_info: { has_previous_page: false, has_next_page: false, start_cursor: null, end_cursor: null } };
     return new Response(JSON.stringify(body), { status: 200, headers: { "content-type": "application/json" } });
   };
   f.count = 0;
   return f;
 }
-const payment = (id) => ({ id, reference_id: id, latest_status: "unpaid", payment_status: "unpaid" });
+// Complete payments (the client decodes every 2xx into PaySG's types: a partial one is invalid).
+const payment = (id) => fullPayment({ id, reference_id: id });
 const client = (fetch, extra = {}) => new paysg.PaySG({ apiKey: KEY, paymentServiceId: SERVICE, baseUrl: "http://paysg.test", fetch, maxRetries: 0, ...extra });
 async function drain(iterable) {
   const got = [];
@@ -43,7 +44,7 @@ async function drain(iterable) {
 
 describe("listAllPayments", () => {
   test("empty pages with fresh cursors stop with a PaySGError, and the event loop runs meanwhile", async () => {
-    const f = pages((n) => ({ data: [], page_info: { has_next_page: true, start_cursor: null, end_cursor: `c${n}` } }));
+    const f = pages((n) => ({ data: [], page_info: { has_previous_page: false, has_next_page: true, start_cursor: null, end_cursor: `c${n}` } }));
     let ticked = false;
     setTimeout(() => (ticked = true), 0);
     await assert.rejects(drain(client(f).listAllPayments({ maxItems: 10 })), (e) => e instanceof paysg.PaySGError && e.code === "invalid_response" && /empty pages in a row/.test(e.message));
@@ -52,7 +53,7 @@ describe("listAllPayments", () => {
   });
 
   test("pages with a payment each and fresh cursors stop at maxPages, and not before", async () => {
-    const one = (n) => ({ data: [payment(`p${n}`)], page_info: { has_next_page: true, start_cursor: null, end_cursor: `c${n}` } });
+    const one = (n) => ({ data: [payment(`p${n}`)], page_info: { has_previous_page: false, has_next_page: true, start_cursor: null, end_cursor: `c${n}` } });
     const f = pages(one);
     const got = [];
     await assert.rejects(async () => {
@@ -68,12 +69,12 @@ describe("listAllPayments", () => {
     await assert.rejects(drain(client(h).listAllPayments({ limit: 100, maxItems: 1000 })), (e) => e.code === "list_cap_reached" && /maxPages = 30 /.test(e.message));
     assert.equal(h.count, 30);
     // A list that ends on the last page allowed is read whole.
-    const last = pages((n) => ({ data: [payment(`p${n}`)], page_info: { has_next_page: n < 6, start_cursor: null, end_cursor: `c${n}` } }));
+    const last = pages((n) => ({ data: [payment(`p${n}`)], page_info: { has_previous_page: false, has_next_page: n < 6, start_cursor: null, end_cursor: `c${n}` } }));
     assert.equal((await drain(client(last).listAllPayments({ maxPages: 7 }))).length, 7);
   });
 
   test("a repeated cursor stops with invalid_response", async () => {
-    const f = pages((n) => ({ data: [payment(`p${n}`)], page_info: { has_next_page: true, start_cursor: null, end_cursor: n < 2 ? `c${n}` : "c0" } }));
+    const f = pages((n) => ({ data: [payment(`p${n}`)], page_info: { has_previous_page: false, has_next_page: true, start_cursor: null, end_cursor: n < 2 ? `c${n}` : "c0" } }));
     const got = [];
     await assert.rejects(async () => {
       for await (const p of client(f).listAllPayments()) got.push(p.id);
@@ -83,7 +84,7 @@ describe("listAllPayments", () => {
   });
 
   test("its parameters are checked before any request, each naming its rule", () => {
-    const f = pages(() => ({ data: [], page_info: { has_next_page: false } }));
+    const f = pages(() => ({ data: [], page_info: { has_previous_page: false, has_next_page: false } }));
     const c = client(f);
     for (const bad of [1.5, -1, 0, "5", NaN, Infinity, 10_000_001, true]) {
       for (const name of ["maxItems", "maxPages"]) {

@@ -153,7 +153,7 @@ impl PaySg {
 
     /// The one call loop: the core plans the request, this sends it, the core says what the
     /// answer means ([`client::answer`]) and decodes the body that ends the call
-    /// ([`decode::success`]); `pick` takes the operation's result out of it.
+    /// ([`decode::decoded`], before `answer`); `pick` takes the operation's result out of it.
     pub(crate) async fn call<T>(
         &self,
         op: Op,
@@ -191,12 +191,19 @@ impl PaySg {
     ) -> Result<T, ClientError> {
         let (mut request, mut context) = (plan.request, plan.context);
         loop {
-            let (got, text) = attempt(&request, &self.headers, &context).await;
+            let (mut got, text) = attempt(&request, &self.headers, &context).await;
+            let status = got.status.unwrap_or(0);
+            // A 2xx body is decoded once: `answer` reads the value's shape, `Done` returns it.
+            let decoded = if decode::is_success(status) {
+                Some(decode::decoded(&context, &mut got, &text).map_err(|e| *e)?)
+            } else {
+                None
+            };
             match client::answer(&context, &got, &self.key, now(), js_sys::Math::random()) {
                 Step::Done { .. } => {
-                    let status = got.status.unwrap_or(200);
-                    let decoded = decode::success(&context, status, &text).map_err(|e| *e)?;
-                    return pick(decoded).ok_or_else(|| not_its_result(&context, status));
+                    return decoded
+                        .and_then(pick)
+                        .ok_or_else(|| not_its_result(&context, status));
                 }
                 Step::Fail { error } => return Err(error),
                 Step::Send {

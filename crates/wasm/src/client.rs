@@ -18,16 +18,15 @@
 //! * a create or refund body arrives as the JS layer's JSON text (`encode`): it is user data of
 //!   any shape, and `JSON.stringify` meets cycles, throwing getters and Proxies in JS, where
 //!   serde-wasm-bindgen would recurse forever on a cycle (a trap) or run a getter here;
-//! * a 2xx body is parsed by the JS layer (`JSON.parse`, native; its value is the call's
-//!   result); only the few top-level fields that decide whether it is a payment are read here,
-//!   by name ([`Shape`]): parsing it here too would parse every result twice.
+//! * what came back crosses as its status, headers and text, read here as the core reads it for
+//!   every shell ([`paysg::client::decode`]); a 2xx body is decoded here, once, into the
+//!   call's result, which `done` carries (the JS layer parses no answer).
 
-use crate::step::{Attempt, CallStep, NoAnswer, Plan as PlanOut};
-use paysg::client::answer::{Failure, Received};
+use crate::step::{self as steps, Attempt, CallStep, Plan as PlanOut};
 use paysg::client::event::Sent;
 use paysg::client::plan::Body;
 use paysg::client::wire::Timing;
-use paysg::client::{self, ClientError, Context, Op, Options, Shape, Step};
+use paysg::client::{self, decode, ClientError, Context, Op, Options, Step};
 use paysg::json;
 use paysg::request::ApiKey;
 use paysg::validate::{Code, FieldError};
@@ -258,23 +257,20 @@ impl Client {
     }
 
     /// What to do with what came back for the call in `slot`: a [`CallStep`] (`send`, `done`
-    /// or `fail`, by its `kind`).
+    /// with the call's result, or `fail`, by its `kind`).
     ///
-    /// `status` is 0 when no answer came; then `failure` names why ([`NoAnswer`]: `network`,
-    /// with `cause` what the runtime said; `timeout`: the attempt stalled past its timeout;
-    /// `deadline`: the call's deadline passed). `text` is the body of a non-2xx answer; `json`
-    /// the parsed body of a 2xx one (`null` when it was not JSON). Release the slot when the
-    /// call is over.
+    /// `status` is 0 when no answer came; then `failure` names why ([`steps::NoAnswer`]:
+    /// `network`, with `cause` what the runtime said; `timeout`: the attempt stalled past its
+    /// timeout; `deadline`: the call's deadline passed). Else `headers` are the response's
+    /// (only their `get` is called) and `text` its body. Release the slot when the call is over.
     #[allow(clippy::too_many_arguments)]
     pub fn answer(
         &mut self,
         slot: u32,
         status: u16,
         failure: Option<String>,
-        retry_after: Option<String>,
-        request_id: Option<String>,
+        headers: JsValue,
         text: Option<String>,
-        json: JsValue,
         cause: Option<String>,
         now_ms: f64,
         random: f64,
@@ -287,28 +283,18 @@ impl Client {
                 idempotency_key: None,
             });
         };
-        let json = if json.is_null() || json.is_undefined() {
-            None
-        } else {
-            // Only `Shape`'s fields are read: a failure reads as a body that is not a payment.
-            Some(serde_wasm_bindgen::from_value::<Shape>(json).unwrap_or_default())
-        };
-        let got = Received {
-            status: (status != 0).then_some(status),
-            // An unknown name reads as a failed connection: the loop names only these three.
-            failure: failure.map(|name| {
-                NoAnswer::from_name(&name)
-                    .map(Failure::from)
-                    .unwrap_or(Failure::Network)
-            }),
-            cause,
-            retry_after,
-            request_id,
-            text,
-            json,
+        let mut got = steps::received(status, failure, &headers, text.as_deref(), cause);
+        // A 2xx body is decoded once, here: `answer` reads the value's shape, `done` carries it.
+        let value = match (status != 0 && decode::is_success(status))
+            .then(|| decode::decoded(context, &mut got, text.as_deref().unwrap_or("")))
+        {
+            Some(Err(error)) => return to_js(&CallStep::Fail { error: *error }),
+            Some(Ok(value)) => Some(value),
+            None => None,
         };
         let step = match client::answer(context, &got, &self.key, now_ms, random) {
-            Step::Done { body } => CallStep::Done { body },
+            Step::Done { body: true } => steps::done(context, status, value),
+            Step::Done { body: false } => CallStep::Done { json: None },
             Step::Fail { error } => CallStep::Fail { error },
             Step::Send {
                 after_ms,
@@ -339,10 +325,17 @@ impl Client {
         }
     }
 
-    /// `text` (PaySG's request id, for an `onResponse` event) with the API key replaced, as
-    /// every text the client shows is.
+    /// `text` (a network failure's cause, for an error) with the API key replaced, as every
+    /// text the client shows is.
     pub fn scrub(&self, text: &str) -> String {
         self.key.scrub(text)
+    }
+
+    /// PaySG's request id among a response's `headers` (the names the core reads), with the
+    /// API key replaced, for an `onResponse` event.
+    #[wasm_bindgen(js_name = requestId)]
+    pub fn request_id(&self, headers: JsValue) -> Option<String> {
+        steps::request_id(&headers).map(|id| self.key.scrub(&id))
     }
 
     /// Forgets the call in `slot` (done, failed or abandoned); its slot is reused.

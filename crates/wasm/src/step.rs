@@ -4,13 +4,101 @@
 //! A call's [`Plan`] (its slot, first request and timer), the attempt in flight for listeners
 //! ([`Attempt`]), and each step after an answer: one enum tagged by `kind` ([`CallStep`]). Why an
 //! attempt got no answer crosses back the same way, by name ([`NoAnswer`]), never as a number.
+//!
+//! An answer is read here as the core reads it for every shell ([`paysg::client::decode`]): which
+//! statuses are a success, which headers are read ([`received`]), and a 2xx body decoded once
+//! into the call's result ([`Decoded`]), which `done` carries.
 
-use paysg::client::answer::Failure;
+use paysg::client::answer::{Failure, Received};
+use paysg::client::decode::{self, Success};
 use paysg::client::wire::Timing;
-use paysg::client::ClientError;
+use paysg::client::{ClientError, Context};
 use paysg::request::HttpRequest;
 use serde::{Deserialize, Serialize};
 use tsify::Tsify;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+#[wasm_bindgen]
+extern "C" {
+    /// A response's headers: fetch's `Headers`, or an injected fetch's look-alike. Only its
+    /// `get` is called, with the names the core reads ([`decode::RETRY_AFTER`],
+    /// [`decode::REQUEST_ID`]).
+    pub type ResponseHeaders;
+    #[wasm_bindgen(method, structural, catch)]
+    fn get(this: &ResponseHeaders, name: &str) -> Result<JsValue, JsValue>;
+}
+
+/// The header `name` of `headers` (`None` when absent, not a string, or when asking threw).
+fn header(headers: &JsValue, name: &str) -> Option<String> {
+    if !headers.is_object() {
+        return None;
+    }
+    headers
+        .unchecked_ref::<ResponseHeaders>()
+        .get(name)
+        .ok()
+        .and_then(|v| v.as_string())
+}
+
+/// What came back, as [`decode::received`] reads it: the `status` (0 when no answer came:
+/// then `failure` names why and `cause` is what the runtime said), the response's `headers`
+/// and its body's `text`.
+pub fn received(
+    status: u16,
+    failure: Option<String>,
+    headers: &JsValue,
+    text: Option<&str>,
+    cause: Option<String>,
+) -> Received {
+    if status == 0 {
+        return Received {
+            // An unknown name reads as a failed connection: the loop names only these three.
+            failure: Some(
+                failure
+                    .as_deref()
+                    .and_then(NoAnswer::from_name)
+                    .map_or(Failure::Network, Failure::from),
+            ),
+            cause,
+            ..Received::default()
+        };
+    }
+    decode::received(status, |name| header(headers, name), text.unwrap_or(""))
+}
+
+/// PaySG's request id among `headers` ([`decode::REQUEST_ID`], in order), for an event.
+pub fn request_id(headers: &JsValue) -> Option<String> {
+    decode::REQUEST_ID
+        .iter()
+        .find_map(|name| header(headers, name))
+}
+
+/// The `done` step of the call of `ctx`, whose 2xx answer (`status`) the core accepted and
+/// decoded once ([`decode::decoded`]) into `value`: written back as canonical JSON text (`json`,
+/// which the JS layer hands to `JSON.parse`), so that the caller gets the decoded value.
+pub fn done(ctx: &Context, status: u16, value: Option<Success>) -> CallStep {
+    let json = match value {
+        Some(Success::Payment(p)) => serde_json::to_string(&p),
+        Some(Success::Page(p)) => serde_json::to_string(&p),
+        _ => return CallStep::Done { json: None },
+    };
+    // Writing a decoded value back cannot fail (string keys, whole numbers); were it to, the
+    // call fails rather than resolving with something else.
+    match json {
+        Ok(json) => CallStep::Done { json: Some(json) },
+        Err(e) => CallStep::Fail {
+            error: ClientError::InvalidResponse {
+                message: format!(
+                    "PaySG answered {status} with a body that could not be written back: {e}"
+                ),
+                status,
+                attempts: ctx.attempts,
+                idempotency_key: ctx.idempotency_key.clone(),
+            },
+        },
+    }
+}
 
 /// When an attempt's timer fires (see [`Timing`]).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Tsify)]
@@ -98,10 +186,13 @@ pub enum CallStep {
         #[tsify(optional)]
         request: Option<HttpRequest>,
     },
-    /// The call is over: its result is the answer's body (`body`) or nothing.
+    /// The call is over: its result is `json`, decoded from the 2xx answer in Rust and written
+    /// back as JSON text (the JS layer's `JSON.parse` builds the value), or nothing.
     Done {
-        /// Whether the call's result is the answer's body (else it is `undefined`).
-        body: bool,
+        /// The call's result as JSON text (`undefined` when the call returns nothing).
+        /// Always an own property (serde-wasm-bindgen sets it even when `undefined`), so that a
+        /// polluted `Object.prototype` cannot supply it.
+        json: Option<String>,
     },
     /// The call failed with `error`.
     Fail {

@@ -92,7 +92,12 @@ fn a_call_is_planned_answered_and_released_through_its_slot() {
         .unwrap_or_default();
     assert!(sent.starts_with('{'), "{sent}");
     let slot = field(&plan, &["slot"]).as_f64().unwrap_or(-1.0) as u32;
-    let answer = |status: u16, text: JsValue, json: JsValue, now: f64| {
+    // The response's headers: anything with a `get` (a `Map` here, fetch's `Headers` in JS).
+    let headers = js_sys::Map::new();
+    headers.set(&"retry-after".into(), &"0".into());
+    headers.set(&"request-id".into(), &"req_1".into());
+    let headers: JsValue = headers.into();
+    let answer = |status: u16, text: &str, now: f64| {
         call(
             &client,
             "answer",
@@ -100,40 +105,41 @@ fn a_call_is_planned_answered_and_released_through_its_slot() {
                 slot.into(),
                 status.into(),
                 JsValue::UNDEFINED,
-                if status == 503 {
-                    "0".into()
-                } else {
-                    JsValue::UNDEFINED
-                },
-                JsValue::UNDEFINED,
-                text,
-                json,
+                headers.clone(),
+                text.into(),
                 JsValue::UNDEFINED,
                 now.into(),
                 0.5.into(),
             ],
         )
     };
-    let step = answer(503, "".into(), JsValue::NULL, 1100.0);
+    let step = answer(503, "", 1100.0);
     // Every step is a `CallStep` tagged by `kind` (crates/wasm/src/step.rs).
     assert_eq!(field(&step, &["kind"]), "send");
-    assert_eq!(field(&step, &["afterMs"]), 0, "at once");
+    assert_eq!(field(&step, &["afterMs"]), 0, "at once: Retry-After 0");
     assert_eq!(field(&step, &["timing", "wait"]), 10_000);
     assert_eq!(
         field(&step, &["request"]),
         JsValue::UNDEFINED,
         "the same request again"
     );
-    let json = js(r#"{"id":"p1","latest_status":"unpaid"}"#);
-    let step = answer(201, JsValue::UNDEFINED, json, 1200.0);
-    assert_eq!(field(&step, &["kind"]), "done");
     assert_eq!(
-        field(&step, &["body"]),
-        true,
-        "done: the result is the body"
+        call(&client, "requestId", std::slice::from_ref(&headers)),
+        "req_1",
+        "the request id, by the names the core reads"
     );
+    // A 2xx that is not a complete payment is refused by the core's decoder.
+    let partial = answer(201, r#"{"id":"p1","latest_status":"unpaid"}"#, 1150.0);
+    assert_eq!(field(&partial, &["kind"]), "fail");
+    assert_eq!(field(&partial, &["error", "kind"]), "invalid_response");
+    let payment = r#"{"id":"p1","payment_service_id":"payment_service_x","reference_id":"R","payer_name":"P","payer_address":null,"payer_identifier":null,"payer_email":null,"description":"D","amount_in_cents":5,"due_date":null,"metadata":{"k":"v"},"return_url":null,"payment_url":"https://pay.example/p1","payment_qr_code_url":"https://pay.example/p1.png","payment_status":"unpaid","latest_status":"unpaid","refund_status":"not_refunded","email_delivery_status":"unsent","stripe_payment_intent_id":null,"payout_id":null,"creator_id":"user_1","created_at":"2024-01-01T10:00:00.000+08:00","updated_at":"2024-01-01T10:00:00.000+08:00","payment_sent_timestamp":null,"payment_succeeded_timestamp":null,"payment_cancelled_timestamp":null,"payment_fully_refunded_timestamp":null,"paid_out_timestamp":null}"#;
+    let step = answer(201, payment, 1200.0);
+    assert_eq!(field(&step, &["kind"]), "done");
+    // done carries the result, decoded once in Rust (src/client/decode.rs, read.rs) and
+    // written back as canonical JSON text, which the JS layer parses: the same as the body's.
+    assert_eq!(field(&step, &["json"]), payment);
     call(&client, "release", &[slot.into()]);
-    let step = answer(201, JsValue::UNDEFINED, JsValue::NULL, 1300.0);
+    let step = answer(201, payment, 1300.0);
     assert_eq!(
         field(&step, &["kind"]),
         "fail",
