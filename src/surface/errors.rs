@@ -71,7 +71,7 @@ pub const ERROR_CLASSES: &[ErrorClass] = &[
         codes: "`invalid_response`",
         kinds: &["invalid_response"],
         fields: &[],
-        when: "a 2xx answer that is not the JSON expected",
+        when: "a 2xx answer that does not decode as the documented payment (or page of payments): a field missing or of another type, named in the message; the result is the decoded value, so fields PaySG adds later are not passed on",
         fields_shown: "",
     },
     ErrorClass {
