@@ -49,6 +49,72 @@ pub fn webhook_body_too_large(size: f64) -> String {
     webhook_outcome(Err(paysg::webhook::body_too_large(size)))
 }
 
+/// [`paysg::webhook::arguments::verify_refusal`]: the refusal as JSON
+/// ([`paysg::webhook::arguments::Refusal::to_json`]), or `undefined` when `verifyWebhook` may
+/// verify these arguments.
+#[wasm_bindgen(js_name = webhookVerifyRefusal)]
+#[allow(clippy::too_many_arguments)]
+pub fn webhook_verify_refusal(
+    secret_kind: &str,
+    secret_len: f64,
+    options_kind: &str,
+    tolerance_kind: &str,
+    tolerance_s: f64,
+    now_kind: &str,
+    now_ms: f64,
+    header_kind: &str,
+    body_kind: &str,
+    body_size: f64,
+) -> Option<String> {
+    use paysg::webhook::arguments::{verify_refusal, Secret, VerifyArgs};
+    verify_refusal(&VerifyArgs {
+        secret: Secret {
+            kind: secret_kind,
+            len: secret_len,
+        },
+        options: options_kind,
+        tolerance: (tolerance_kind, tolerance_s),
+        now: (now_kind, now_ms),
+        header: header_kind,
+        body: body_kind,
+        body_size,
+    })
+    .map(|r| r.to_json())
+}
+
+/// [`paysg::webhook::arguments::sign_refusal`] as JSON, or `undefined`.
+#[wasm_bindgen(js_name = webhookSignRefusal)]
+pub fn webhook_sign_refusal(
+    secret_kind: &str,
+    secret_len: f64,
+    options_kind: &str,
+    timestamp: &str,
+    body_kind: &str,
+) -> Option<String> {
+    let secret = paysg::webhook::arguments::Secret {
+        kind: secret_kind,
+        len: secret_len,
+    };
+    paysg::webhook::arguments::sign_refusal(secret, options_kind, timestamp, body_kind)
+        .map(|r| r.to_json())
+}
+
+/// [`paysg::webhook::arguments::request_refusal`] as JSON, or `undefined`.
+#[wasm_bindgen(js_name = webhookRequestRefusal)]
+pub fn webhook_request_refusal(
+    is_request: bool,
+    secret_kind: &str,
+    secret_len: f64,
+    options_kind: &str,
+) -> Option<String> {
+    let secret = paysg::webhook::arguments::Secret {
+        kind: secret_kind,
+        len: secret_len,
+    };
+    paysg::webhook::arguments::request_refusal(is_request, secret, options_kind)
+        .map(|r| r.to_json())
+}
+
 /// A `PaySG-Signature` header for a bytes body.
 #[wasm_bindgen(js_name = signWebhookBytes)]
 pub fn sign_webhook_bytes(body: &[u8], secret: &str, timestamp: &str) -> String {
