@@ -35,12 +35,12 @@ export function useHostHmac(f) {
   hostHmac = f;
 }
 /** The kind Rust reads of a value (src/webhook/arguments.rs): its `typeof`, or "null". */
-const kindOf = (v) => (v === null ? "null" : typeof v);
+export const kindOf = (v) => (v === null ? "null" : typeof v);
 /** A string's length for Rust's "non-empty string" rule; 0 for anything else. */
 const lengthOf = (v) => (typeof v === "string" ? v.length : 0);
 
 /** The error a refusal decided in Rust (`Refusal::to_json`) stands for. */
-function refusal(json) {
+export function refusal(json) {
   const r = JSON.parse(json);
   if (r.class === "PaySGSignatureError") return new PaySGSignatureError(r.reason, r.message);
   return new PaySGValidationError(r.errors, r.context);

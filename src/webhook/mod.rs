@@ -14,6 +14,7 @@
 pub mod arguments;
 mod event;
 mod failure;
+pub mod handler_options;
 mod header;
 mod late;
 

@@ -115,6 +115,80 @@ pub fn webhook_request_refusal(
         .map(|r| r.to_json())
 }
 
+/// [`paysg::webhook::handler_options::handler_refusal`] as JSON, or `undefined`. `secret_kind`
+/// … `lease_shown` are the fields of
+/// [`paysg::webhook::handler_options::HandlerArgs`] in order, flattened.
+#[wasm_bindgen(js_name = webhookHandlerRefusal)]
+#[allow(clippy::too_many_arguments)]
+pub fn webhook_handler_refusal(
+    options_kind: &str,
+    secret_kind: &str,
+    secret_len: f64,
+    store_kind: &str,
+    claim_kind: &str,
+    complete_kind: &str,
+    release_kind: &str,
+    on_event_kind: &str,
+    client_kind: &str,
+    get_payment_kind: &str,
+    tolerance_kind: &str,
+    tolerance_s: f64,
+    tolerance_shown: &str,
+    lease_kind: &str,
+    lease_ms: f64,
+    lease_shown: &str,
+) -> Option<String> {
+    use paysg::webhook::arguments::Secret;
+    use paysg::webhook::handler_options::{handler_refusal, HandlerArgs, NumberGiven};
+    handler_refusal(&HandlerArgs {
+        options: options_kind,
+        secret: Secret {
+            kind: secret_kind,
+            len: secret_len,
+        },
+        store: store_kind,
+        store_methods: [claim_kind, complete_kind, release_kind],
+        on_event: on_event_kind,
+        client: client_kind,
+        get_payment: get_payment_kind,
+        tolerance: NumberGiven {
+            kind: tolerance_kind,
+            value: tolerance_s,
+            shown: tolerance_shown,
+        },
+        lease: NumberGiven {
+            kind: lease_kind,
+            value: lease_ms,
+            shown: lease_shown,
+        },
+    })
+    .map(|r| r.to_json())
+}
+
+/// [`paysg::webhook::handler_options::memory_store_refusal`] as JSON, or `undefined`;
+/// `keep_kind` is `"undefined"` when `keepDoneMs` was not given.
+#[wasm_bindgen(js_name = memoryStoreRefusal)]
+pub fn memory_store_refusal(
+    options_kind: &str,
+    keep_kind: &str,
+    keep_ms: f64,
+    keep_shown: &str,
+) -> Option<String> {
+    use paysg::webhook::handler_options::NumberGiven;
+    let keep = (keep_kind != "undefined").then_some(NumberGiven {
+        kind: keep_kind,
+        value: keep_ms,
+        shown: keep_shown,
+    });
+    paysg::webhook::handler_options::memory_store_refusal(options_kind, keep).map(|r| r.to_json())
+}
+
+/// [`paysg::webhook::handler_options::durable_object_store_refusal`] as JSON, or `undefined`.
+#[wasm_bindgen(js_name = durableObjectStoreRefusal)]
+pub fn durable_object_store_refusal(usable: bool, kind: &str) -> Option<String> {
+    paysg::webhook::handler_options::durable_object_store_refusal(usable, kind).map(|r| r.to_json())
+}
+
 /// A `PaySG-Signature` header for a bytes body.
 #[wasm_bindgen(js_name = signWebhookBytes)]
 pub fn sign_webhook_bytes(body: &[u8], secret: &str, timestamp: &str) -> String {
