@@ -36,6 +36,9 @@ export function useHostHmac(f) {
 }
 /** The kind Rust reads of a value (src/webhook/arguments.rs): its `typeof`, or "null". */
 export const kindOf = (v) => (v === null ? "null" : typeof v);
+/** The kinds `webhookVerifyRefusal` takes, by `typeof` name (no string crosses per call). */
+const K = raw.WebhookKind;
+const KIND = { __proto__: null, undefined: K.Undefined, null: K.Null, string: K.String, number: K.Number, bigint: K.Bigint, boolean: K.Boolean, symbol: K.Symbol, function: K.Function, object: K.Object };
 /** A string's length for Rust's "non-empty string" rule; 0 for anything else. */
 const lengthOf = (v) => (typeof v === "string" ? v.length : 0);
 
@@ -121,12 +124,12 @@ export function verifyWebhook(rawBody, signatureHeader, secret, options = {}) {
   const header = headerValue(signatureHeader);
   const isString = typeof rawBody === "string";
   const body = bodyOf(rawBody);
-  const bodyKind = isString ? "string" : body !== undefined ? "bytes" : kindOf(rawBody);
+  const bodyKind = isString ? K.String : body !== undefined ? K.Bytes : KIND[kindOf(rawBody)];
   const size = body === undefined ? 0 : isString ? body.length : typedArrayLength.call(body);
   // The argument rules are Rust's (src/webhook/arguments.rs); undefined means "verify".
-  const refused = raw.webhookVerifyRefusal(kindOf(secret), lengthOf(secret), read === undefined ? "unreadable" : kindOf(options),
-    typeof toleranceSeconds, typeof toleranceSeconds === "number" ? toleranceSeconds : 0, typeof nowMs, typeof nowMs === "number" ? nowMs : 0,
-    header === null ? "not_a_header" : header === undefined ? "not_text" : "text", bodyKind, size);
+  const refused = raw.webhookVerifyRefusal(KIND[kindOf(secret)], lengthOf(secret), read === undefined ? K.Unreadable : KIND[kindOf(options)],
+    KIND[typeof toleranceSeconds], typeof toleranceSeconds === "number" ? toleranceSeconds : 0, KIND[typeof nowMs], typeof nowMs === "number" ? nowMs : 0,
+    header === null ? K.NotAHeader : header === undefined ? K.NotText : K.Text, bodyKind, size);
   if (refused !== undefined) throw refusal(refused);
   let outcome;
   const need = isString ? size * 3 : size;

@@ -49,34 +49,92 @@ pub fn webhook_body_too_large(size: f64) -> String {
     webhook_outcome(Err(paysg::webhook::body_too_large(size)))
 }
 
+/// What JS found where a `verifyWebhook` argument should be (see
+/// [`paysg::webhook::arguments`]): a `typeof` name or a refinement, as a named value so that no
+/// string is copied into the module on every verification.
+#[wasm_bindgen]
+#[derive(Clone, Copy)]
+pub enum WebhookKind {
+    /// `undefined`.
+    Undefined,
+    /// `null`.
+    Null,
+    /// A string.
+    String,
+    /// A number.
+    Number,
+    /// A bigint.
+    Bigint,
+    /// A boolean.
+    Boolean,
+    /// A symbol.
+    Symbol,
+    /// A function.
+    Function,
+    /// An object.
+    Object,
+    /// A getter or a Proxy threw.
+    Unreadable,
+    /// A body as bytes.
+    Bytes,
+    /// A header read as text.
+    Text,
+    /// A header that is there but is not text.
+    NotText,
+    /// A `signatureHeader` that is neither a string nor headers.
+    NotAHeader,
+}
+
+impl WebhookKind {
+    fn name(self) -> &'static str {
+        use paysg::webhook::arguments as a;
+        match self {
+            WebhookKind::Undefined => "undefined",
+            WebhookKind::Null => "null",
+            WebhookKind::String => "string",
+            WebhookKind::Number => "number",
+            WebhookKind::Bigint => "bigint",
+            WebhookKind::Boolean => "boolean",
+            WebhookKind::Symbol => "symbol",
+            WebhookKind::Function => "function",
+            WebhookKind::Object => "object",
+            WebhookKind::Unreadable => a::UNREADABLE,
+            WebhookKind::Bytes => a::BYTES,
+            WebhookKind::Text => a::TEXT,
+            WebhookKind::NotText => a::NOT_TEXT,
+            WebhookKind::NotAHeader => a::NOT_A_HEADER,
+        }
+    }
+}
+
 /// [`paysg::webhook::arguments::verify_refusal`]: the refusal as JSON
 /// ([`paysg::webhook::arguments::Refusal::to_json`]), or `undefined` when `verifyWebhook` may
 /// verify these arguments.
 #[wasm_bindgen(js_name = webhookVerifyRefusal)]
 #[allow(clippy::too_many_arguments)]
 pub fn webhook_verify_refusal(
-    secret_kind: &str,
+    secret_kind: WebhookKind,
     secret_len: f64,
-    options_kind: &str,
-    tolerance_kind: &str,
+    options_kind: WebhookKind,
+    tolerance_kind: WebhookKind,
     tolerance_s: f64,
-    now_kind: &str,
+    now_kind: WebhookKind,
     now_ms: f64,
-    header_kind: &str,
-    body_kind: &str,
+    header_kind: WebhookKind,
+    body_kind: WebhookKind,
     body_size: f64,
 ) -> Option<String> {
     use paysg::webhook::arguments::{verify_refusal, Secret, VerifyArgs};
     verify_refusal(&VerifyArgs {
         secret: Secret {
-            kind: secret_kind,
+            kind: secret_kind.name(),
             len: secret_len,
         },
-        options: options_kind,
-        tolerance: (tolerance_kind, tolerance_s),
-        now: (now_kind, now_ms),
-        header: header_kind,
-        body: body_kind,
+        options: options_kind.name(),
+        tolerance: (tolerance_kind.name(), tolerance_s),
+        now: (now_kind.name(), now_ms),
+        header: header_kind.name(),
+        body: body_kind.name(),
         body_size,
     })
     .map(|r| r.to_json())
