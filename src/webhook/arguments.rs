@@ -59,7 +59,7 @@ impl Refusal {
         match self {
             Refusal::Validation { context, errors } => format!(
                 r#"{{"class":"PaySGValidationError","context":"{context}","errors":{}}}"#,
-                serde_json::to_string(errors).unwrap_or_else(|_| "[]".to_owned())
+                serde_json::to_string(errors.as_slice()).unwrap_or_else(|_| "[]".to_owned())
             ),
             Refusal::Signature(f) => format!(
                 r#"{{"class":"PaySGSignatureError","reason":"{}","message":{}}}"#,
