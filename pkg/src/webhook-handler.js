@@ -2,8 +2,8 @@
 // in a store (atomically, with a lease), run the user's onEvent, mark the event done, and only
 // then answer 2xx. Any failure before "done" answers non-2xx, so PaySG delivers again.
 import * as raw from "../gen/paysg.js";
-import { PaySGError, PaySGSignatureError, PaySGValidationError } from "./errors.js";
-import { verifyWebhook } from "./webhooks.js";
+import { PaySGError, PaySGSignatureError } from "./errors.js";
+import { kindOf, refusal, verifyWebhook } from "./webhooks.js";
 import { readBody } from "./webhook-body.js";
 import { own, ownOrClass, shown } from "./encode.js";
 import { CODES, DEFAULT_TOLERANCE_S, WEBHOOK_RETRY_WINDOW_S } from "../gen/contract.js";
@@ -14,59 +14,47 @@ export const DEFAULT_LEASE_MS = 60_000;
 const LATE_LIMIT_S = WEBHOOK_RETRY_WINDOW_S + DEFAULT_TOLERANCE_S;
 const CLAIMS = ["claimed", "done", "busy"];
 
-const problem = (field, code, message) => new PaySGValidationError([{ field, code, message }], "webhook handler options");
-
-/** Reads and checks the options once, at start-up: a mistake is an error then, not on every POST. */
+/**
+ * Reads the options once, at start-up, and asks Rust (src/webhook/handler_options.rs) whether
+ * they are acceptable: a mistake is an error then, not on every POST.
+ */
 function readOptions(options) {
-  if (options === null || typeof options !== "object") {
-    throw problem("options", CODES.invalid_type, `createWebhookHandler needs { secret, store, onEvent, client? }; it was given ${options === null ? "null" : typeof options}`);
-  }
-  let secret, store, onEvent, client, toleranceSeconds, leaseMs, storeMethods, getPayment;
-  try {
-    secret = own(options, "secret");
-    store = own(options, "store");
-    onEvent = own(options, "onEvent");
-    client = own(options, "client");
-    toleranceSeconds = own(options, "toleranceSeconds") ?? DEFAULT_TOLERANCE_S;
-    leaseMs = own(options, "leaseMs") ?? DEFAULT_LEASE_MS;
-  } catch {
-    throw problem("options", CODES.invalid_type, "createWebhookHandler's options could not be read (a getter or a Proxy threw); pass a plain object { secret, store, onEvent, client? }");
-  }
-  try {
-    // A method of the store's own or its class's, never one found on Object.prototype.
-    storeMethods = store !== null && typeof store === "object" ? { claim: ownOrClass(store, "claim"), complete: ownOrClass(store, "complete"), release: ownOrClass(store, "release") } : undefined;
-  } catch {
-    throw problem("store", CODES.invalid_type, "the store could not be read (a getter or a Proxy threw)");
-  }
-  try {
-    getPayment = client == null ? undefined : ownOrClass(client, "getPayment");
-  } catch {
-    throw problem("client", CODES.invalid_type, "client could not be read (a getter or a Proxy threw)");
-  }
-  const errors = [];
-  if (typeof secret !== "string" || secret.length === 0) {
-    errors.push({ field: "secret", code: secret === undefined || secret === "" ? CODES.required : CODES.invalid_type, message: `the webhook secret must be a non-empty string (the secret PaySG gave for this endpoint); it is ${secret === "" ? "empty" : secret === undefined ? "missing (is the environment variable set?)" : typeof secret}` });
-  }
-  for (const m of ["claim", "complete", "release"]) {
-    const isObject = storeMethods !== undefined;
-    if (!isObject || typeof storeMethods[m] !== "function") {
-      const given = isObject ? `its ${m} is ${typeof storeMethods[m]}` : `the store is ${store === null ? "null" : typeof store}`;
-      errors.push({ field: `store.${m}`, code: CODES.required, message: `the store must have a ${m} method (memoryStore(), durableObjectStore(namespace), or your own: see the WebhookEventStore interface); ${given}` });
+  let kind = kindOf(options);
+  let secret, store, onEvent, client, toleranceSeconds, leaseMs;
+  let storeKind, methods = [], clientKind, getPayment;
+  if (kind === "object") {
+    try {
+      secret = own(options, "secret");
+      store = own(options, "store");
+      onEvent = own(options, "onEvent");
+      client = own(options, "client");
+      toleranceSeconds = own(options, "toleranceSeconds") ?? DEFAULT_TOLERANCE_S;
+      leaseMs = own(options, "leaseMs") ?? DEFAULT_LEASE_MS;
+    } catch {
+      kind = "unreadable";
     }
   }
-  if (typeof onEvent !== "function") {
-    errors.push({ field: "onEvent", code: onEvent === undefined ? CODES.required : CODES.invalid_type, message: `onEvent must be a function (event, info) => Promise<void>; it is ${onEvent === null ? "null" : typeof onEvent}` });
+  if (kind === "object") {
+    storeKind = kindOf(store);
+    try {
+      // A method of the store's own or its class's, never one found on Object.prototype.
+      if (storeKind === "object") methods = ["claim", "complete", "release"].map((m) => typeof ownOrClass(store, m));
+    } catch {
+      storeKind = "unreadable";
+    }
+    clientKind = kindOf(client);
+    try {
+      getPayment = client == null ? undefined : ownOrClass(client, "getPayment");
+    } catch {
+      clientKind = "unreadable";
+    }
   }
-  if (client !== undefined && (client === null || typeof getPayment !== "function")) {
-    errors.push({ field: "client", code: CODES.invalid_type, message: "client must be a PaySG client (it needs getPayment), or left out" });
-  }
-  if (typeof toleranceSeconds !== "number" || !(toleranceSeconds >= 0) || toleranceSeconds > LATE_LIMIT_S) {
-    errors.push({ field: "toleranceSeconds", code: CODES.out_of_range, message: `toleranceSeconds must be a number of seconds from 0 to ${LATE_LIMIT_S}; it is ${shown(toleranceSeconds)}` });
-  }
-  if (!Number.isSafeInteger(leaseMs) || leaseMs < 1000 || leaseMs > 3_600_000) {
-    errors.push({ field: "leaseMs", code: CODES.out_of_range, message: `leaseMs must be a whole number of milliseconds from 1000 to 3600000 (longer than onEvent ever runs); it is ${shown(leaseMs)}` });
-  }
-  if (errors.length) throw new PaySGValidationError(errors, "webhook handler options");
+  const refused = raw.webhookHandlerRefusal(kind, typeof secret, typeof secret === "string" ? secret.length : 0,
+    storeKind ?? "undefined", methods[0] ?? "undefined", methods[1] ?? "undefined", methods[2] ?? "undefined", kindOf(onEvent),
+    clientKind ?? "undefined", typeof getPayment,
+    typeof toleranceSeconds, typeof toleranceSeconds === "number" ? toleranceSeconds : 0, shown(toleranceSeconds),
+    typeof leaseMs, typeof leaseMs === "number" ? leaseMs : 0, shown(leaseMs));
+  if (refused !== undefined) throw refusal(refused);
   return { secret, store, onEvent, client, toleranceSeconds, leaseMs };
 }
 

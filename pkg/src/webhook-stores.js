@@ -3,7 +3,9 @@
 // of one id, exactly one gets "claimed" — and a claim lasts only its lease, so a holder that
 // crashed blocks no one for longer than that.
 import { own, ownOrClass, shown } from "./encode.js";
-import { PaySGError, PaySGValidationError } from "./errors.js";
+import * as raw from "../gen/paysg.js";
+import { PaySGError } from "./errors.js";
+import { kindOf, refusal } from "./webhooks.js";
 import { CODES, WEBHOOK_RETRY_WINDOW_S } from "../gen/contract.js";
 
 const checkLease = (leaseMs) => (Number.isFinite(leaseMs) && leaseMs > 0 ? leaseMs : 60_000);
@@ -20,14 +22,14 @@ const KEEP_DONE_MS = (WEBHOOK_RETRY_WINDOW_S + 86_400) * 1000;
  */
 export function memoryStore(options) {
   let given;
+  let kind = kindOf(options);
   try {
     given = options != null && Object.prototype.hasOwnProperty.call(options, "keepDoneMs") ? options.keepDoneMs : undefined;
   } catch {
-    throw new PaySGValidationError([{ field: "options", code: CODES.invalid_type, message: "memoryStore's options could not be read (a getter or a Proxy threw); pass { keepDoneMs? }" }], "memoryStore options");
+    kind = "unreadable";
   }
-  if (given !== undefined && !(Number.isFinite(given) && given > 0)) {
-    throw new PaySGValidationError([{ field: "keepDoneMs", code: CODES.out_of_range, message: `keepDoneMs must be a number of milliseconds above 0; it is ${shown(given)}` }], "memoryStore options");
-  }
+  const refused = raw.memoryStoreRefusal(kind, typeof given, typeof given === "number" ? given : 0, shown(given));
+  if (refused !== undefined) throw refusal(refused);
   const keepDoneMs = given ?? KEEP_DONE_MS;
   /** id → { done: true, at } | { done: false, until } */
   const events = new Map();
@@ -138,9 +140,8 @@ export function durableObjectStore(namespace) {
   } catch {
     // a getter or a Proxy that throws: not a namespace binding
   }
-  if (!usable) {
-    throw new PaySGValidationError([{ field: "namespace", code: CODES.invalid_type, message: `durableObjectStore needs a Durable Object namespace binding (env.PAYSG_WEBHOOK_EVENTS) bound to the PaySGWebhookEvents class, with idFromName and get; it was given ${namespace === null ? "null" : typeof namespace}${namespace != null && typeof namespace === "object" ? " without them" : ""}` }], "durableObjectStore argument");
-  }
+  const refused = raw.durableObjectStoreRefusal(usable, kindOf(namespace));
+  if (refused !== undefined) throw refusal(refused);
   const send = async (id, body) => {
     const stub = namespace.get(namespace.idFromName(`paysg-event:${id}`));
     const res = await stub.fetch(DO_URL, { __proto__: null, method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });

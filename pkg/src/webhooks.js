@@ -34,12 +34,24 @@ let hostHmac;
 export function useHostHmac(f) {
   hostHmac = f;
 }
-const invalid = (field, message) => new PaySGValidationError([{ field, code: CODES.invalid_type, message }], "webhook arguments");
-const UNREADABLE = "could not be read (a getter or a Proxy threw)";
+/** The kind Rust reads of a value (src/webhook/arguments.rs): its `typeof`, or "null". */
+export const kindOf = (v) => (v === null ? "null" : typeof v);
+/** The kinds `webhookVerifyRefusal` takes, by `typeof` name (no string crosses per call). */
+const K = raw.WebhookKind;
+const KIND = { __proto__: null, undefined: K.Undefined, null: K.Null, string: K.String, number: K.Number, bigint: K.Bigint, boolean: K.Boolean, symbol: K.Symbol, function: K.Function, object: K.Object };
+/** A string's length for Rust's "non-empty string" rule; 0 for anything else. */
+const lengthOf = (v) => (typeof v === "string" ? v.length : 0);
+
+/** The error a refusal decided in Rust (`Refusal::to_json`) stands for. */
+export function refusal(json) {
+  const r = JSON.parse(json);
+  if (r.class === "PaySGSignatureError") return new PaySGSignatureError(r.reason, r.message);
+  return new PaySGValidationError(r.errors, r.context);
+}
 
 /**
- * `options`' own properties `names`, each read once (inherited ones are not read); a
- * PaySGValidationError naming `options` when they cannot be.
+ * `options`' own properties `names`, each read once (inherited ones are not read); undefined
+ * when they cannot be read (a getter or a Proxy threw).
  */
 function readOptions(options, names) {
   const out = Object.create(null); // nothing inherited: a polluted Object.prototype.toleranceSeconds is not an option
@@ -47,7 +59,7 @@ function readOptions(options, names) {
   try {
     for (const n of names) if (Object.prototype.hasOwnProperty.call(options, n)) out[n] = options[n];
   } catch {
-    throw new PaySGValidationError([{ field: "options", code: CODES.invalid_type, message: `the options ${UNREADABLE}; pass a plain object` }], "webhook options");
+    return undefined;
   }
   return out;
 }
@@ -64,12 +76,6 @@ function bodyOf(rawBody) {
     // a Proxy whose getPrototypeOf throws: not a body
   }
   return undefined;
-}
-
-function checkSecret(secret) {
-  if (typeof secret !== "string" || secret.length === 0) {
-    throw invalid("secret", "the webhook secret must be a non-empty string (the secret PaySG gave for this endpoint)");
-  }
 }
 
 /** A header's value as text: a string, or strings (repeated headers); undefined for anything else. */
@@ -107,37 +113,24 @@ function headerValue(header) {
  * @param {{ toleranceSeconds?: number, now?: number | Date }} [options]
  */
 export function verifyWebhook(rawBody, signatureHeader, secret, options = {}) {
-  checkSecret(secret);
-  const { toleranceSeconds = DEFAULT_TOLERANCE_S, now } = readOptions(options, ["toleranceSeconds", "now"]);
-  if (typeof toleranceSeconds !== "number" || !(toleranceSeconds >= 0)) {
-    throw new PaySGValidationError([{ field: "toleranceSeconds", code: CODES.out_of_range, message: "toleranceSeconds must be a number of seconds, 0 or more (Infinity turns the check off)" }], "webhook options");
-  }
+  const read = readOptions(options, ["toleranceSeconds", "now"]);
+  const { toleranceSeconds = DEFAULT_TOLERANCE_S, now } = read ?? {};
   let nowMs = now;
   try {
     nowMs = now === undefined ? Date.now() : now instanceof Date ? now.getTime() : now;
   } catch {
-    // a Proxy: refused below
-  }
-  if (typeof nowMs !== "number" || !Number.isFinite(nowMs)) {
-    throw new PaySGValidationError([{ field: "now", code: CODES.invalid_type, message: "now must be milliseconds since the epoch (Date.now()) or a Date" }], "webhook options");
+    // a Proxy: refused by Rust as not a number
   }
   const header = headerValue(signatureHeader);
-  if (header === null) throw invalid("signatureHeader", "the signature header must be the PaySG-Signature value (a string) or the request's headers");
-  if (header === undefined) {
-    throw new PaySGSignatureError("malformed_header", "the PaySG-Signature header is not text: pass the header's value (a string) or the request's headers");
-  }
   const isString = typeof rawBody === "string";
   const body = bodyOf(rawBody);
-  if (body === undefined) {
-    const what = rawBody === null ? "null" : typeof rawBody === "object" ? "an object (a parsed body)" : typeof rawBody;
-    throw new PaySGSignatureError("invalid_payload",
-      `the body is ${what}: verify the raw body exactly as received (a string from await request.text(), or bytes), never a parsed or re-serialised one`);
-  }
-  const size = isString ? body.length : typedArrayLength.call(body);
-  if (size > MAX_WEBHOOK_BODY) {
-    const r = JSON.parse(raw.webhookBodyTooLarge(size));
-    throw new PaySGSignatureError(r.reason, r.message);
-  }
+  const bodyKind = isString ? K.String : body !== undefined ? K.Bytes : KIND[kindOf(rawBody)];
+  const size = body === undefined ? 0 : isString ? body.length : typedArrayLength.call(body);
+  // The argument rules are Rust's (src/webhook/arguments.rs); undefined means "verify".
+  const refused = raw.webhookVerifyRefusal(KIND[kindOf(secret)], lengthOf(secret), read === undefined ? K.Unreadable : KIND[kindOf(options)],
+    KIND[typeof toleranceSeconds], typeof toleranceSeconds === "number" ? toleranceSeconds : 0, KIND[typeof nowMs], typeof nowMs === "number" ? nowMs : 0,
+    header === null ? K.NotAHeader : header === undefined ? K.NotText : K.Text, bodyKind, size);
+  if (refused !== undefined) throw refusal(refused);
   let outcome;
   const need = isString ? size * 3 : size;
   if (need <= MAX_SCRATCH) {
@@ -179,17 +172,16 @@ export function verifyWebhook(rawBody, signatureHeader, secret, options = {}) {
  *   default `Date.now()` (milliseconds, as paysg-sim signs)
  */
 export function signWebhook(rawBody, secret, options = {}) {
-  checkSecret(secret);
-  const { timestamp } = readOptions(options, ["timestamp"]);
+  const read = readOptions(options, ["timestamp"]);
+  const timestamp = read?.timestamp;
   const t = typeof timestamp;
   const ts = t === "number" || t === "string" || t === "bigint" ? String(timestamp) : timestamp === undefined || timestamp === null ? String(Date.now()) : "";
-  if (!/^\d{1,16}$/.test(ts)) {
-    throw new PaySGValidationError([{ field: "timestamp", code: CODES.invalid_format, message: "timestamp must be a whole number (seconds or milliseconds since the epoch)" }], "webhook options");
-  }
   const body = bodyOf(rawBody);
-  if (typeof body === "string") return raw.signWebhookBytes(encoder.encode(body), secret, ts);
-  if (body !== undefined && !(rawBody instanceof ArrayBuffer)) return raw.signWebhookBytes(body, secret, ts);
-  throw invalid("rawBody", "the body to sign must be a string or a Uint8Array");
+  // A defined body that is not a string nor a Uint8Array was an ArrayBuffer (bodyOf's copy).
+  const bodyKind = typeof body === "string" ? "string" : body === undefined ? kindOf(rawBody) : body === rawBody ? "bytes" : "array_buffer";
+  const refused = raw.webhookSignRefusal(kindOf(secret), lengthOf(secret), read === undefined ? "unreadable" : kindOf(options), ts, bodyKind);
+  if (refused !== undefined) throw refusal(refused);
+  return raw.signWebhookBytes(typeof body === "string" ? encoder.encode(body) : body, secret, ts);
 }
 
 /**
@@ -202,16 +194,18 @@ export function signWebhook(rawBody, secret, options = {}) {
  */
 export async function verifyWebhookRequest(request, secret, options) {
   let header;
+  let isRequest = true;
   try {
     // A Request's members and its Headers' get are its class's, never Object.prototype's.
     const headers = request !== null && typeof request === "object" ? ownOrClass(request, "headers") : undefined;
     if (typeof ownOrClass(request, "text") !== "function" || headers == null || typeof ownOrClass(headers, "get") !== "function") throw request;
     header = headers.get("paysg-signature");
   } catch {
-    throw invalid("request", "verifyWebhookRequest needs a Fetch API Request");
+    isRequest = false;
   }
-  checkSecret(secret);
-  readOptions(options, ["toleranceSeconds", "now"]);
+  const read = readOptions(options, ["toleranceSeconds", "now"]);
+  const refused = raw.webhookRequestRefusal(isRequest, kindOf(secret), lengthOf(secret), read === undefined ? "unreadable" : kindOf(options));
+  if (refused !== undefined) throw refusal(refused);
   let body;
   try {
     body = await readBody(request);
@@ -230,7 +224,9 @@ export async function verifyWebhookRequest(request, secret, options) {
  */
 export function parseReturnUrl(url) {
   const text = urlText(url);
-  if (typeof text !== "string") throw invalid("url", "parseReturnUrl needs the return URL (a string, a URL or a Request)");
+  if (typeof text !== "string") {
+    throw new PaySGValidationError([{ field: "url", code: CODES.invalid_type, message: "parseReturnUrl needs the return URL (a string, a URL or a Request)" }], "webhook arguments");
+  }
   const r = JSON.parse(raw.parseReturnUrlText(text));
   if (!r.ok) throw new PaySGValidationError(r.errors, "return URL");
   return r.value;

@@ -11,8 +11,10 @@
 //!   many milliseconds is 1973), anything smaller as seconds. It must be within the tolerance of
 //!   `now` in both directions.
 
+pub mod arguments;
 mod event;
 mod failure;
+pub mod handler_options;
 mod header;
 mod late;
 

@@ -49,6 +49,204 @@ pub fn webhook_body_too_large(size: f64) -> String {
     webhook_outcome(Err(paysg::webhook::body_too_large(size)))
 }
 
+/// What JS found where a `verifyWebhook` argument should be (see
+/// [`paysg::webhook::arguments`]): a `typeof` name or a refinement, as a named value so that no
+/// string is copied into the module on every verification.
+#[wasm_bindgen]
+#[derive(Clone, Copy)]
+pub enum WebhookKind {
+    /// `undefined`.
+    Undefined,
+    /// `null`.
+    Null,
+    /// A string.
+    String,
+    /// A number.
+    Number,
+    /// A bigint.
+    Bigint,
+    /// A boolean.
+    Boolean,
+    /// A symbol.
+    Symbol,
+    /// A function.
+    Function,
+    /// An object.
+    Object,
+    /// A getter or a Proxy threw.
+    Unreadable,
+    /// A body as bytes.
+    Bytes,
+    /// A header read as text.
+    Text,
+    /// A header that is there but is not text.
+    NotText,
+    /// A `signatureHeader` that is neither a string nor headers.
+    NotAHeader,
+}
+
+impl WebhookKind {
+    fn name(self) -> &'static str {
+        use paysg::webhook::arguments as a;
+        match self {
+            WebhookKind::Undefined => "undefined",
+            WebhookKind::Null => "null",
+            WebhookKind::String => "string",
+            WebhookKind::Number => "number",
+            WebhookKind::Bigint => "bigint",
+            WebhookKind::Boolean => "boolean",
+            WebhookKind::Symbol => "symbol",
+            WebhookKind::Function => "function",
+            WebhookKind::Object => "object",
+            WebhookKind::Unreadable => a::UNREADABLE,
+            WebhookKind::Bytes => a::BYTES,
+            WebhookKind::Text => a::TEXT,
+            WebhookKind::NotText => a::NOT_TEXT,
+            WebhookKind::NotAHeader => a::NOT_A_HEADER,
+        }
+    }
+}
+
+/// [`paysg::webhook::arguments::verify_refusal`]: the refusal as JSON
+/// ([`paysg::webhook::arguments::Refusal::to_json`]), or `undefined` when `verifyWebhook` may
+/// verify these arguments.
+#[wasm_bindgen(js_name = webhookVerifyRefusal)]
+#[allow(clippy::too_many_arguments)]
+pub fn webhook_verify_refusal(
+    secret_kind: WebhookKind,
+    secret_len: f64,
+    options_kind: WebhookKind,
+    tolerance_kind: WebhookKind,
+    tolerance_s: f64,
+    now_kind: WebhookKind,
+    now_ms: f64,
+    header_kind: WebhookKind,
+    body_kind: WebhookKind,
+    body_size: f64,
+) -> Option<String> {
+    use paysg::webhook::arguments::{verify_refusal, Secret, VerifyArgs};
+    verify_refusal(&VerifyArgs {
+        secret: Secret {
+            kind: secret_kind.name(),
+            len: secret_len,
+        },
+        options: options_kind.name(),
+        tolerance: (tolerance_kind.name(), tolerance_s),
+        now: (now_kind.name(), now_ms),
+        header: header_kind.name(),
+        body: body_kind.name(),
+        body_size,
+    })
+    .map(|r| r.to_json())
+}
+
+/// [`paysg::webhook::arguments::sign_refusal`] as JSON, or `undefined`.
+#[wasm_bindgen(js_name = webhookSignRefusal)]
+pub fn webhook_sign_refusal(
+    secret_kind: &str,
+    secret_len: f64,
+    options_kind: &str,
+    timestamp: &str,
+    body_kind: &str,
+) -> Option<String> {
+    let secret = paysg::webhook::arguments::Secret {
+        kind: secret_kind,
+        len: secret_len,
+    };
+    paysg::webhook::arguments::sign_refusal(secret, options_kind, timestamp, body_kind)
+        .map(|r| r.to_json())
+}
+
+/// [`paysg::webhook::arguments::request_refusal`] as JSON, or `undefined`.
+#[wasm_bindgen(js_name = webhookRequestRefusal)]
+pub fn webhook_request_refusal(
+    is_request: bool,
+    secret_kind: &str,
+    secret_len: f64,
+    options_kind: &str,
+) -> Option<String> {
+    let secret = paysg::webhook::arguments::Secret {
+        kind: secret_kind,
+        len: secret_len,
+    };
+    paysg::webhook::arguments::request_refusal(is_request, secret, options_kind)
+        .map(|r| r.to_json())
+}
+
+/// [`paysg::webhook::handler_options::handler_refusal`] as JSON, or `undefined`. `secret_kind`
+/// … `lease_shown` are the fields of
+/// [`paysg::webhook::handler_options::HandlerArgs`] in order, flattened.
+#[wasm_bindgen(js_name = webhookHandlerRefusal)]
+#[allow(clippy::too_many_arguments)]
+pub fn webhook_handler_refusal(
+    options_kind: &str,
+    secret_kind: &str,
+    secret_len: f64,
+    store_kind: &str,
+    claim_kind: &str,
+    complete_kind: &str,
+    release_kind: &str,
+    on_event_kind: &str,
+    client_kind: &str,
+    get_payment_kind: &str,
+    tolerance_kind: &str,
+    tolerance_s: f64,
+    tolerance_shown: &str,
+    lease_kind: &str,
+    lease_ms: f64,
+    lease_shown: &str,
+) -> Option<String> {
+    use paysg::webhook::arguments::Secret;
+    use paysg::webhook::handler_options::{handler_refusal, HandlerArgs, NumberGiven};
+    handler_refusal(&HandlerArgs {
+        options: options_kind,
+        secret: Secret {
+            kind: secret_kind,
+            len: secret_len,
+        },
+        store: store_kind,
+        store_methods: [claim_kind, complete_kind, release_kind],
+        on_event: on_event_kind,
+        client: client_kind,
+        get_payment: get_payment_kind,
+        tolerance: NumberGiven {
+            kind: tolerance_kind,
+            value: tolerance_s,
+            shown: tolerance_shown,
+        },
+        lease: NumberGiven {
+            kind: lease_kind,
+            value: lease_ms,
+            shown: lease_shown,
+        },
+    })
+    .map(|r| r.to_json())
+}
+
+/// [`paysg::webhook::handler_options::memory_store_refusal`] as JSON, or `undefined`;
+/// `keep_kind` is `"undefined"` when `keepDoneMs` was not given.
+#[wasm_bindgen(js_name = memoryStoreRefusal)]
+pub fn memory_store_refusal(
+    options_kind: &str,
+    keep_kind: &str,
+    keep_ms: f64,
+    keep_shown: &str,
+) -> Option<String> {
+    use paysg::webhook::handler_options::NumberGiven;
+    let keep = (keep_kind != "undefined").then_some(NumberGiven {
+        kind: keep_kind,
+        value: keep_ms,
+        shown: keep_shown,
+    });
+    paysg::webhook::handler_options::memory_store_refusal(options_kind, keep).map(|r| r.to_json())
+}
+
+/// [`paysg::webhook::handler_options::durable_object_store_refusal`] as JSON, or `undefined`.
+#[wasm_bindgen(js_name = durableObjectStoreRefusal)]
+pub fn durable_object_store_refusal(usable: bool, kind: &str) -> Option<String> {
+    paysg::webhook::handler_options::durable_object_store_refusal(usable, kind).map(|r| r.to_json())
+}
+
 /// A `PaySG-Signature` header for a bytes body.
 #[wasm_bindgen(js_name = signWebhookBytes)]
 pub fn sign_webhook_bytes(body: &[u8], secret: &str, timestamp: &str) -> String {
