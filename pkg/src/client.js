@@ -176,9 +176,9 @@ export class PaySG {
     const exp = expectedText(expected);
     const options = opts === undefined || opts === null ? undefined : settings(opts, CALL_OPTIONS);
     const r = this.#client.planReturn(url, exp, options, randomBytes(), Date.now());
-    if (typeof r === "object" && !r.ok) throw fromRust(r.error, undefined, "confirmReturn arguments");
+    if (!r.ok) throw fromRust(r.error, undefined, "confirmReturn arguments");
     const began = Date.now();
-    return run(this.#client, readPlan(r), this.#fetch, signal, this.#events, began);
+    return run(this.#client, r, this.#fetch, signal, this.#events, began);
   }
 
   /**
