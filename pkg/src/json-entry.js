@@ -1,8 +1,8 @@
 // One call into a JSON-text entry point (src/json_entry.rs) of either wasm module (the full one,
 // or paysg/validate's): the input's JSON text in, a result object out, never a throw.
-import { CODES, MAX_INPUT_CHARS } from "../gen/contract.js";
+import { MAX_INPUT_CHARS, PROBLEMS } from "../gen/contract.js";
 
-function failure(message, code = CODES.invalid_type) {
+function failure(message, code = PROBLEMS.invalid_type) {
   return { ok: false, errors: [{ field: "", code, message }] };
 }
 
@@ -10,7 +10,7 @@ function failure(message, code = CODES.invalid_type) {
 export function call(fn, ...texts) {
   for (const t of texts) {
     if (t.length > MAX_INPUT_CHARS) {
-      return failure(`the input is ${t.length} characters as JSON; paysg accepts at most ${MAX_INPUT_CHARS}`, CODES.too_long);
+      return failure(`the input is ${t.length} characters as JSON; paysg accepts at most ${MAX_INPUT_CHARS}`, PROBLEMS.too_long);
     }
   }
   try {

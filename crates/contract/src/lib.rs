@@ -55,19 +55,28 @@ pub fn javascript() -> String {
         "/** Problem codes, in the order of Rust's `Code::ALL` (the fast path sends an index). */\nexport const CODE_ORDER = [{}];",
         strings(&mut Code::ALL.iter().map(|c| c.as_str()))
     );
-    let mut named: Vec<&str> = Code::ALL.iter().map(|c| c.as_str()).collect();
-    named.extend(ClientError::CLASSES.iter().map(|(kind, _)| *kind));
-    named.extend(paysg::surface::PACKAGE_CODES);
-    let mut seen = std::collections::BTreeSet::new();
-    named.retain(|c| seen.insert(*c));
+    let field = |c: &&str| format!("{c}: {c:?}");
+    let problems: Vec<&str> = Code::ALL.iter().map(|c| c.as_str()).collect();
+    // `/* @__PURE__ */`: a bundle that uses neither object drops it (esbuild, Rollup, webpack
+    // cannot tell that `Object.freeze` has no side effect). The validation-only page needs only
+    // PROBLEMS; the client's codes stay out of it.
     let _ = writeln!(
         js,
-        "/** Every code the package uses, by name (`CODES.payment_mismatch`): problems', error kinds', the others'. */\nexport const CODES = Object.freeze({{ __proto__: null, {} }});",
-        named
-            .iter()
-            .map(|c| format!("{c}: {c:?}"))
-            .collect::<Vec<_>>()
-            .join(", ")
+        "/** The problem codes, by name (`PROBLEMS.too_long`): what a validation reports. */\nexport const PROBLEMS = /* @__PURE__ */ Object.freeze({{ __proto__: null, {} }});",
+        problems.iter().map(field).collect::<Vec<_>>().join(", ")
+    );
+    let mut others: Vec<&str> = ClientError::CLASSES.iter().map(|(kind, _)| *kind).collect();
+    others.extend(paysg::surface::PACKAGE_CODES);
+    let mut named = problems.clone();
+    named.append(&mut others);
+    let mut seen = std::collections::BTreeSet::new();
+    named.retain(|c| seen.insert(*c));
+    // Each code written out, not `...PROBLEMS`: a bundler keeps an object with a spread (it may
+    // run a getter), and the validation-only page would carry CODES again.
+    let _ = writeln!(
+        js,
+        "/** Every code the package uses, by name (`CODES.payment_mismatch`): problems', error kinds', the others'. */\nexport const CODES = /* @__PURE__ */ Object.freeze({{ __proto__: null, {} }});",
+        named.iter().map(field).collect::<Vec<_>>().join(", ")
     );
     let _ = writeln!(
         js,
