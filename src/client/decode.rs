@@ -52,6 +52,12 @@ pub fn decoded(ctx: &Context, got: &mut Received, body: &str) -> Result<Success,
         Success::Payment(p) => Shape {
             id: Scalar::Str(p.id.clone()),
             latest_status: Scalar::Str(p.latest_status.clone()),
+            reference_id: Scalar::Str(p.reference_id.clone()),
+            refund_status: Scalar::Str(p.refund_status.clone()),
+            payment_fully_refunded_timestamp: p
+                .payment_fully_refunded_timestamp
+                .clone()
+                .map_or(Scalar::Absent, Scalar::Str),
             ..Shape::default()
         },
         Success::Page(_) => Shape {
