@@ -26,6 +26,17 @@ pub(crate) fn sim_url() -> String {
         .expect("PAYSG_SIM_URL: scripts/test.sh starts paysg-sim for these tests")
 }
 
+/// A client whose every request the simulator answers 3 s late (`x-paysg-sim-delay-ms`).
+pub(crate) fn slow_client() -> PaySg {
+    PaySg::new(
+        Config::new(KEY)
+            .payment_service_id(SERVICE)
+            .base_url(&sim_url())
+            .header("x-paysg-sim-delay-ms", "3000"),
+    )
+    .unwrap()
+}
+
 pub(crate) fn body(reference: &str) -> serde_json::Value {
     serde_json::json!({ "reference_id": reference, "payer_name": "Tan Ah Kow", "description": "Season parking", "amount_in_cents": 1100 })
 }
@@ -78,13 +89,7 @@ async fn a_503_is_retried_with_the_same_idempotency_key() {
 
 #[wasm_bindgen_test]
 async fn a_deadline_ends_the_call_with_a_timeout() {
-    let paysg = PaySg::new(
-        Config::new(KEY)
-            .payment_service_id(SERVICE)
-            .base_url(&sim_url())
-            .header("x-paysg-sim-delay-ms", "3000"),
-    )
-    .unwrap();
+    let paysg = slow_client();
     let started = js_sys::Date::now();
     let opts = CallOptions {
         timeout_ms: Some(300),

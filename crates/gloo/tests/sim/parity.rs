@@ -2,7 +2,7 @@
 //! `send_payment_email`, `list_all`, `confirm_return`, `reconcile` and a per-call
 //! `attempt_timeout_ms`, each driving the core as the JS shell does.
 
-use crate::{body, sim_url, KEY, SERVICE};
+use crate::{body, sim_url, slow_client, KEY, SERVICE};
 use paysg::client::ClientError;
 use paysg_gloo::{
     CallOptions, Config, Expected, ListAll, PaySg, ReconcileError, Reconciled, ReturnError,
@@ -193,13 +193,7 @@ async fn reconcile_reports_changed_and_unreadable_records_only() {
 
 #[wasm_bindgen_test]
 async fn a_calls_attempt_timeout_overrides_the_clients() {
-    let paysg = PaySg::new(
-        Config::new(KEY)
-            .payment_service_id(SERVICE)
-            .base_url(&sim_url())
-            .header("x-paysg-sim-delay-ms", "3000"),
-    )
-    .unwrap();
+    let paysg = slow_client();
     let opts = CallOptions {
         attempt_timeout_ms: Some(200),
         max_retries: Some(0),
