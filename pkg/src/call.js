@@ -149,9 +149,11 @@ export async function run(client, { slot, request, timing }, fetchImpl, signal, 
         throw e;
       }
       /** @type {CallStep} */
-      const step = client.answer(slot, got.status, got.failure, got.headers, got.text, got.cause, Date.now(), Math.random());
+      const step = client.answer(slot, got.status, got.failure, got.headers, got.bytes, got.text, got.cause, Date.now(), Math.random());
       if (step.kind === "done") {
         if (events?.onResponse !== undefined) respond(client, events.onResponse, sent, got.failure, got, at, began, undefined);
+        // Rust's decoded value: the answer's own text when that is it verbatim, else its copy.
+        if (step.verbatim) return JSON.parse(got.text ?? utf8.decode(got.bytes));
         return step.json === undefined ? undefined : JSON.parse(step.json);
       }
       if (events?.onResponse !== undefined) respond(client, events.onResponse, sent, got.failure, got, at, began, step.kind === "fail" ? undefined : step.afterMs);
@@ -164,6 +166,9 @@ export async function run(client, { slot, request, timing }, fetchImpl, signal, 
     client.release(slot);
   }
 }
+
+/** The body's text, as `Response.text()` reads it (a BOM dropped, bad bytes U+FFFD), as Rust does. */
+const utf8 = new TextDecoder();
 
 /** What an `onResponse` event says when the caller's signal ended the attempt. */
 const ABORTED = "aborted";
@@ -230,7 +235,7 @@ function readSent(a) {
  */
 function attempt(request, timing, fetchImpl, signal) {
   return new Promise((resolve, reject) => {
-    const got = { status: 0, failure: undefined, headers: undefined, text: undefined, cause: undefined };
+    const got = { status: 0, failure: undefined, headers: undefined, bytes: undefined, text: undefined, cause: undefined };
     const controller = new AbortController();
     let settled = false;
     const settle = () => {
@@ -261,12 +266,14 @@ function attempt(request, timing, fetchImpl, signal) {
       resolve(got);
     };
     let res;
-    const read = (text) => {
+    const read = (body) => {
       if (settled) return;
       // Rust reads the answer: which headers (their `get`), whether it is a success, its body.
       got.status = res.status;
       got.headers = res.headers;
-      got.text = text;
+      // The body's bytes cross into wasm by one copy (a string, character by character).
+      if (body instanceof ArrayBuffer) got.bytes = new Uint8Array(body);
+      else got.text = body;
       if (settle()) resolve(got);
     };
     const init = { __proto__: null, method: request.method, headers: request.headers, signal: controller.signal };
@@ -279,7 +286,8 @@ function attempt(request, timing, fetchImpl, signal) {
           throw new TypeError("fetch resolved to something that is not a Response");
         }
         res = r;
-        return r.text();
+        // A look-alike Response may have only `text()`.
+        return typeof r.arrayBuffer === "function" ? r.arrayBuffer() : r.text();
       }).then(read).catch(failed);
     } catch (e) {
       failed(e);

@@ -23,18 +23,38 @@ pub fn is_success(status: u16) -> bool {
     (200..300).contains(&status)
 }
 
-/// What came back for a request, as [`super::answer`] reads it: the status, the headers the core
-/// reads (asked of `header`, by lower-case name), and, for any status but a 2xx, the body's text,
-/// for the error. A 2xx body is then decoded once by [`decoded`], which gives `answer` its
+/// What came back for a request, as [`super::answer`] reads it: the status and, for any status
+/// but a 2xx, the headers the core reads (asked of `header`, by lower-case name) and the body's
+/// text, for the error. A 2xx body is then decoded once by [`decoded`], which gives `answer` its
 /// [`Shape`].
 #[inline]
 pub fn received(status: u16, header: impl Fn(&str) -> Option<String>, text: &str) -> Received {
+    if is_success(status) {
+        // A success reads no header: its result is the body (and an event's request id is read
+        // by the shell that shows it).
+        return Received {
+            status: Some(status),
+            ..Received::default()
+        };
+    }
     Received {
         status: Some(status),
         retry_after: header(RETRY_AFTER),
         request_id: REQUEST_ID.iter().find_map(|name| header(name)),
-        text: (!is_success(status)).then(|| text.to_owned()),
+        text: Some(text.to_owned()),
         ..Received::default()
+    }
+}
+
+/// The text of a body from its bytes, as fetch's `Response.text()` reads it (the WHATWG
+/// "UTF-8 decode"): a leading byte order mark dropped, each invalid sequence a U+FFFD.
+pub fn body_text(mut bytes: Vec<u8>) -> String {
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        bytes.drain(..3);
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
     }
 }
 
@@ -45,10 +65,10 @@ pub fn received(status: u16, header: impl Fn(&str) -> Option<String>, text: &str
 /// # Errors
 ///
 /// [`success`]'s: the call fails with it (the body is not what the operation returns).
-pub fn decoded(ctx: &Context, got: &mut Received, body: &str) -> Result<Success, Box<ClientError>> {
+pub fn decoded(ctx: &Context, got: &mut Received, body: &str) -> Result<Decoded, Box<ClientError>> {
     let status = got.status.unwrap_or(200);
-    let value = success(ctx, status, body)?;
-    got.json = Some(match &value {
+    let decoded = read_success(ctx, status, body)?;
+    got.json = Some(match &decoded.value {
         Success::Payment(p) => Shape {
             id: Scalar::Str(p.id.clone()),
             latest_status: Scalar::Str(p.latest_status.clone()),
@@ -67,7 +87,18 @@ pub fn decoded(ctx: &Context, got: &mut Received, body: &str) -> Result<Success,
         },
         Success::Nothing => Shape::default(),
     });
-    Ok(value)
+    Ok(decoded)
+}
+
+/// A 2xx body decoded by [`decoded`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decoded {
+    /// What the call returns.
+    pub value: Success,
+    /// Whether `JSON.parse` of the body's text is already `value` written as JSON (same keys,
+    /// each once, same values: [`read::payment_verbatim`]), so that a JS shell may parse the
+    /// text it holds rather than a copy written back.
+    pub verbatim: bool,
 }
 
 /// What a call returns, decoded from its 2xx answer.
@@ -111,6 +142,11 @@ impl Success {
 /// PaySG documents it (boxed: the error is large, the success path should not pay for it).
 #[inline]
 pub fn success(ctx: &Context, status: u16, body: &str) -> Result<Success, Box<ClientError>> {
+    read_success(ctx, status, body).map(|d| d.value)
+}
+
+/// [`success`], and whether the body is the value verbatim ([`Decoded`]).
+fn read_success(ctx: &Context, status: u16, body: &str) -> Result<Decoded, Box<ClientError>> {
     let invalid = |why: String| {
         Box::new(ClientError::InvalidResponse {
             message: format!("PaySG answered {status} with a body that could not be read: {why}"),
@@ -120,14 +156,23 @@ pub fn success(ctx: &Context, status: u16, body: &str) -> Result<Success, Box<Cl
         })
     };
     if ctx.op == Op::SendEmail {
-        return Ok(Success::Nothing);
+        return Ok(Decoded {
+            value: Success::Nothing,
+            verbatim: false,
+        });
     }
     // Parsed into the core's JSON tree and read field by field (super::read): the derived
     // decoders cost the npm wasm ≈ 15 KB gzip.
     let json = Json::parse(body).map_err(|e| invalid(e.to_string()))?;
     match ctx.op {
-        Op::List => read::page(&json).map(Success::Page),
-        _ => read::payment(&json).map(|p| Success::Payment(Box::new(p))),
+        Op::List => read::page(&json).map(|p| Decoded {
+            verbatim: read::page_verbatim(&json, &p),
+            value: Success::Page(p),
+        }),
+        _ => read::payment(&json).map(|p| Decoded {
+            verbatim: read::payment_verbatim(&json, &p),
+            value: Success::Payment(Box::new(p)),
+        }),
     }
     .map_err(invalid)
 }
@@ -149,10 +194,12 @@ mod tests {
         };
         let ok = received(201, headers, r#"{"id":"p1","latest_status":"created"}"#);
         assert_eq!(ok.status, Some(201));
-        assert_eq!(ok.retry_after.as_deref(), Some("3"));
-        assert_eq!(ok.request_id.as_deref(), Some("req_1"));
-        // A 2xx body is left to `decoded`, which parses it once.
+        // A 2xx reads no header, and its body is left to `decoded`, which parses it once.
+        assert_eq!((ok.retry_after, ok.request_id), (None, None));
         assert!(ok.json.is_none() && ok.text.is_none());
+        let busy = received(503, headers, "busy");
+        assert_eq!(busy.retry_after.as_deref(), Some("3"));
+        assert_eq!(busy.request_id.as_deref(), Some("req_1"));
         let bad = received(503, |_| None, "busy");
         assert_eq!((bad.json, bad.text.as_deref()), (None, Some("busy")));
         assert!(is_success(200) && is_success(299) && !is_success(300) && !is_success(199));
@@ -203,7 +250,10 @@ mod tests {
         let mut got = received(200, |_| None, page);
         assert!(matches!(
             decoded(&ctx(Op::List), &mut got, page),
-            Ok(Success::Page(_))
+            Ok(Decoded {
+                value: Success::Page(_),
+                verbatim: true
+            })
         ));
         let shape = got.json.unwrap();
         assert_eq!(
@@ -213,5 +263,98 @@ mod tests {
         let mut got = received(200, |_| None, "{}");
         assert!(decoded(&ctx(Op::Get), &mut got, "{}").is_err());
         assert!(got.json.is_none());
+    }
+
+    #[test]
+    fn a_body_reads_as_fetch_reads_its_text() {
+        assert_eq!(body_text(b"\xEF\xBB\xBF{}".to_vec()), "{}");
+        assert_eq!(
+            body_text(b"\xEF\xBB\xBF\xEF\xBB\xBFx".to_vec()),
+            "\u{feff}x"
+        );
+        // Maximal subparts, as TextDecoder: F0 9F 98 is one U+FFFD, C3 alone another.
+        assert_eq!(
+            body_text(b"a\xF0\x9F\x98b\xC3".to_vec()),
+            "a\u{fffd}b\u{fffd}"
+        );
+        assert_eq!(body_text("é😀".as_bytes().to_vec()), "é😀");
+    }
+
+    /// A payment as PaySG writes it: every key, `line_items` left out.
+    fn full_payment() -> serde_json::Value {
+        let mut p: serde_json::Value = serde_json::from_str(r#"{"id":"p1","payment_service_id":"s","reference_id":"r","payer_name":"n","payer_address":null,"payer_identifier":null,"payer_email":"e@x.sg","description":"d","amount_in_cents":100,"due_date":null,"metadata":{},"return_url":null,"payment_url":"u","payment_qr_code_url":"q","payment_status":"unpaid","latest_status":"unpaid","refund_status":"not_refunded","email_delivery_status":"unsent","stripe_payment_intent_id":null,"payout_id":null,"creator_id":"c","created_at":"t","updated_at":"t","payment_sent_timestamp":null,"payment_succeeded_timestamp":null,"payment_cancelled_timestamp":null,"payment_fully_refunded_timestamp":null,"paid_out_timestamp":null}"#).unwrap();
+        p["metadata"] = serde_json::json!({ "a": "1", "a ": "2" });
+        p
+    }
+
+    /// Decodes `body` as `op`'s answer and says whether it is verbatim; checks that the verdict
+    /// is right by comparing the body's value with the decoded value written back.
+    fn verbatim(op: Op, body: &serde_json::Value) -> bool {
+        let text = body.to_string();
+        let mut got = received(200, |_| None, &text);
+        let d = decoded(&ctx(op), &mut got, &text).unwrap();
+        let back = match &d.value {
+            Success::Payment(p) => serde_json::to_value(p).unwrap(),
+            Success::Page(p) => serde_json::to_value(p).unwrap(),
+            Success::Nothing => serde_json::Value::Null,
+        };
+        // serde_json's Value compares objects as maps: the same keys with the same values.
+        assert_eq!(d.verbatim, back == *body, "{text}");
+        d.verbatim
+    }
+
+    #[test]
+    fn a_body_is_verbatim_exactly_when_it_is_the_decoded_value() {
+        let p = full_payment();
+        assert!(verbatim(Op::Get, &p));
+        let mut with_items = p.clone();
+        with_items["line_items"] =
+            serde_json::json!([{ "description": "x", "amount_in_cents": 1 }]);
+        assert!(verbatim(Op::Get, &with_items));
+        // Not verbatim: a key Rust drops, an optional key absent (written back as null), a null
+        // line_items (left out when written back), an extra key in a line item.
+        let mut extra = p.clone();
+        extra["new_field"] = serde_json::json!(1);
+        assert!(!verbatim(Op::Get, &extra));
+        let mut absent = p.clone();
+        absent.as_object_mut().unwrap().remove("payer_email");
+        assert!(!verbatim(Op::Get, &absent));
+        let mut null_items = p.clone();
+        null_items["line_items"] = serde_json::Value::Null;
+        assert!(!verbatim(Op::Get, &null_items));
+        let mut item_extra = with_items.clone();
+        item_extra["line_items"][0]["x"] = serde_json::json!(true);
+        assert!(!verbatim(Op::Get, &item_extra));
+        // A duplicated key: JSON.parse keeps the last, the written-back value has it once.
+        let text = p.to_string().replacen("{", r#"{"id":"p0","#, 1);
+        let mut got = received(200, |_| None, &text);
+        let d = decoded(&ctx(Op::Get), &mut got, &text).unwrap();
+        assert!(!d.verbatim && matches!(d.value, Success::Payment(ref q) if q.id == "p1"));
+        // -0: JSON.parse keeps it; the u32 written back is 0.
+        let text = p
+            .to_string()
+            .replace(r#""amount_in_cents":100"#, r#""amount_in_cents":-0"#);
+        let mut got = received(200, |_| None, &text);
+        assert!(!decoded(&ctx(Op::Get), &mut got, &text).unwrap().verbatim);
+        // Pages: each payment, page_info's four keys.
+        let info = serde_json::json!({ "has_next_page": true, "has_previous_page": false, "start_cursor": "a", "end_cursor": null });
+        assert!(verbatim(
+            Op::List,
+            &serde_json::json!({ "data": [p, with_items], "page_info": info })
+        ));
+        assert!(!verbatim(
+            Op::List,
+            &serde_json::json!({ "data": [extra], "page_info": info })
+        ));
+        let mut short = info.clone();
+        short.as_object_mut().unwrap().remove("end_cursor");
+        assert!(!verbatim(
+            Op::List,
+            &serde_json::json!({ "data": [], "page_info": short })
+        ));
+        assert!(!verbatim(
+            Op::List,
+            &serde_json::json!({ "data": [], "page_info": info, "x": 1 })
+        ));
     }
 }

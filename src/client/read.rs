@@ -156,6 +156,40 @@ fn line_items(f: &Fields<'_, '_>) -> Result<Option<Vec<LineItem>>, Why> {
         .map(Some)
 }
 
+/// The string fields a payment must have, in the order [`payment_at`] reads them.
+const REQUIRED_STRS: [&str; 14] = [
+    "id",
+    "payment_service_id",
+    "reference_id",
+    "payer_name",
+    "description",
+    "payment_url",
+    "payment_qr_code_url",
+    "payment_status",
+    "latest_status",
+    "refund_status",
+    "email_delivery_status",
+    "creator_id",
+    "created_at",
+    "updated_at",
+];
+
+/// The string fields a payment may have absent or `null` (written back as `null`).
+const OPTIONAL_STRS: [&str; 12] = [
+    "payer_address",
+    "payer_identifier",
+    "payer_email",
+    "due_date",
+    "return_url",
+    "stripe_payment_intent_id",
+    "payout_id",
+    "payment_sent_timestamp",
+    "payment_succeeded_timestamp",
+    "payment_cancelled_timestamp",
+    "payment_fully_refunded_timestamp",
+    "paid_out_timestamp",
+];
+
 /// The payment `v`, at `at` (`""` at the top). The string fields are read as arrays, by name,
 /// so that an error part way frees what was read in one loop, not in code for each field.
 fn payment_at(v: &Json<'_>, at: &str) -> Result<Payment, Why> {
@@ -169,37 +203,9 @@ fn payment_at(v: &Json<'_>, at: &str) -> Result<Payment, Why> {
         at,
     };
     let [id, payment_service_id, reference_id, payer_name, description, payment_url, payment_qr_code_url, payment_status, latest_status, refund_status, email_delivery_status, creator_id, created_at, updated_at] =
-        f.strs([
-            "id",
-            "payment_service_id",
-            "reference_id",
-            "payer_name",
-            "description",
-            "payment_url",
-            "payment_qr_code_url",
-            "payment_status",
-            "latest_status",
-            "refund_status",
-            "email_delivery_status",
-            "creator_id",
-            "created_at",
-            "updated_at",
-        ])?;
+        f.strs(REQUIRED_STRS)?;
     let [payer_address, payer_identifier, payer_email, due_date, return_url, stripe_payment_intent_id, payout_id, payment_sent_timestamp, payment_succeeded_timestamp, payment_cancelled_timestamp, payment_fully_refunded_timestamp, paid_out_timestamp] =
-        f.opt_strs([
-            "payer_address",
-            "payer_identifier",
-            "payer_email",
-            "due_date",
-            "return_url",
-            "stripe_payment_intent_id",
-            "payout_id",
-            "payment_sent_timestamp",
-            "payment_succeeded_timestamp",
-            "payment_cancelled_timestamp",
-            "payment_fully_refunded_timestamp",
-            "paid_out_timestamp",
-        ])?;
+        f.opt_strs(OPTIONAL_STRS)?;
     Ok(Payment {
         amount_in_cents: f.u32("amount_in_cents")?,
         metadata: f.pairs("metadata")?,
@@ -273,4 +279,53 @@ pub fn page(v: &Json<'_>) -> Result<PaymentList, Why> {
             end_cursor: info.opt_str("end_cursor")?,
         },
     })
+}
+
+/// Whether `JSON.parse` of the text `v` was parsed from gives the same value as `JSON.parse` of
+/// `p` written back (serde): the same keys, each once, and the same values. A payment that
+/// [`payment`] read from `v` has every required key with its type; it is the same when every
+/// optional key is there too (an absent one is written back as `null`), `line_items` is there
+/// exactly when it is written back (a `null` one is not), nothing else is, and no whole number is
+/// `-0`. Then the JS layer can parse the text it already holds instead of a copy written back.
+pub fn payment_verbatim(v: &Json<'_>, p: &Payment) -> bool {
+    let Json::Obj(entries) = v else {
+        return false;
+    };
+    let written =
+        REQUIRED_STRS.len() + OPTIONAL_STRS.len() + 2 + usize::from(p.line_items.is_some());
+    entries.len() == written
+        && OPTIONAL_STRS.iter().all(|k| v.get(k).is_some())
+        && positive(v.get("amount_in_cents"))
+        && match v.get("line_items") {
+            None => p.line_items.is_none(),
+            Some(Json::Arr(items)) => items.iter().all(|item| {
+                matches!(item, Json::Obj(e) if e.len() == 2)
+                    && positive(item.get("amount_in_cents"))
+            }),
+            Some(_) => false,
+        }
+}
+
+/// Whether a number read as a whole number is not `-0` (which `JSON.parse` keeps, and a `u32`
+/// written back does not).
+fn positive(n: Option<&Json<'_>>) -> bool {
+    matches!(n, Some(Json::Num(n)) if n.is_sign_positive())
+}
+
+/// [`payment_verbatim`] for a page that [`page`] read from `v`.
+pub fn page_verbatim(v: &Json<'_>, page: &PaymentList) -> bool {
+    let (Json::Obj(entries), Some(Json::Arr(data)), Some(info @ Json::Obj(info_entries))) =
+        (v, v.get("data"), v.get("page_info"))
+    else {
+        return false;
+    };
+    entries.len() == 2
+        && info_entries.len() == 4
+        && info.get("start_cursor").is_some()
+        && info.get("end_cursor").is_some()
+        && data.len() == page.data.len()
+        && data
+            .iter()
+            .zip(&page.data)
+            .all(|(v, p)| payment_verbatim(v, p))
 }

@@ -238,6 +238,26 @@ describe("errors", () => {
     // the module still works
     assert.equal((await client().createPayment(payment("after-malformed"))).reference_id, "after-malformed");
   });
+
+  test("a 2xx body is the payment Rust decoded, however it arrives", async () => {
+    const p = await client().createPayment(payment("decoded-once"));
+    const answer = (res) => client({ fetch: async () => res() }).getPayment(p.id);
+    const text = JSON.stringify(p);
+    // As sent (Rust says the text is the value: parsed as is), behind a byte order mark, with
+    // bytes that are not UTF-8 (each a U+FFFD, as Response.text() reads them), from a look-alike
+    // Response with only text(): the same payment.
+    assert.deepEqual(await answer(() => new Response(text)), p);
+    assert.deepEqual(await answer(() => new Response(new Uint8Array([0xef, 0xbb, 0xbf, ...new TextEncoder().encode(text)]))), p);
+    const withBadBytes = Uint8Array.from(new TextEncoder().encode(JSON.stringify({ ...p, description: "a#b" })).map((b) => (b === 0x23 ? 0xff : b)));
+    assert.equal((await answer(() => new Response(withBadBytes))).description, "a\ufffdb");
+    assert.deepEqual(await answer(() => ({ status: 200, headers: new Headers(), text: async () => text })), p);
+    // Not the value as sent: a field Rust does not know is dropped, an absent optional one is null.
+    const { payer_email: _, ...noEmail } = p;
+    const got = await answer(() => Response.json({ ...noEmail, surprise: 1 }));
+    assert.equal(Object.hasOwn(got, "surprise"), false);
+    assert.equal(got.payer_email, null);
+    assert.deepEqual(Object.keys(got).sort(), Object.keys(p).sort());
+  });
 });
 
 test("every error kind Rust defines throws the error class Rust maps it to", async () => {

@@ -195,7 +195,11 @@ impl PaySg {
             let status = got.status.unwrap_or(0);
             // A 2xx body is decoded once: `answer` reads the value's shape, `Done` returns it.
             let decoded = if decode::is_success(status) {
-                Some(decode::decoded(&context, &mut got, &text).map_err(|e| *e)?)
+                Some(
+                    decode::decoded(&context, &mut got, &text)
+                        .map_err(|e| *e)?
+                        .value,
+                )
             } else {
                 None
             };

@@ -10,7 +10,7 @@
 //! into the call's result ([`Decoded`]), which `done` carries.
 
 use paysg::client::answer::{Failure, Received};
-use paysg::client::decode::{self, Success};
+use paysg::client::decode::{self, Decoded, Success};
 use paysg::client::wire::Timing;
 use paysg::client::{ClientError, Context};
 use paysg::request::HttpRequest;
@@ -75,18 +75,35 @@ pub fn request_id(headers: &JsValue) -> Option<String> {
 }
 
 /// The `done` step of the call of `ctx`, whose 2xx answer (`status`) the core accepted and
-/// decoded once ([`decode::decoded`]) into `value`: written back as canonical JSON text (`json`,
-/// which the JS layer hands to `JSON.parse`), so that the caller gets the decoded value.
-pub fn done(ctx: &Context, status: u16, value: Option<Success>) -> CallStep {
-    let json = match value {
-        Some(Success::Payment(p)) => serde_json::to_string(&p),
-        Some(Success::Page(p)) => serde_json::to_string(&p),
-        _ => return CallStep::Done { json: None },
+/// decoded once ([`decode::decoded`]): the JS layer's `JSON.parse` builds the decoded value,
+/// from the answer's own text when that is the value verbatim (`verbatim`: the same keys and
+/// values, [`Decoded::verbatim`]; nothing is copied out), else from the value written back as
+/// canonical JSON text (`json`). Either way the caller gets the decoded value.
+pub fn done(ctx: &Context, status: u16, decoded: Option<Decoded>) -> CallStep {
+    let json = match decoded {
+        Some(Decoded { verbatim: true, .. }) => {
+            return CallStep::Done {
+                json: None,
+                verbatim: true,
+            }
+        }
+        Some(Decoded {
+            value: Success::Payment(p),
+            ..
+        }) => serde_json::to_string(&p),
+        Some(Decoded {
+            value: Success::Page(p),
+            ..
+        }) => serde_json::to_string(&p),
+        _ => return CallStep::nothing(),
     };
     // Writing a decoded value back cannot fail (string keys, whole numbers); were it to, the
     // call fails rather than resolving with something else.
     match json {
-        Ok(json) => CallStep::Done { json: Some(json) },
+        Ok(json) => CallStep::Done {
+            json: Some(json),
+            verbatim: false,
+        },
         Err(e) => CallStep::Fail {
             error: ClientError::InvalidResponse {
                 message: format!(
@@ -97,6 +114,16 @@ pub fn done(ctx: &Context, status: u16, value: Option<Success>) -> CallStep {
                 idempotency_key: ctx.idempotency_key.clone(),
             },
         },
+    }
+}
+
+impl CallStep {
+    /// The call is over and returns nothing.
+    pub fn nothing() -> Self {
+        CallStep::Done {
+            json: None,
+            verbatim: false,
+        }
     }
 }
 
@@ -186,13 +213,16 @@ pub enum CallStep {
         #[tsify(optional)]
         request: Option<HttpRequest>,
     },
-    /// The call is over: its result is `json`, decoded from the 2xx answer in Rust and written
-    /// back as JSON text (the JS layer's `JSON.parse` builds the value), or nothing.
+    /// The call is over: its result is the 2xx answer decoded in Rust, which the JS layer's
+    /// `JSON.parse` builds from the answer's own text (`verbatim`) or from `json`; or nothing
+    /// (neither).
     Done {
-        /// The call's result as JSON text (`undefined` when the call returns nothing).
-        /// Always an own property (serde-wasm-bindgen sets it even when `undefined`), so that a
-        /// polluted `Object.prototype` cannot supply it.
+        /// The call's result written back as JSON text, when the answer's text is not it
+        /// verbatim (`undefined` otherwise). Always an own property (serde-wasm-bindgen sets it
+        /// even when `undefined`), so that a polluted `Object.prototype` cannot supply it.
         json: Option<String>,
+        /// Whether the answer's text is the result verbatim ([`Decoded::verbatim`]): parse it.
+        verbatim: bool,
     },
     /// The call failed with `error`.
     Fail {
