@@ -60,34 +60,42 @@ pub fn body_text(mut bytes: Vec<u8>) -> String {
 
 /// Decodes `body`, the text of the 2xx answer in `got` to the call of `ctx`, once, with
 /// [`success`], and gives `got` the [`Shape`] of the decoded value for [`super::answer`]. A shell
-/// calls this for every 2xx before `answer`, and returns the value when `answer` says `Done`.
+/// calls this (or [`checked`]) for every 2xx before `answer`, and returns the value when
+/// `answer` says `Done`.
 ///
 /// # Errors
 ///
 /// [`success`]'s: the call fails with it (the body is not what the operation returns).
 pub fn decoded(ctx: &Context, got: &mut Received, body: &str) -> Result<Decoded, Box<ClientError>> {
-    let status = got.status.unwrap_or(200);
-    let decoded = read_success(ctx, status, body)?;
-    got.json = Some(match &decoded.value {
-        Success::Payment(p) => Shape {
-            id: Scalar::Str(p.id.clone()),
-            latest_status: Scalar::Str(p.latest_status.clone()),
-            reference_id: Scalar::Str(p.reference_id.clone()),
-            refund_status: Scalar::Str(p.refund_status.clone()),
-            payment_fully_refunded_timestamp: p
-                .payment_fully_refunded_timestamp
-                .clone()
-                .map_or(Scalar::Absent, Scalar::Str),
-            ..Shape::default()
-        },
-        Success::Page(_) => Shape {
-            data: Scalar::Other("array"),
-            page_info: Scalar::Other("object"),
-            ..Shape::default()
-        },
-        Success::Nothing => Shape::default(),
-    });
-    Ok(decoded)
+    let (value, verbatim) = read_body(ctx, got, body, true)?;
+    Ok(Decoded {
+        value: value.unwrap_or(Success::Nothing),
+        verbatim,
+    })
+}
+
+/// [`decoded`] for a shell that holds the body's text and can build the value from it (the JS
+/// layer's `JSON.parse`): when the body is the value verbatim ([`Decoded::verbatim`]) it is
+/// checked and its shape read, but no value is built.
+///
+/// # Errors
+///
+/// [`decoded`]'s.
+pub fn checked(ctx: &Context, got: &mut Received, body: &str) -> Result<Checked, Box<ClientError>> {
+    Ok(match read_body(ctx, got, body, false)? {
+        (_, true) => Checked::Verbatim,
+        (value, false) => Checked::Value(value.unwrap_or(Success::Nothing)),
+    })
+}
+
+/// What [`checked`] found in a 2xx body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Checked {
+    /// The body is the call's result verbatim: `JSON.parse` of its text is the decoded value.
+    Verbatim,
+    /// The call's result, decoded (a body with fields the result does not have, or without
+    /// optional ones, …: written back, it is the result).
+    Value(Success),
 }
 
 /// A 2xx body decoded by [`decoded`].
@@ -99,6 +107,58 @@ pub struct Decoded {
     /// each once, same values: [`read::payment_verbatim`]), so that a JS shell may parse the
     /// text it holds rather than a copy written back.
     pub verbatim: bool,
+}
+
+/// Reads the 2xx `body` of the call of `ctx` (see [`success`]), gives `got` its [`Shape`], and
+/// says whether it is the value verbatim; the value is built unless it is verbatim and `always`
+/// is false.
+fn read_body(
+    ctx: &Context,
+    got: &mut Received,
+    body: &str,
+    always: bool,
+) -> Result<(Option<Success>, bool), Box<ClientError>> {
+    let status = got.status.unwrap_or(200);
+    let invalid = |why: String| {
+        Box::new(ClientError::InvalidResponse {
+            message: format!("PaySG answered {status} with a body that could not be read: {why}"),
+            status,
+            attempts: ctx.attempts,
+            idempotency_key: ctx.idempotency_key.clone(),
+        })
+    };
+    if ctx.op == Op::SendEmail {
+        got.json = Some(Shape::default());
+        return Ok((Some(Success::Nothing), false));
+    }
+    // Parsed into the core's JSON tree and read field by field (super::read): the derived
+    // decoders cost the npm wasm ≈ 15 KB gzip.
+    let json = Json::parse(body).map_err(|e| invalid(e.to_string()))?;
+    if ctx.op == Op::List {
+        let page = read::page(&json).map_err(invalid)?;
+        got.json = Some(Shape {
+            data: Scalar::Other("array"),
+            page_info: Scalar::Other("object"),
+            ..Shape::default()
+        });
+        let verbatim = read::page_verbatim(&json, &page);
+        return Ok((Some(Success::Page(page)), verbatim));
+    }
+    let view = read::payment_view(&json).map_err(invalid)?;
+    let text = |s: &str| Scalar::Str(s.to_owned());
+    got.json = Some(Shape {
+        id: text(view.id()),
+        latest_status: text(view.latest_status()),
+        reference_id: text(view.reference_id()),
+        refund_status: text(view.refund_status()),
+        payment_fully_refunded_timestamp: view
+            .payment_fully_refunded_timestamp()
+            .map_or(Scalar::Absent, text),
+        ..Shape::default()
+    });
+    let verbatim = read::payment_verbatim(&json, view.has_line_items());
+    let value = (always || !verbatim).then(|| Success::Payment(Box::new(view.to_payment())));
+    Ok((value, verbatim))
 }
 
 /// What a call returns, decoded from its 2xx answer.
@@ -142,39 +202,11 @@ impl Success {
 /// PaySG documents it (boxed: the error is large, the success path should not pay for it).
 #[inline]
 pub fn success(ctx: &Context, status: u16, body: &str) -> Result<Success, Box<ClientError>> {
-    read_success(ctx, status, body).map(|d| d.value)
-}
-
-/// [`success`], and whether the body is the value verbatim ([`Decoded`]).
-fn read_success(ctx: &Context, status: u16, body: &str) -> Result<Decoded, Box<ClientError>> {
-    let invalid = |why: String| {
-        Box::new(ClientError::InvalidResponse {
-            message: format!("PaySG answered {status} with a body that could not be read: {why}"),
-            status,
-            attempts: ctx.attempts,
-            idempotency_key: ctx.idempotency_key.clone(),
-        })
+    let mut got = Received {
+        status: Some(status),
+        ..Received::default()
     };
-    if ctx.op == Op::SendEmail {
-        return Ok(Decoded {
-            value: Success::Nothing,
-            verbatim: false,
-        });
-    }
-    // Parsed into the core's JSON tree and read field by field (super::read): the derived
-    // decoders cost the npm wasm ≈ 15 KB gzip.
-    let json = Json::parse(body).map_err(|e| invalid(e.to_string()))?;
-    match ctx.op {
-        Op::List => read::page(&json).map(|p| Decoded {
-            verbatim: read::page_verbatim(&json, &p),
-            value: Success::Page(p),
-        }),
-        _ => read::payment(&json).map(|p| Decoded {
-            verbatim: read::payment_verbatim(&json, &p),
-            value: Success::Payment(Box::new(p)),
-        }),
-    }
-    .map_err(invalid)
+    decoded(ctx, &mut got, body).map(|d| d.value)
 }
 
 #[cfg(test)]
@@ -300,6 +332,13 @@ mod tests {
         };
         // serde_json's Value compares objects as maps: the same keys with the same values.
         assert_eq!(d.verbatim, back == *body, "{text}");
+        // `checked` agrees, and builds the value only when it is not verbatim.
+        let mut again = received(200, |_| None, &text);
+        match checked(&ctx(op), &mut again, &text).unwrap() {
+            Checked::Verbatim => assert!(d.verbatim),
+            Checked::Value(v) => assert!(!d.verbatim && v == d.value),
+        }
+        assert_eq!(again.json, got.json);
         d.verbatim
     }
 

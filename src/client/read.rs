@@ -6,6 +6,7 @@
 
 use crate::json::Json;
 use crate::model::{LineItem, PageInfo, Pairs, Payment, PaymentList};
+use std::borrow::Cow;
 
 /// Why a body is not the resource: the field (`data[0].id`, …) and what is wrong with it.
 pub type Why = String;
@@ -19,12 +20,12 @@ fn object<'v, 'a>(v: &'v Json<'a>, what: &str) -> Result<&'v Json<'a>, Why> {
 }
 
 /// Field `key` of object `o`, under `at` (the path to `o`, `""` at the top).
-struct Fields<'v, 'a> {
+struct Fields<'v, 'a, 'p> {
     o: &'v Json<'a>,
-    at: &'v str,
+    at: &'p str,
 }
 
-impl<'v, 'a> Fields<'v, 'a> {
+impl<'v, 'a, 'p> Fields<'v, 'a, 'p> {
     #[inline(never)]
     fn name(&self, key: &str) -> String {
         if self.at.is_empty() {
@@ -39,19 +40,19 @@ impl<'v, 'a> Fields<'v, 'a> {
         format!("{} is {}, not {want}", self.name(key), v.type_name())
     }
 
-    /// A string that may be absent or `null`.
+    /// A string that may be absent or `null`, borrowed.
     #[inline(never)]
-    fn opt_str(&self, key: &str) -> Result<Option<String>, Why> {
+    fn opt_str(&self, key: &str) -> Result<Option<&'v str>, Why> {
         match self.o.get(key) {
             None | Some(Json::Null) => Ok(None),
-            Some(Json::Str(s)) => Ok(Some(s.to_string())),
+            Some(Json::Str(s)) => Ok(Some(s)),
             Some(v) => Err(self.wrong(key, v, "a string")),
         }
     }
 
     /// The strings `keys`, each of which must be there.
-    fn strs<const N: usize>(&self, keys: [&str; N]) -> Result<[String; N], Why> {
-        let mut out: [String; N] = std::array::from_fn(|_| String::new());
+    fn strs<const N: usize>(&self, keys: [&str; N]) -> Result<[&'v str; N], Why> {
+        let mut out: [&'v str; N] = [""; N];
         for (slot, key) in out.iter_mut().zip(keys) {
             *slot = self.str(key)?;
         }
@@ -59,8 +60,8 @@ impl<'v, 'a> Fields<'v, 'a> {
     }
 
     /// The strings `keys`, each of which may be absent or `null`.
-    fn opt_strs<const N: usize>(&self, keys: [&str; N]) -> Result<[Option<String>; N], Why> {
-        let mut out: [Option<String>; N] = std::array::from_fn(|_| None);
+    fn opt_strs<const N: usize>(&self, keys: [&str; N]) -> Result<[Option<&'v str>; N], Why> {
+        let mut out: [Option<&'v str>; N] = [None; N];
         for (slot, key) in out.iter_mut().zip(keys) {
             *slot = self.opt_str(key)?;
         }
@@ -69,7 +70,7 @@ impl<'v, 'a> Fields<'v, 'a> {
 
     /// A string that must be there.
     #[inline(never)]
-    fn str(&self, key: &str) -> Result<String, Why> {
+    fn str(&self, key: &str) -> Result<&'v str, Why> {
         self.opt_str(key)?
             .ok_or_else(|| format!("{} is missing", self.name(key)))
     }
@@ -97,22 +98,20 @@ impl<'v, 'a> Fields<'v, 'a> {
         }
     }
 
-    /// An object of strings that must be there.
+    /// An object of strings that must be there: its entries, each checked to be a string.
     #[inline(never)]
-    fn pairs(&self, key: &str) -> Result<Pairs, Why> {
+    fn pairs(&self, key: &str) -> Result<&'v [(Cow<'a, str>, Json<'a>)], Why> {
         match self.o.get(key) {
-            Some(Json::Obj(entries)) => entries
-                .iter()
-                .map(|(k, v)| match v {
-                    Json::Str(s) => Ok((k.to_string(), s.to_string())),
-                    v => Err(format!(
+            Some(Json::Obj(entries)) => {
+                match entries.iter().find(|(_, v)| !matches!(v, Json::Str(_))) {
+                    Some((k, v)) => Err(format!(
                         "{}.{k} is {}, not a string",
                         self.name(key),
                         v.type_name()
                     )),
-                })
-                .collect::<Result<_, _>>()
-                .map(Pairs),
+                    None => Ok(entries),
+                }
+            }
             None => Err(format!("{} is missing", self.name(key))),
             Some(v) => Err(self.wrong(key, v, "an object")),
         }
@@ -129,8 +128,8 @@ impl<'v, 'a> Fields<'v, 'a> {
     }
 }
 
-/// The line items of a payment at `at`.
-fn line_items(f: &Fields<'_, '_>) -> Result<Option<Vec<LineItem>>, Why> {
+/// The line items of a payment at `at`, their descriptions borrowed.
+fn line_items<'v>(f: &Fields<'v, '_, '_>) -> Result<Option<Vec<(&'v str, u32)>>, Why> {
     let Some(items) = f.array("line_items", true)? else {
         return Ok(None);
     };
@@ -147,10 +146,7 @@ fn line_items(f: &Fields<'_, '_>) -> Result<Option<Vec<LineItem>>, Why> {
                 o: object(item, &format!("`{at}`"))?,
                 at: &at,
             };
-            Ok(LineItem {
-                description: f.str("description")?,
-                amount_in_cents: f.u32("amount_in_cents")?,
-            })
+            Ok((f.str("description")?, f.u32("amount_in_cents")?))
         })
         .collect::<Result<_, _>>()
         .map(Some)
@@ -190,9 +186,111 @@ const OPTIONAL_STRS: [&str; 12] = [
     "paid_out_timestamp",
 ];
 
-/// The payment `v`, at `at` (`""` at the top). The string fields are read as arrays, by name,
-/// so that an error part way frees what was read in one loop, not in code for each field.
-fn payment_at(v: &Json<'_>, at: &str) -> Result<Payment, Why> {
+/// A payment read from its JSON and checked as [`payment`] checks it, its texts borrowed: what a
+/// shell that needs only its shape and a verdict reads, without copying it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PaymentView<'v> {
+    /// [`REQUIRED_STRS`], in order.
+    required: [&'v str; 14],
+    /// [`OPTIONAL_STRS`], in order.
+    optional: [Option<&'v str>; 12],
+    amount_in_cents: u32,
+    metadata: &'v [(Cow<'v, str>, Json<'v>)],
+    line_items: Option<Vec<(&'v str, u32)>>,
+}
+
+impl<'v> PaymentView<'v> {
+    /// The payment's `id`.
+    pub fn id(&self) -> &'v str {
+        self.required[0]
+    }
+
+    /// The payment's `reference_id`.
+    pub fn reference_id(&self) -> &'v str {
+        self.required[2]
+    }
+
+    /// The payment's `latest_status`.
+    pub fn latest_status(&self) -> &'v str {
+        self.required[8]
+    }
+
+    /// The payment's `refund_status`.
+    pub fn refund_status(&self) -> &'v str {
+        self.required[9]
+    }
+
+    /// The payment's `payment_fully_refunded_timestamp`.
+    pub fn payment_fully_refunded_timestamp(&self) -> Option<&'v str> {
+        self.optional[10]
+    }
+
+    /// Whether it has `line_items` (not absent, not `null`).
+    pub fn has_line_items(&self) -> bool {
+        self.line_items.is_some()
+    }
+
+    /// The payment, its texts copied.
+    pub fn to_payment(&self) -> Payment {
+        let own = |s: &str| s.to_owned();
+        let [id, payment_service_id, reference_id, payer_name, description, payment_url, payment_qr_code_url, payment_status, latest_status, refund_status, email_delivery_status, creator_id, created_at, updated_at] =
+            self.required.map(own);
+        let [payer_address, payer_identifier, payer_email, due_date, return_url, stripe_payment_intent_id, payout_id, payment_sent_timestamp, payment_succeeded_timestamp, payment_cancelled_timestamp, payment_fully_refunded_timestamp, paid_out_timestamp] =
+            self.optional.map(|s| s.map(own));
+        Payment {
+            amount_in_cents: self.amount_in_cents,
+            metadata: Pairs(
+                self.metadata
+                    .iter()
+                    .map(|(k, v)| match v {
+                        Json::Str(s) => (k.to_string(), s.to_string()),
+                        _ => (k.to_string(), String::new()), // checked to be strings
+                    })
+                    .collect(),
+            ),
+            line_items: self.line_items.as_ref().map(|items| {
+                items
+                    .iter()
+                    .map(|&(description, amount_in_cents)| LineItem {
+                        description: description.to_owned(),
+                        amount_in_cents,
+                    })
+                    .collect()
+            }),
+            id,
+            payment_service_id,
+            reference_id,
+            payer_name,
+            payer_address,
+            payer_identifier,
+            payer_email,
+            description,
+            due_date,
+            return_url,
+            payment_url,
+            payment_qr_code_url,
+            payment_status,
+            latest_status,
+            refund_status,
+            email_delivery_status,
+            stripe_payment_intent_id,
+            payout_id,
+            creator_id,
+            created_at,
+            updated_at,
+            payment_sent_timestamp,
+            payment_succeeded_timestamp,
+            payment_cancelled_timestamp,
+            payment_fully_refunded_timestamp,
+            paid_out_timestamp,
+        }
+    }
+}
+
+/// The payment `v`, at `at` (`""` at the top), checked and viewed. The fields are read in a
+/// fixed order (the required strings, the optional ones, then `amount_in_cents`, `metadata` and
+/// `line_items`): the first that is wrong is the error.
+fn view_at<'v>(v: &'v Json<'v>, at: &str) -> Result<PaymentView<'v>, Why> {
     let what = if at.is_empty() {
         "the body".to_owned()
     } else {
@@ -202,41 +300,22 @@ fn payment_at(v: &Json<'_>, at: &str) -> Result<Payment, Why> {
         o: object(v, &what)?,
         at,
     };
-    let [id, payment_service_id, reference_id, payer_name, description, payment_url, payment_qr_code_url, payment_status, latest_status, refund_status, email_delivery_status, creator_id, created_at, updated_at] =
-        f.strs(REQUIRED_STRS)?;
-    let [payer_address, payer_identifier, payer_email, due_date, return_url, stripe_payment_intent_id, payout_id, payment_sent_timestamp, payment_succeeded_timestamp, payment_cancelled_timestamp, payment_fully_refunded_timestamp, paid_out_timestamp] =
-        f.opt_strs(OPTIONAL_STRS)?;
-    Ok(Payment {
+    Ok(PaymentView {
+        required: f.strs(REQUIRED_STRS)?,
+        optional: f.opt_strs(OPTIONAL_STRS)?,
         amount_in_cents: f.u32("amount_in_cents")?,
         metadata: f.pairs("metadata")?,
         line_items: line_items(&f)?,
-        id,
-        payment_service_id,
-        reference_id,
-        payer_name,
-        payer_address,
-        payer_identifier,
-        payer_email,
-        description,
-        due_date,
-        return_url,
-        payment_url,
-        payment_qr_code_url,
-        payment_status,
-        latest_status,
-        refund_status,
-        email_delivery_status,
-        stripe_payment_intent_id,
-        payout_id,
-        creator_id,
-        created_at,
-        updated_at,
-        payment_sent_timestamp,
-        payment_succeeded_timestamp,
-        payment_cancelled_timestamp,
-        payment_fully_refunded_timestamp,
-        paid_out_timestamp,
     })
+}
+
+/// The payment that `v` (a 2xx body) is, checked, its texts borrowed ([`PaymentView`]).
+///
+/// # Errors
+///
+/// [`payment`]'s.
+pub fn payment_view<'v>(v: &'v Json<'v>) -> Result<PaymentView<'v>, Why> {
+    view_at(v, "")
 }
 
 /// The payment that `v` (a 2xx body) is.
@@ -245,7 +324,7 @@ fn payment_at(v: &Json<'_>, at: &str) -> Result<Payment, Why> {
 ///
 /// The first field that is missing or not of its type, by name.
 pub fn payment(v: &Json<'_>) -> Result<Payment, Why> {
-    payment_at(v, "")
+    view_at(v, "").map(|view| view.to_payment())
 }
 
 /// The page of payments that `v` (a 2xx body) is.
@@ -263,7 +342,7 @@ pub fn page(v: &Json<'_>) -> Result<PaymentList, Why> {
         .unwrap_or_default()
         .iter()
         .enumerate()
-        .map(|(i, p)| payment_at(p, &format!("data[{i}]")))
+        .map(|(i, p)| view_at(p, &format!("data[{i}]")).map(|view| view.to_payment()))
         .collect::<Result<_, _>>()?;
     let info = f.o.get("page_info").unwrap_or(&Json::Null);
     let info = Fields {
@@ -275,8 +354,8 @@ pub fn page(v: &Json<'_>) -> Result<PaymentList, Why> {
         page_info: PageInfo {
             has_next_page: info.bool("has_next_page")?,
             has_previous_page: info.bool("has_previous_page")?,
-            start_cursor: info.opt_str("start_cursor")?,
-            end_cursor: info.opt_str("end_cursor")?,
+            start_cursor: info.opt_str("start_cursor")?.map(str::to_owned),
+            end_cursor: info.opt_str("end_cursor")?.map(str::to_owned),
         },
     })
 }
@@ -287,17 +366,16 @@ pub fn page(v: &Json<'_>) -> Result<PaymentList, Why> {
 /// optional key is there too (an absent one is written back as `null`), `line_items` is there
 /// exactly when it is written back (a `null` one is not), nothing else is, and no whole number is
 /// `-0`. Then the JS layer can parse the text it already holds instead of a copy written back.
-pub fn payment_verbatim(v: &Json<'_>, p: &Payment) -> bool {
+pub fn payment_verbatim(v: &Json<'_>, has_line_items: bool) -> bool {
     let Json::Obj(entries) = v else {
         return false;
     };
-    let written =
-        REQUIRED_STRS.len() + OPTIONAL_STRS.len() + 2 + usize::from(p.line_items.is_some());
+    let written = REQUIRED_STRS.len() + OPTIONAL_STRS.len() + 2 + usize::from(has_line_items);
     entries.len() == written
         && OPTIONAL_STRS.iter().all(|k| v.get(k).is_some())
         && positive(v.get("amount_in_cents"))
         && match v.get("line_items") {
-            None => p.line_items.is_none(),
+            None => !has_line_items,
             Some(Json::Arr(items)) => items.iter().all(|item| {
                 matches!(item, Json::Obj(e) if e.len() == 2)
                     && positive(item.get("amount_in_cents"))
@@ -327,5 +405,5 @@ pub fn page_verbatim(v: &Json<'_>, page: &PaymentList) -> bool {
         && data
             .iter()
             .zip(&page.data)
-            .all(|(v, p)| payment_verbatim(v, p))
+            .all(|(v, p)| payment_verbatim(v, p.line_items.is_some()))
 }

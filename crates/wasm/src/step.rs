@@ -10,7 +10,7 @@
 //! into the call's result ([`Decoded`]), which `done` carries.
 
 use paysg::client::answer::{Failure, Received};
-use paysg::client::decode::{self, Decoded, Success};
+use paysg::client::decode::{self, Checked, Success};
 use paysg::client::wire::Timing;
 use paysg::client::{ClientError, Context};
 use paysg::request::HttpRequest;
@@ -77,24 +77,18 @@ pub fn request_id(headers: &JsValue) -> Option<String> {
 /// The `done` step of the call of `ctx`, whose 2xx answer (`status`) the core accepted and
 /// decoded once ([`decode::decoded`]): the JS layer's `JSON.parse` builds the decoded value,
 /// from the answer's own text when that is the value verbatim (`verbatim`: the same keys and
-/// values, [`Decoded::verbatim`]; nothing is copied out), else from the value written back as
+/// values, [`Checked::Verbatim`]; nothing is copied out), else from the value written back as
 /// canonical JSON text (`json`). Either way the caller gets the decoded value.
-pub fn done(ctx: &Context, status: u16, decoded: Option<Decoded>) -> CallStep {
+pub fn done(ctx: &Context, status: u16, decoded: Option<Checked>) -> CallStep {
     let json = match decoded {
-        Some(Decoded { verbatim: true, .. }) => {
+        Some(Checked::Verbatim) => {
             return CallStep::Done {
                 json: None,
                 verbatim: true,
             }
         }
-        Some(Decoded {
-            value: Success::Payment(p),
-            ..
-        }) => serde_json::to_string(&p),
-        Some(Decoded {
-            value: Success::Page(p),
-            ..
-        }) => serde_json::to_string(&p),
+        Some(Checked::Value(Success::Payment(p))) => serde_json::to_string(&p),
+        Some(Checked::Value(Success::Page(p))) => serde_json::to_string(&p),
         _ => return CallStep::nothing(),
     };
     // Writing a decoded value back cannot fail (string keys, whole numbers); were it to, the
@@ -124,6 +118,32 @@ impl CallStep {
             json: None,
             verbatim: false,
         }
+    }
+}
+
+thread_local! {
+    /// `done` with no result, and `done` whose result is the answer's text verbatim, as JS
+    /// values made once and frozen (the JS loop only reads a step).
+    static DONE: [JsValue; 2] = [false, true].map(|verbatim| {
+        let step = CallStep::Done { json: None, verbatim };
+        let value = step
+            .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+            .unwrap_or(JsValue::NULL);
+        if value.is_object() {
+            js_sys::Object::freeze(value.unchecked_ref::<js_sys::Object>());
+        }
+        value
+    });
+}
+
+/// `step` as a JS value: the shared frozen one for a `done` without a result text.
+pub fn step_to_js(step: &CallStep, to_js: impl Fn(&CallStep) -> JsValue) -> JsValue {
+    match step {
+        CallStep::Done {
+            json: None,
+            verbatim,
+        } => DONE.with(|done| done[usize::from(*verbatim)].clone()),
+        step => to_js(step),
     }
 }
 
@@ -221,7 +241,7 @@ pub enum CallStep {
         /// verbatim (`undefined` otherwise). Always an own property (serde-wasm-bindgen sets it
         /// even when `undefined`), so that a polluted `Object.prototype` cannot supply it.
         json: Option<String>,
-        /// Whether the answer's text is the result verbatim ([`Decoded::verbatim`]): parse it.
+        /// Whether the answer's text is the result verbatim ([`Checked::Verbatim`]): parse it.
         verbatim: bool,
     },
     /// The call failed with `error`.
