@@ -100,6 +100,8 @@ pub struct Client {
     runtime: String,
     calls: Vec<Option<Context>>,
     free: Vec<u32>,
+    /// The header strings its requests repeat, made once.
+    headers: crate::request::HeaderStrings,
 }
 
 /// Checks a client's options: `{ ok: true, value: settings, client }` (the settings to show,
@@ -120,6 +122,7 @@ pub fn new_client(options: JsValue, runtime: String) -> JsValue {
                 runtime,
                 calls: Vec::new(),
                 free: Vec::new(),
+                headers: Default::default(),
             });
             let _ = js_sys::Reflect::set(&out, &JsValue::from_str("client"), &handle);
             out
@@ -371,7 +374,7 @@ impl Client {
             ok: true,
             slot,
             timing: timing.into(),
-            request: plan.request,
+            request: self.headers.request(plan.request),
             idempotency_key: key,
         })
     }

@@ -10,6 +10,7 @@ use wasm_bindgen::prelude::*;
 
 pub mod client;
 pub mod reconcile;
+pub mod request;
 pub mod step;
 
 fn webhook_outcome(r: Result<Option<String>, paysg::webhook::Failure>) -> String {

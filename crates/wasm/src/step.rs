@@ -167,7 +167,7 @@ impl From<Timing> for AttemptTiming {
 
 /// A planned call, for the JS loop to run: the slot its context is kept in, the first request
 /// and when that attempt's timer fires.
-#[derive(Debug, Clone, PartialEq, Serialize, Tsify)]
+#[derive(Debug, Clone, Serialize, Tsify)]
 #[serde(rename_all = "camelCase")]
 pub struct Plan {
     /// Always `true`: what `Client.plan` returns is this or `{ ok: false, error }`.
@@ -178,7 +178,8 @@ pub struct Plan {
     /// The first attempt's timer.
     pub timing: AttemptTiming,
     /// The first request.
-    pub request: HttpRequest,
+    #[tsify(type = "HttpRequest")]
+    pub request: crate::request::RequestOut,
     /// The `Idempotency-Key` sent (creates and refunds).
     #[serde(skip_serializing_if = "Option::is_none")]
     #[tsify(optional)]

@@ -124,15 +124,17 @@ impl Verification {
             runtime: String::new(),
             calls: Vec::new(),
             free: Vec::new(),
+            headers: Default::default(),
         };
         let timing = Timing::of(&plan.context, now_ms);
         let slot = client.keep(plan.context);
+        let request = client.headers.request(plan.request);
         self.client = Some(client);
         to_js(&Plan {
             ok: true,
             slot,
             timing: timing.into(),
-            request: plan.request,
+            request,
             idempotency_key: None,
         })
     }
