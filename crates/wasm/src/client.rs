@@ -327,7 +327,7 @@ impl Client {
                 }
             }
         };
-        steps::step_to_js(&step, |step| to_js(step))
+        steps::step_to_js(&step, to_js)
     }
 
     /// The attempt in flight of the call in `slot`, for `onRequest` / `onResponse`: an
