@@ -39,6 +39,8 @@ impl<'a> Json<'a> {
     }
 
     /// The value of `key` when this is an object (the last one, as `JSON.parse` keeps it).
+    /// Never inlined: it is called for each field read, and inlined it repeats its loop there.
+    #[inline(never)]
     pub fn get(&self, key: &str) -> Option<&Json<'a>> {
         match self {
             Json::Obj(entries) => entries.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v),
