@@ -14,11 +14,9 @@ import { reconcile } from "./reconcile.js";
 import { verifyWith } from "./verify.js";
 import { randomBytes, runtime } from "./platform.js";
 // The option names Rust reads and the plain call methods, generated from src/surface/.
-import { CALL_OPTIONS, CLIENT_OPTIONS, defineCalls } from "../gen/surface.js";
+import { CALL_OPTIONS, CLIENT_OPTIONS, defineCalls, LIST_ALL_PARAMS, LIST_QUERY } from "../gen/surface.js";
 import { CODES } from "../gen/contract.js";
 
-const QUERY = ["limit", "before", "after"];
-const LIST_ALL = ["limit", "after", "before", "maxItems", "maxPages"];
 
 /** Whether this is a page in a browser (a document), where an API key would be exposed. */
 function inBrowserPage() {
@@ -39,7 +37,7 @@ export function plan(client, op, opts, args, what = `${op} call`) {
   // that calls into paysg would overwrite what is there (fast.js).
   const options = opts === undefined || opts === null ? undefined : settings(opts, CALL_OPTIONS);
   const id = args.paymentId === undefined ? undefined : scalar(args.paymentId);
-  const query = args.query === undefined || args.query === null ? undefined : scalars(args.query, QUERY);
+  const query = args.query === undefined || args.query === null ? undefined : scalars(args.query, LIST_QUERY);
   // A plain create body goes into wasm memory (fast.js); any other body crosses as JSON text.
   const fast = op === "create" ? writeBody(args.body) : undefined;
   const body = fast === undefined && (op === "create" || op === "refund") ? encode(args.body) : undefined;
@@ -133,8 +131,8 @@ export class PaySG {
    * pages. This loop only fetches the pages, and lets the event loop run between them.
    */
   listAllPayments(params, opts) {
-    const s = scalars(params, LIST_ALL);
-    const lister = raw.listAll(s.limit, s.after, s.before, s.maxItems, s.maxPages, s.type);
+    const s = scalars(params, LIST_ALL_PARAMS);
+    const lister = raw.listAll(s, s.type);
     if (!(lister instanceof raw.Lister)) throw fromRust(lister.error, undefined, "listAllPayments params");
     return this.#pages(lister, opts);
   }

@@ -160,6 +160,14 @@ pub fn call_option_names() -> impl Iterator<Item = &'static str> {
         .map(|o| o.name)
 }
 
+/// The fields of `listPayments`' `params` that Rust reads ([`crate::client::plan::Query`]), in
+/// order: the JS layer passes these, and only these, as scalars.
+pub const LIST_QUERY: [&str; 3] = ["limit", "before", "after"];
+
+/// The fields of `listAllPayments`' `params` that Rust reads
+/// ([`crate::client::list_all::Params`]), in order.
+pub const LIST_ALL_PARAMS: [&str; 5] = ["limit", "after", "before", "maxItems", "maxPages"];
+
 /// `limits`: read as an object of its own (the JS layer encodes it whole).
 pub const LIMITS: &str = "limits";
 

@@ -39,6 +39,40 @@ fn every_option_rust_reads_is_a_field_of_options() {
 }
 
 #[test]
+fn the_list_parameters_are_what_rust_reads_and_what_the_docs_show() {
+    use crate::client::plan::Query;
+    for name in LIST_QUERY {
+        let read: Query = match serde_json::from_str(&format!("{{{name:?}: \"x\"}}")) {
+            Ok(q) => q,
+            Err(e) => panic!("{name}: {e}"),
+        };
+        assert_ne!(read, Query::default(), "Query does not read {name}");
+    }
+    // The parameters each list operation shows in its signature are the ones Rust reads
+    // (listAllPayments takes `before` only to refuse it, and does not show it).
+    let shown = |js: &str| {
+        OPERATIONS
+            .iter()
+            .find(|o| o.js == js)
+            .and_then(|o| o.params.iter().find(|p| p.name == "params"))
+            .map(|p| p.shown)
+            .unwrap_or_default()
+    };
+    for name in LIST_QUERY {
+        assert!(
+            shown("listPayments").contains(&format!("{name}?")),
+            "{name}"
+        );
+    }
+    for name in LIST_ALL_PARAMS.iter().filter(|n| **n != "before") {
+        assert!(
+            shown("listAllPayments").contains(&format!("{name}?")),
+            "{name}"
+        );
+    }
+}
+
+#[test]
 fn every_client_error_kind_is_one_class() {
     for (kind, class) in ClientError::CLASSES {
         let classes: Vec<_> = ERROR_CLASSES

@@ -3,7 +3,8 @@
 //! the README's tables of methods, options and errors.
 
 use paysg::surface::{
-    call_option_names, client_option_names, Carries, Resolves, ERROR_CLASSES, OPERATIONS, OPTIONS,
+    call_option_names, client_option_names, Carries, Resolves, ERROR_CLASSES, LIST_ALL_PARAMS,
+    LIST_QUERY, OPERATIONS, OPTIONS,
 };
 use std::fmt::Write as _;
 
@@ -25,6 +26,16 @@ pub fn javascript() -> String {
         js,
         "/** The call options Rust reads (as scalars; `limits` as an object of its own). */\nexport const CALL_OPTIONS = [{}];",
         list(&mut call_option_names())
+    );
+    let _ = writeln!(
+        js,
+        "/** The fields of `listPayments`' params Rust reads (as scalars). */\nexport const LIST_QUERY = [{}];",
+        list(&mut LIST_QUERY.into_iter())
+    );
+    let _ = writeln!(
+        js,
+        "/** The fields of `listAllPayments`' params Rust reads (as scalars). */\nexport const LIST_ALL_PARAMS = [{}];",
+        list(&mut LIST_ALL_PARAMS.into_iter())
     );
     js.push_str(
         "\n/**\n * Defines the client's plain call methods on `proto`: each gathers its arguments and makes one\n * planned call, `send(client, op, opts, args)`.\n */\nexport function defineCalls(proto, send) {\n  const methods = {\n",
