@@ -154,7 +154,7 @@ export async function run(client, { slot, request, timing }, fetchImpl, signal, 
         if (events?.onResponse !== undefined) respond(client, events.onResponse, sent, got.failure, got, at, began, undefined);
         // Rust's decoded value: the answer's own text when that is it verbatim, else its copy.
         if (step.verbatim) return JSON.parse(got.text ?? utf8.decode(got.bytes));
-        return step.json === undefined ? undefined : JSON.parse(step.json);
+        return step.json === null ? undefined : JSON.parse(step.json);
       }
       if (events?.onResponse !== undefined) respond(client, events.onResponse, sent, got.failure, got, at, began, step.kind === "fail" ? undefined : step.afterMs);
       if (step.kind === "fail") throw fromRust(step.error, got.error === undefined ? undefined : scrubCause((t) => client.scrub(t), got.error));

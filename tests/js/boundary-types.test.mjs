@@ -28,7 +28,7 @@ function errorsOf(file) {
 
 test("the generated declarations have the plan, the attempt, the step union and the no-answer names", () => {
   const dts = readFileSync(join(root, "pkg", "gen", "paysg.d.ts"), "utf8");
-  assert.match(dts, /export type CallStep = \{ kind: "send"; afterMs: number;[^\n]*\| \{ kind: "done"; json: string \| undefined; verbatim: boolean \} \| \{ kind: "fail";/);
+  assert.match(dts, /export type CallStep = \{ kind: "send"; afterMs: number;[^\n]*\| \{ kind: "done"; json: string \| null; verbatim: boolean \} \| \{ kind: "fail";/);
   assert.match(dts, /export interface Plan \{[\s\S]*?ok: true;[\s\S]*?slot: number;[\s\S]*?timing: AttemptTiming;[\s\S]*?request: HttpRequest;[\s\S]*?idempotencyKey\?: string;\n\}/);
   assert.match(dts, /export interface Attempt \{[\s\S]*?operation: string;[\s\S]*?method: "GET" \| "POST";[\s\S]*?path: string;[\s\S]*?attempt: number;[\s\S]*?idempotencyKey\?: string;\n\}/);
   assert.match(dts, /export type NoAnswer = "network" \| "timeout" \| "deadline";/);

@@ -26,7 +26,7 @@
 //! * the two `done` steps without a result text are made once and shared (frozen): making
 //!   one is a JS object and a string, ≈ 1 µs a call.
 
-use crate::step::{self as steps, Attempt, CallStep, Plan as PlanOut};
+use crate::step::{self as steps, Attempt, CallStep};
 use paysg::client::event::Sent;
 use paysg::client::plan::Body;
 use paysg::client::wire::Timing;
@@ -363,20 +363,14 @@ impl Client {
 }
 
 impl Client {
-    /// Keeps a planned call's context in a slot and returns its first request: lines
-    /// (the slot, the first attempt's timing, the idempotency key, the request),
-    /// or the same as an object when lines cannot carry it.
+    /// Keeps a planned call's context in a slot and returns its [`crate::step::Plan`] (the slot, the
+    /// first attempt's timing, the request, the idempotency key), made in one call.
     fn start(&mut self, plan: client::Plan, now_ms: f64) -> JsValue {
         let timing = Timing::of(&plan.context, now_ms);
         let key = plan.context.idempotency_key.clone();
         let slot = self.keep(plan.context);
-        to_js(&PlanOut {
-            ok: true,
-            slot,
-            timing: timing.into(),
-            request: self.headers.request(plan.request),
-            idempotency_key: key,
-        })
+        self.headers
+            .plan(slot, timing.into(), plan.request, key.as_deref())
     }
 
     /// Keeps a call's context in a free slot; returns the slot.

@@ -239,8 +239,9 @@ pub enum CallStep {
     /// (neither).
     Done {
         /// The call's result written back as JSON text, when the answer's text is not it
-        /// verbatim (`undefined` otherwise). Always an own property (serde-wasm-bindgen sets it
-        /// even when `undefined`), so that a polluted `Object.prototype` cannot supply it.
+        /// verbatim (`null` otherwise: the boundary's serializer is JSON-compatible). Always an
+        /// own property, so that a polluted `Object.prototype` cannot supply it.
+        #[tsify(type = "string | null")]
         json: Option<String>,
         /// Whether the answer's text is the result verbatim ([`Checked::Verbatim`]): parse it.
         verbatim: bool,

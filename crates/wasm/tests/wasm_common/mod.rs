@@ -97,6 +97,7 @@ fn a_call_is_planned_answered_and_released_through_its_slot() {
     headers.set(&"retry-after".into(), &"0".into());
     headers.set(&"request-id".into(), &"req_1".into());
     let headers: JsValue = headers.into();
+    // The body crosses as bytes (fetch's arrayBuffer()).
     let answer = |status: u16, text: &str, now: f64| {
         call(
             &client,
@@ -106,7 +107,8 @@ fn a_call_is_planned_answered_and_released_through_its_slot() {
                 status.into(),
                 JsValue::UNDEFINED,
                 headers.clone(),
-                text.into(),
+                bytes(text.as_bytes()),
+                JsValue::UNDEFINED,
                 JsValue::UNDEFINED,
                 now.into(),
                 0.5.into(),
@@ -135,9 +137,48 @@ fn a_call_is_planned_answered_and_released_through_its_slot() {
     let payment = r#"{"id":"p1","payment_service_id":"payment_service_x","reference_id":"R","payer_name":"P","payer_address":null,"payer_identifier":null,"payer_email":null,"description":"D","amount_in_cents":5,"due_date":null,"metadata":{"k":"v"},"return_url":null,"payment_url":"https://pay.example/p1","payment_qr_code_url":"https://pay.example/p1.png","payment_status":"unpaid","latest_status":"unpaid","refund_status":"not_refunded","email_delivery_status":"unsent","stripe_payment_intent_id":null,"payout_id":null,"creator_id":"user_1","created_at":"2024-01-01T10:00:00.000+08:00","updated_at":"2024-01-01T10:00:00.000+08:00","payment_sent_timestamp":null,"payment_succeeded_timestamp":null,"payment_cancelled_timestamp":null,"payment_fully_refunded_timestamp":null,"paid_out_timestamp":null}"#;
     let step = answer(201, payment, 1200.0);
     assert_eq!(field(&step, &["kind"]), "done");
-    // done carries the result, decoded once in Rust (src/client/decode.rs, read.rs) and
-    // written back as canonical JSON text, which the JS layer parses: the same as the body's.
+    // done says the result, checked once in Rust (src/client/decode.rs, read.rs), is the body
+    // verbatim: the JS layer parses the text it holds.
+    assert_eq!(field(&step, &["verbatim"]), true);
+    assert_eq!(field(&step, &["json"]), JsValue::NULL);
+    // A body with a field the result does not have: done carries the result written back.
+    let slot2 = field(
+        &call(
+            &client,
+            "plan",
+            &[
+                "get".into(),
+                JsValue::UNDEFINED,
+                "p1".into(),
+                JsValue::UNDEFINED,
+                JsValue::UNDEFINED,
+                JsValue::UNDEFINED,
+                0.0.into(),
+                bytes(&[2; 16]),
+                1000.0.into(),
+            ],
+        ),
+        &["slot"],
+    );
+    let extra = payment.replacen('{', r#"{"new":1,"#, 1);
+    let step = call(
+        &client,
+        "answer",
+        &[
+            slot2.clone(),
+            200.into(),
+            JsValue::UNDEFINED,
+            headers.clone(),
+            JsValue::UNDEFINED,
+            extra.as_str().into(),
+            JsValue::UNDEFINED,
+            1200.0.into(),
+            0.5.into(),
+        ],
+    );
+    assert_eq!(field(&step, &["verbatim"]), false);
     assert_eq!(field(&step, &["json"]), payment);
+    call(&client, "release", &[slot2]);
     call(&client, "release", &[slot.into()]);
     let step = answer(201, payment, 1300.0);
     assert_eq!(
@@ -192,4 +233,55 @@ fn any_js_value_gets_a_typed_answer_not_a_trap() {
         text.contains("validation") && !text.contains("SECRET"),
         "{text}"
     );
+}
+
+#[wasm_bindgen_test]
+fn a_plan_made_in_one_call_is_what_serde_makes_of_it() {
+    use paysg::request::HttpRequest;
+    use paysg_wasm::request::HeaderStrings;
+    use paysg_wasm::step::{AttemptTiming, Plan};
+    use serde::Serialize;
+    let create = HttpRequest {
+        method: "POST",
+        url: "https://api.example/v1/payment-services/s/payments".into(),
+        headers: vec![
+            ("x-api-key", "k".into()),
+            ("content-type", "application/json".into()),
+            ("idempotency-key", "key-1".into()),
+        ],
+        body: Some("{\"a\":1}".into()),
+    };
+    let get = HttpRequest {
+        method: "GET",
+        url: "https://api.example/v1/payment-services/s/payments/p".into(),
+        headers: vec![("x-api-key", "k".into())],
+        body: None,
+    };
+    let timing = AttemptTiming {
+        wait: 1500.5,
+        deadline: true,
+    };
+    let mut made = HeaderStrings::default();
+    let mut by_serde = HeaderStrings::default();
+    for (request, key) in [
+        (create.clone(), Some("key-1")),
+        (get, None),
+        (create, Some("key-1")),
+    ] {
+        let one_call = made.plan(7, timing, request.clone(), key);
+        let serde_plan = Plan {
+            ok: true,
+            slot: 7,
+            timing,
+            request: by_serde.request(request),
+            idempotency_key: key.map(str::to_owned),
+        }
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .unwrap();
+        // Key order included: JSON.stringify writes keys in the order they were set.
+        assert_eq!(
+            js_sys::JSON::stringify(&one_call).unwrap(),
+            js_sys::JSON::stringify(&serde_plan).unwrap()
+        );
+    }
 }
