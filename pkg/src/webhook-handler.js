@@ -6,13 +6,9 @@ import { PaySGError, PaySGSignatureError } from "./errors.js";
 import { kindOf, refusal, verifyWebhook } from "./webhooks.js";
 import { readBody } from "./webhook-body.js";
 import { own, ownOrClass, shown } from "./encode.js";
-import { CODES, DEFAULT_TOLERANCE_S, WEBHOOK_RETRY_WINDOW_S } from "../gen/contract.js";
-
-/** How long a claim holds when `leaseMs` is not given: 60 s. */
-export const DEFAULT_LEASE_MS = 60_000;
-/** PaySG retries failed deliveries for up to 3 days: a late retry older than this is refused. */
-const LATE_LIMIT_S = WEBHOOK_RETRY_WINDOW_S + DEFAULT_TOLERANCE_S;
-const CLAIMS = ["claimed", "done", "busy"];
+import {
+  DEFAULT_LEASE_MS, DEFAULT_TOLERANCE_S, WEBHOOK_ANSWER_HEADERS, WEBHOOK_ANSWERS, WEBHOOK_EVENT_ID_MAX, WEBHOOK_LATE_LIMIT_S, WEBHOOK_METHOD,
+} from "../gen/contract.js";
 
 /**
  * Reads the options once, at start-up, and asks Rust (src/webhook/handler_options.rs) whether
@@ -58,12 +54,21 @@ function readOptions(options) {
   return { secret, store, onEvent, client, toleranceSeconds, leaseMs };
 }
 
-const answer = (status, outcome, detail, headers = {}) =>
-  new Response(JSON.stringify(detail === undefined ? { outcome } : { outcome, detail }), {
-    __proto__: null,
-    status,
-    headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store", ...headers },
-  });
+/** `text` with each `{name}` replaced by `String(values[name])` (the values are not searched again). */
+const fill = (text, values) => text.replace(/\{([a-z_]+)\}/g, (_, name) => String(values[name]));
+
+/**
+ * The answer Rust describes for `name` (src/webhook/answers.rs, generated as WEBHOOK_ANSWERS),
+ * its `{…}` parts filled from `values`.
+ */
+function answer(name, values = { __proto__: null }) {
+  const a = WEBHOOK_ANSWERS[name];
+  const outcome = fill(a.code, values);
+  const headers = { __proto__: null, ...WEBHOOK_ANSWER_HEADERS };
+  if (a.headers !== undefined) for (const [k, v] of Object.entries(a.headers)) headers[k] = fill(v, values);
+  const body = a.detail === undefined ? { outcome } : { outcome, detail: fill(a.detail, values) };
+  return new Response(JSON.stringify(body), { __proto__: null, status: a.status, headers });
+}
 
 /**
  * Verifies a body against the header. A signature whose only fault is its age (PaySG retries
@@ -76,7 +81,7 @@ function verify(body, header, o) {
   } catch (e) {
     if (!(e instanceof PaySGSignatureError) || e.reason !== "timestamp_too_old") throw e;
     // Throws no_matching_signature (or the body's fault) for anything PaySG did not sign.
-    const event = verifyWebhook(body, header, o.secret, { toleranceSeconds: LATE_LIMIT_S });
+    const event = verifyWebhook(body, header, o.secret, { toleranceSeconds: WEBHOOK_LATE_LIMIT_S });
     if (o.client === undefined) throw e;
     return { event, late: true };
   }
@@ -110,41 +115,35 @@ export function createWebhookHandler(options) {
       headers = undefined; // a revoked Proxy, a getter that throws
     }
     if (headers === undefined) {
-      return answer(500, CODES.not_a_request, "the handler needs a Fetch API Request");
+      return answer("not_a_request");
     }
-    if (typeof method === "string" && method.toUpperCase() !== "POST") {
-      return answer(405, CODES.method_not_allowed, "PaySG delivers webhooks with POST", { allow: "POST" });
-    }
+    if (typeof method === "string" && method.toUpperCase() !== WEBHOOK_METHOD) return answer("method_not_allowed");
     let body, verified;
     try {
       body = await readBody(request);
     } catch (e) {
-      if (e instanceof PaySGSignatureError) return answer(413, e.reason, e.message);
-      return answer(400, CODES.unreadable_body, "the request's body could not be read (the sender hung up?)");
+      if (e instanceof PaySGSignatureError) return answer("body_too_large", { __proto__: null, reason: e.reason, message: e.message });
+      return answer("unreadable_body");
     }
     try {
       verified = verify(body, request.headers.get("paysg-signature"), o);
     } catch (e) {
-      if (e instanceof PaySGSignatureError) return answer(400, e.reason, e.message);
-      return answer(500, CODES.verify_failed, "the signature could not be checked");
+      if (e instanceof PaySGSignatureError) return answer("signature_refused", { __proto__: null, reason: e.reason, message: e.message });
+      return answer("verify_failed");
     }
     let { event } = verified;
     const id = event?.id;
-    if (typeof id !== "string" || id.length === 0 || id.length > 255) {
-      return answer(400, CODES.invalid_payload, "the event has no id (a string of 1 to 255 characters)");
-    }
+    if (typeof id !== "string" || id.length === 0 || id.length > WEBHOOK_EVENT_ID_MAX) return answer("no_event_id");
     let claim;
     try {
       claim = await o.store.claim(id, o.leaseMs);
     } catch {
-      return answer(503, CODES.store_unavailable, "the event store could not claim the event; PaySG will retry");
+      return answer("claim_failed");
     }
-    if (claim === "done") return answer(200, CODES.duplicate);
-    if (claim === "busy") {
-      return answer(409, CODES.in_progress, "this event is being processed by another delivery; PaySG will retry", { "retry-after": String(Math.ceil(o.leaseMs / 1000)) });
-    }
+    if (claim === "done") return answer("duplicate");
+    if (claim === "busy") return answer("in_progress", { __proto__: null, lease_seconds: Math.ceil(o.leaseMs / 1000) });
     if (claim !== "claimed") {
-      return answer(500, CODES.store_contract, `store.claim must resolve to ${CLAIMS.map((c) => `"${c}"`).join(", ")}; it resolved to ${typeof claim === "string" ? JSON.stringify(claim.slice(0, 40)) : typeof claim}`);
+      return answer("store_contract", { __proto__: null, resolved: typeof claim === "string" ? JSON.stringify(claim.slice(0, 40)) : typeof claim });
     }
     const release = () => Promise.resolve().then(() => o.store.release(id)).catch(() => {});
     if (verified.late) {
@@ -153,11 +152,11 @@ export function createWebhookHandler(options) {
         c = await confirm(o.client, event);
       } catch (e) {
         await release();
-        return answer(503, CODES.confirm_failed, `the payment could not be read from PaySG to confirm a late delivery (${e instanceof PaySGError ? e.code : "error"}); PaySG will retry`);
+        return answer("confirm_failed", { __proto__: null, error_code: e instanceof PaySGError ? e.code : "error" });
       }
       if (c.refused) {
         await release();
-        return answer(409, CODES.not_confirmed, c.refused);
+        return answer("not_confirmed", { __proto__: null, refusal: c.refused });
       }
       event = { ...event, data: { ...event.data, object: c.payment } };
     }
@@ -166,15 +165,15 @@ export function createWebhookHandler(options) {
     } catch {
       // Never the error's message: it may hold anything. The claim is freed for PaySG's retry.
       await release();
-      return answer(500, CODES.on_event_failed, "onEvent threw; the event is not marked done and PaySG will retry");
+      return answer("on_event_failed");
     }
     try {
       await o.store.complete(id);
     } catch {
       // onEvent's effect happened but "done" was not recorded: the claim is kept until its lease
       // ends, so a retry before then is "busy"; after it, onEvent runs again.
-      return answer(503, CODES.store_unavailable, "onEvent succeeded but the event store could not mark it done");
+      return answer("complete_failed");
     }
-    return answer(200, CODES.processed);
+    return answer("processed");
   };
 }

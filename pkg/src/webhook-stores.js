@@ -6,12 +6,11 @@ import { own, ownOrClass, shown } from "./encode.js";
 import * as raw from "../gen/paysg.js";
 import { PaySGError } from "./errors.js";
 import { kindOf, refusal } from "./webhooks.js";
-import { CODES, WEBHOOK_RETRY_WINDOW_S } from "../gen/contract.js";
+// KEEP_DONE_MS: how long a done event is remembered, PaySG's retry window (3 days) and a day
+// more; DEFAULT_LEASE_MS: a claim's lease when the caller gave none (both src/webhook/).
+import { CODES, DEFAULT_LEASE_MS, KEEP_DONE_MS } from "../gen/contract.js";
 
-const checkLease = (leaseMs) => (Number.isFinite(leaseMs) && leaseMs > 0 ? leaseMs : 60_000);
-
-/** How long a done event is remembered: PaySG's retry window (3 days) and a day more. */
-const KEEP_DONE_MS = (WEBHOOK_RETRY_WINDOW_S + 86_400) * 1000;
+const checkLease = (leaseMs) => (Number.isFinite(leaseMs) && leaseMs > 0 ? leaseMs : DEFAULT_LEASE_MS);
 
 /**
  * A store in this process's memory: right for one Node process (a single server, tests). It is

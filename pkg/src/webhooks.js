@@ -219,15 +219,14 @@ export async function verifyWebhookRequest(request, secret, options) {
 
 /**
  * `{ paymentId, paymentServiceId }` from the URL PaySG sent the payer back on, read as
- * `new URL(url).searchParams` reads it (src/client/returns/url.rs); a parameter given twice is refused.
+ * `new URL(url).searchParams` reads it (src/client/returns/url.rs: every rule, the refusal of an
+ * argument that is no URL included); a parameter given twice is refused.
  * It says nothing about the payment: `PaySG.confirmReturn` checks it is the order's.
  */
 export function parseReturnUrl(url) {
-  const text = urlText(url);
-  if (typeof text !== "string") {
-    throw new PaySGValidationError([{ field: "url", code: CODES.invalid_type, message: "parseReturnUrl needs the return URL (a string, a URL or a Request)" }], "webhook arguments");
-  }
-  const r = JSON.parse(raw.parseReturnUrlText(text));
-  if (!r.ok) throw new PaySGValidationError(r.errors, "return URL");
+  // The URL's text, or undefined for anything else: Rust refuses that too, and says how.
+  const answer = raw.parseReturnUrlText(urlText(url));
+  const r = JSON.parse(answer);
+  if (r.ok !== true) throw refusal(answer);
   return r.value;
 }

@@ -11,6 +11,7 @@
 //!   many milliseconds is 1973), anything smaller as seconds. It must be within the tolerance of
 //!   `now` in both directions.
 
+pub mod answers;
 pub mod arguments;
 mod event;
 mod failure;

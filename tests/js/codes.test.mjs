@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const src = join(root, "pkg", "src");
-const { CODES } = await import(join(root, "pkg", "gen", "contract.js"));
+const { CODES, WEBHOOK_ANSWERS } = await import(join(root, "pkg", "gen", "contract.js"));
 const files = readdirSync(src).filter((f) => f.endsWith(".js")).map((f) => [f, readFileSync(join(src, f), "utf8")]);
 
 test("CODES is Rust's list, by name", () => {
@@ -20,8 +20,9 @@ test("CODES is Rust's list, by name", () => {
 });
 
 test("pkg/src names every code through CODES, and only codes Rust defines", () => {
-  // Where a code goes: `code: …` (also in a ternary), `code = …`, a comparison with `.code`, the
-  // webhook handler's `answer(status, code, …)` and `problem(field, code, …)`.
+  // Where a code goes: `code: …` (also in a ternary), `code = …`, a comparison with `.code`, an
+  // `answer(status, code, …)` (the webhook handler's are Rust's table: see below) and
+  // `problem(field, code, …)`.
   const places = [
     /(?<!\.)\bcode\s*[:=]\s*"([^"]*)"/g,
     /(?<!\.)\bcode\s*[:=][^,}\n]*\?\s*"([^"]*)"\s*:/g,
@@ -39,4 +40,10 @@ test("pkg/src names every code through CODES, and only codes Rust defines", () =
   }
   assert.deepEqual(literals, [], "a code written as a literal: name it CODES.<code> (add it in src/surface/errors.rs when it is new)");
   assert.deepEqual(unknown, [], "a code Rust does not define");
+});
+
+test("the webhook handler's answers carry codes Rust defines (or the signature error's reason)", () => {
+  const codes = Object.entries(WEBHOOK_ANSWERS).map(([name, a]) => [name, a.code]);
+  assert.ok(codes.length > 0);
+  assert.deepEqual(codes.filter(([, c]) => c !== "{reason}" && !Object.hasOwn(CODES, c)), []);
 });

@@ -3,9 +3,10 @@
 // onEvent throwing, concurrent deliveries, duplicates, tampering, late retries, a store failing —
 // and a body streamed past the limit is refused while it is read, never buffered whole.
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { before, describe, test } from "node:test";
-import { testProject } from "./helpers.mjs";
+import { root, testProject } from "./helpers.mjs";
 
 const SECRET = "whsec_handler_tests";
 const KEY = "paysg_stag_handler_tests";
@@ -204,5 +205,97 @@ describe("late retries (signed longer ago than the tolerance)", () => {
     } finally {
       await sim.close();
     }
+  });
+});
+
+// Every answer the handler gives is an entry of Rust's table (src/webhook/answers.rs, generated
+// into pkg/gen/contract.js as WEBHOOK_ANSWERS): the packed handler is driven to each outcome and
+// its status, `outcome`, `detail` and headers must be the entry's, with only the `{…}` parts
+// filled; an entry the handler never reaches, or an answer with no entry, fails.
+describe("the answers are Rust's table", () => {
+  const contract = join(root, "pkg", "gen", "contract.js");
+  const body = (event) => JSON.stringify({ type: "payment.succeeded", object: "event", payment_service_id: SERVICE, data: { object: { id: "pay_1", payment_status: "paid", amount_in_cents: 100 } }, ...event });
+  const EVENT = body({ id: "evt_answers" });
+  const store = (overrides = {}) => ({ ...paysg.memoryStore(), ...overrides });
+  const handlerWith = (o = {}) => paysg.createWebhookHandler({ secret: SECRET, store: store(), onEvent() {}, ...o });
+  const post = (text = EVENT, header = paysg.signWebhook(text, SECRET)) => delivery(text, header);
+  const late = () => post(EVENT, paysg.signWebhook(EVENT, SECRET, { timestamp: Date.now() - 2 * 3_600_000 }));
+  const refusedAs = (text, header) => {
+    try {
+      paysg.verifyWebhook(text, header, SECRET);
+    } catch (e) {
+      return { reason: e.reason, message: e.message };
+    }
+    assert.fail("it verified");
+  };
+  /** How to reach each outcome, and what its `{…}` parts must be (a string, or a pattern). */
+  const reach = {
+    not_a_request: async () => [await handlerWith()(null)],
+    method_not_allowed: async () => [await handlerWith()(new Request("https://x.sg/", { method: "GET" }))],
+    body_too_large: async () => [
+      await handlerWith()({ method: "POST", headers: new Headers({ "content-length": "2000000" }), body: null, text: async () => "" }),
+      { reason: "invalid_payload", message: /^the body is 2[\d,]+ bytes or more/ },
+    ],
+    unreadable_body: async () => [await handlerWith()(delivery(new ReadableStream({ pull(c) { c.error(new Error("reset")); } }), "t=1, v1=00", { duplex: "half" }))],
+    signature_refused: async () => {
+      const header = paysg.signWebhook(EVENT, "another secret");
+      return [await handlerWith()(post(EVENT, header)), refusedAs(EVENT, header)];
+    },
+    verify_failed: async () => {
+      const headers = { get: (n) => (n === "paysg-signature" ? assert.fail("trap") : null) };
+      return [await handlerWith()({ method: "POST", headers, body: null, text: async () => EVENT })];
+    },
+    no_event_id: async () => [await handlerWith()(post(body({ id: "" })))],
+    claim_failed: async () => [await handlerWith({ store: store({ claim: async () => { throw new Error("down"); } }) })(post())],
+    duplicate: async () => {
+      const h = handlerWith();
+      await h(post());
+      return [await h(post())];
+    },
+    in_progress: async () => [await handlerWith({ leaseMs: 1500, store: store({ claim: async () => "busy" }) })(post()), { lease_seconds: "2" }],
+    store_contract: async () => [await handlerWith({ store: store({ claim: async () => "yes" }) })(post()), { resolved: '"yes"' }],
+    confirm_failed: async () => {
+      const client = { getPayment: async () => { throw new paysg.PaySGError("PaySG is down", { code: "timeout" }); } };
+      return [await handlerWith({ client })(late()), { error_code: "timeout" }];
+    },
+    not_confirmed: async () => [await handlerWith({ client: { getPayment: async () => ({ id: "pay_2", payment_status: "paid" }) } })(late()), { refusal: /another payment/ }],
+    on_event_failed: async () => [await handlerWith({ onEvent() { throw new Error("db down"); } })(post())],
+    complete_failed: async () => [await handlerWith({ store: store({ complete: async () => { throw new Error("down"); } }) })(post())],
+    processed: async () => [await handlerWith()(post())],
+  };
+
+  /** `template` as a pattern: each `{name}` captured as a group of that name. */
+  const pattern = (template) => new RegExp(`^${template.replace(/[.*+?^$()|[\]\\]/g, "\\$&").replace(/\{([a-z_]+)\}/g, "(?<$1>.+)")}$`, "s");
+  const check = (what, got, template, values) => {
+    const m = pattern(template).exec(got);
+    assert.ok(m, `${what}: ${JSON.stringify(got)} is not ${JSON.stringify(template)}`);
+    for (const [name, v] of Object.entries(m.groups ?? {})) {
+      const want = values[name];
+      assert.ok(want !== undefined, `${what}: {${name}} has no expected value`);
+      if (want instanceof RegExp) assert.match(v, want, `${what}: {${name}}`);
+      else assert.equal(v, want, `${what}: {${name}}`);
+    }
+  };
+
+  test("each outcome reached through the packed handler is its entry, and every entry is reached", async () => {
+    const { WEBHOOK_ANSWERS, WEBHOOK_ANSWER_HEADERS } = await import(contract);
+    assert.deepEqual(Object.keys(reach).sort(), Object.keys(WEBHOOK_ANSWERS).sort(), "one way to reach each entry of the table");
+    for (const [name, a] of Object.entries(WEBHOOK_ANSWERS)) {
+      const [res, values = {}] = await reach[name]();
+      const json = await res.json();
+      assert.equal(res.status, a.status, `${name}: status`);
+      check(`${name}: outcome`, json.outcome, a.code, values);
+      if (a.detail === undefined) assert.deepEqual(Object.keys(json), ["outcome"], `${name}: no detail`);
+      else check(`${name}: detail`, json.detail, a.detail, values);
+      for (const [k, v] of Object.entries({ ...WEBHOOK_ANSWER_HEADERS, ...a.headers })) check(`${name}: ${k}`, res.headers.get(k), v, values);
+    }
+  });
+
+  test("the handler answers only by the table's names, and names every entry", async () => {
+    const { WEBHOOK_ANSWERS } = await import(contract);
+    const source = readFileSync(join(root, "pkg", "src", "webhook-handler.js"), "utf8");
+    const used = [...source.matchAll(/\banswer\("([^"]*)"/g)].map((m) => m[1]);
+    assert.deepEqual([...new Set(used)].sort(), Object.keys(WEBHOOK_ANSWERS).sort());
+    assert.equal(source.split("new Response(").length, 2, "one place builds an answer: answer(name)");
   });
 });

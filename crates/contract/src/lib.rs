@@ -3,7 +3,8 @@
 //! `npm run build` runs): nothing here is typed twice.
 //!
 //! * [`javascript`] → `pkg/gen/contract.js`: the problem codes, signature failure reasons,
-//!   outcome kinds, the create-payment fields and the fast path's layout, as JS constants.
+//!   outcome kinds, the create-payment fields and the fast path's layout, the webhook handler's
+//!   answers and numbers, as JS constants.
 //! * [`typescript`] → `pkg/gen/types.d.ts`: the declarations of every data type of the package
 //!   (from the serde types through tsify, and from the field table), which the build puts in
 //!   front of the hand-written declarations of the functions and classes
@@ -15,6 +16,7 @@
 
 mod settings;
 mod surface;
+mod webhook;
 pub use self::settings::{limits_table, mappings_table};
 pub use self::surface::{
     errors_table, javascript as surface_javascript, operations_table, options_table, paysg_class,
@@ -132,7 +134,7 @@ pub fn javascript() -> String {
     for (name, value, doc) in constants {
         let _ = writeln!(js, "/** {doc} */\nexport const {name} = {value};");
     }
-    js + &field_functions()
+    js + &field_functions() + &webhook::javascript()
 }
 
 /// The two functions of the fast path that name each field: written out field by field (named

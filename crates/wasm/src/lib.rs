@@ -254,10 +254,24 @@ pub fn sign_webhook_bytes(body: &[u8], secret: &str, timestamp: &str) -> String 
     paysg::webhook::sign(body, secret, timestamp)
 }
 
-/// `parseReturnUrl`: `{"ok":true,"value":{ paymentId, paymentServiceId }}` or the problems.
+/// `parseReturnUrl` ([`paysg::client::returns::url::read_return_url`]): `url` is the text JS
+/// found in the argument, `undefined` when it is no string, URL or Request. Answers
+/// `{"ok":true,"value":{ paymentId, paymentServiceId }}` or the refusal as the webhook functions
+/// give theirs ([`paysg::webhook::arguments::Refusal::to_json`], which the module has already).
 #[wasm_bindgen(js_name = parseReturnUrlText)]
-pub fn parse_return_url_text(url: &str) -> String {
-    paysg::json_entry::parse_return_url(url)
+pub fn parse_return_url_text(url: Option<String>) -> String {
+    match paysg::client::returns::url::read_return_url(url.as_deref()) {
+        Ok((id, service)) => format!(
+            r#"{{"ok":true,"value":{{"paymentId":{},"paymentServiceId":{}}}}}"#,
+            serde_json::to_string(&id).unwrap_or_default(),
+            serde_json::to_string(&service).unwrap_or_default()
+        ),
+        Err(r) => paysg::webhook::arguments::Refusal::Validation {
+            context: r.context,
+            errors: r.errors,
+        }
+        .to_json(),
+    }
 }
 
 /// The SDK version (`paysg` npm package and Rust crate).

@@ -131,9 +131,61 @@ pub fn parse_return_url(url: &str) -> Result<(String, String), Vec<FieldError>> 
     }
 }
 
+/// What `parseReturnUrl` checked, as its `PaySGValidationError`'s context: the URL's query.
+pub const CONTEXT: &str = "return URL";
+/// The context of the refusal of an argument that is no URL at all (as the other webhook and
+/// return-flow functions name theirs).
+pub const ARGUMENT_CONTEXT: &str = "webhook arguments";
+
+/// Why `parseReturnUrl` refuses what it was given: what was checked and the problems.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refused {
+    /// [`CONTEXT`] or [`ARGUMENT_CONTEXT`].
+    pub context: &'static str,
+    /// The problems, each naming its field.
+    pub errors: Vec<FieldError>,
+}
+
+/// `parseReturnUrl(url)`: `url` is the text JS found in the argument (a string as it is, a `URL`'s
+/// `href`, a `Request`'s `url`), `None` when the argument is none of those.
+///
+/// # Errors
+///
+/// The argument is no URL (`url`, `invalid_type`), or [`parse_return_url`]'s problems.
+pub fn read_return_url(url: Option<&str>) -> Result<(String, String), Refused> {
+    let Some(url) = url else {
+        return Err(Refused {
+            context: ARGUMENT_CONTEXT,
+            errors: vec![FieldError::new(
+                "url",
+                Code::InvalidType,
+                "parseReturnUrl needs the return URL (a string, a URL or a Request)",
+            )],
+        });
+    };
+    parse_return_url(url).map_err(|errors| Refused {
+        context: CONTEXT,
+        errors,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn no_url_is_refused_as_an_argument_and_a_bad_query_as_the_return_url() {
+        let none = read_return_url(None).unwrap_err();
+        assert_eq!(none.context, ARGUMENT_CONTEXT);
+        assert_eq!(none.errors[0].field, "url");
+        let bad = read_return_url(Some("https://a.sg/back")).unwrap_err();
+        assert_eq!(bad.context, CONTEXT);
+        assert_eq!(bad.errors.len(), 2);
+        assert!(read_return_url(Some(
+            "https://a.sg/?paysg_payment_id=p&paysg_payment_service_id=payment_service_1"
+        ))
+        .is_ok());
+    }
 
     #[test]
     fn decoding_follows_url_search_params() {
