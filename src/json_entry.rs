@@ -95,15 +95,3 @@ pub fn validate_refund(input: &str) -> String {
         },
     }
 }
-
-/// `parseReturnUrl` (see [`crate::client::parse_return_url`]).
-pub fn parse_return_url(url: &str) -> String {
-    match crate::client::parse_return_url(url) {
-        Ok((id, service)) => ok_json(&format!(
-            r#"{{"paymentId":{},"paymentServiceId":{}}}"#,
-            serde_json::to_string(&id).unwrap_or_default(),
-            serde_json::to_string(&service).unwrap_or_default()
-        )),
-        Err(errors) => errors_json(&errors),
-    }
-}
