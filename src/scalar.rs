@@ -56,6 +56,12 @@ pub(crate) fn type_name(name: &str) -> &'static str {
 }
 
 impl Scalar {
+    /// The value the JS layer's marker `{ "\0type": name }` stands for: `Other` with the JS type
+    /// `name` names (`"unreadable"`: a getter threw), `"object"` for a name it does not know.
+    pub fn of_type(name: &str) -> Scalar {
+        Scalar::Other(type_name(name))
+    }
+
     /// What the value holds, for the rules (see [`Given`]).
     pub fn given(&self) -> Given<'_> {
         match self {

@@ -52,6 +52,21 @@ pub struct Query {
     pub after: Scalar,
 }
 
+impl Query {
+    /// Sets the field whose JS name is `name` (one of [`crate::surface::LIST_QUERY`]); false for
+    /// another name.
+    pub fn set(&mut self, name: &str, value: Scalar) -> bool {
+        let field = match name {
+            "limit" => &mut self.limit,
+            "before" => &mut self.before,
+            "after" => &mut self.after,
+            _ => return false,
+        };
+        *field = value;
+        true
+    }
+}
+
 /// What [`super::answer`] needs to know about a call in flight; the caller keeps it and hands
 /// it back with each answer.
 #[derive(Debug, Clone, PartialEq)]

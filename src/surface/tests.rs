@@ -73,6 +73,31 @@ fn the_list_parameters_are_what_rust_reads_and_what_the_docs_show() {
 }
 
 #[test]
+fn options_and_queries_set_by_name_read_as_serde_reads_them() {
+    use crate::client::plan::Query;
+    use crate::scalar::Scalar;
+    // Every name serde's derive reads, set by name, gives what serde gives; no other name sets.
+    for name in Options::FIELDS {
+        let by_serde: Options = serde_json::from_str(&format!("{{{name:?}: \"x\"}}")).unwrap();
+        let mut by_name = Options::default();
+        assert!(by_name.set(name, Scalar::Str("x".into())), "{name}");
+        assert_eq!(by_name, by_serde, "{name}");
+        assert_ne!(by_name, Options::default(), "{name}");
+    }
+    for name in client_option_names().chain(call_option_names()) {
+        assert!(Options::FIELDS.contains(&name), "{name}");
+    }
+    assert!(!Options::default().set("nope", Scalar::Absent));
+    for name in LIST_QUERY {
+        let by_serde: Query = serde_json::from_str(&format!("{{{name:?}: 5}}")).unwrap();
+        let mut by_name = Query::default();
+        assert!(by_name.set(name, Scalar::Num(5.0)), "{name}");
+        assert_eq!(by_name, by_serde, "{name}");
+    }
+    assert!(!Query::default().set("nope", Scalar::Absent));
+}
+
+#[test]
 fn every_client_error_kind_is_one_class() {
     for (kind, class) in ClientError::CLASSES {
         let classes: Vec<_> = ERROR_CLASSES

@@ -9,7 +9,6 @@ use super::{fail, invalid, read_scalar};
 use paysg::client::list_all::{self, Page, Params};
 use paysg::scalar::Scalar;
 use paysg::surface::LIST_ALL_PARAMS;
-use paysg::validate::FieldError;
 use wasm_bindgen::prelude::*;
 
 /// A `listAllPayments` in progress: its bounds, the cursors seen, and the last page's step.
@@ -31,19 +30,13 @@ pub fn list_all(params: JsValue, given_as: Option<String>) -> JsValue {
         js_sys::Reflect::get(&params, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED)
     };
     let [limit, after, before, max_items, max_pages] = LIST_ALL_PARAMS;
-    let params = (|| -> Result<Params, Vec<FieldError>> {
-        Ok(Params {
-            limit: read_scalar(field(limit), limit)?,
-            after: read_scalar(field(after), after)?,
-            before: read_scalar(field(before), before)?,
-            max_items: read_scalar(field(max_items), max_items)?,
-            max_pages: read_scalar(field(max_pages), max_pages)?,
-            given_as: given_as.map_or(Scalar::Absent, Scalar::Str),
-        })
-    })();
-    let params = match params {
-        Ok(p) => p,
-        Err(e) => return invalid(e),
+    let params = Params {
+        limit: read_scalar(field(limit)),
+        after: read_scalar(field(after)),
+        before: read_scalar(field(before)),
+        max_items: read_scalar(field(max_items)),
+        max_pages: read_scalar(field(max_pages)),
+        given_as: given_as.map_or(Scalar::Absent, Scalar::Str),
     };
     match list_all::Lister::start(&params) {
         Ok((lister, first)) => JsValue::from(Lister {

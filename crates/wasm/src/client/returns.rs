@@ -3,7 +3,7 @@
 //! and keeps what to expect in the call's context; the JS loop (`pkg/src/call.js` `run`) runs it
 //! as any other call, and the step after PaySG's answer is `done` only for the order's payment.
 
-use super::{invalid, random16, read, to_js, Client};
+use super::{random16, read_options, to_js, Client};
 use paysg::client::{self, ClientError};
 use paysg::scalar::Scalar;
 use serde::Serialize;
@@ -25,10 +25,7 @@ impl Client {
         random: &[u8],
         now_ms: f64,
     ) -> JsValue {
-        let options = match read(options, "call options") {
-            Ok(o) => o,
-            Err(e) => return invalid(e),
-        };
+        let options = read_options(&options);
         let call = client::Call {
             op: client::Op::Get,
             client: self.options.clone(),

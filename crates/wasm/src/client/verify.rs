@@ -4,7 +4,7 @@
 //! [`Verification::report`] says what the outcome means. The static `PaySG.verifyCredentials`
 //! starts one from options ([`verify_start`]), a client from its own ([`Client::verify`]).
 
-use super::{read, to_js, Client, Timing};
+use super::{read_options, to_js, Client, Timing};
 use crate::step::Plan;
 use paysg::client::verify::{self, Check, Outcome};
 use paysg::client::{ClientError, Options};
@@ -66,7 +66,7 @@ pub fn verify_start(
     fetch_invalid: bool,
     browser_page: bool,
 ) -> Verification {
-    let mut v = Verification::new(read(options, "client options"), Options::default(), runtime);
+    let mut v = Verification::new(Ok(read_options(&options)), Options::default(), runtime);
     if fetch_invalid {
         v.refuse(
             "invalid_type",
@@ -90,19 +90,11 @@ impl Client {
     /// Starts `paysg.verifyCredentials(options)` with this client's options; `options` (a
     /// call's: `timeoutMs`, `maxRetries`, `paymentServiceId`, …) override them.
     pub fn verify(&self, options: JsValue) -> Verification {
-        let call = read(options, "verifyCredentials options");
-        let (call, problems) = match call {
-            Ok(c) => (c, Vec::new()),
-            Err(e) => (Options::default(), e),
-        };
-        let mut v = Verification::new(Ok(self.options.clone()), call, self.runtime.clone());
-        if !problems.is_empty() {
-            v.check.send = false;
-            v.check
-                .problems
-                .extend(problems.into_iter().map(Into::into));
-        }
-        v
+        Verification::new(
+            Ok(self.options.clone()),
+            read_options(&options),
+            self.runtime.clone(),
+        )
     }
 }
 
