@@ -7,7 +7,7 @@ import { kindOf, refusal, verifyWebhook } from "./webhooks.js";
 import { readBody } from "./webhook-body.js";
 import { own, ownOrClass, shown } from "./encode.js";
 import {
-  DEFAULT_LEASE_MS, DEFAULT_TOLERANCE_S, WEBHOOK_ANSWER_HEADERS, WEBHOOK_ANSWERS, WEBHOOK_EVENT_ID_MAX, WEBHOOK_LATE_LIMIT_S, WEBHOOK_METHOD,
+  CLAIM, DEFAULT_LEASE_MS, DEFAULT_TOLERANCE_S, WEBHOOK_ANSWER_HEADERS, WEBHOOK_ANSWERS, WEBHOOK_EVENT_ID_MAX, WEBHOOK_LATE_LIMIT_S, WEBHOOK_METHOD,
 } from "../gen/contract.js";
 
 /**
@@ -140,9 +140,9 @@ export function createWebhookHandler(options) {
     } catch {
       return answer("claim_failed");
     }
-    if (claim === "done") return answer("duplicate");
-    if (claim === "busy") return answer("in_progress", { __proto__: null, lease_seconds: Math.ceil(o.leaseMs / 1000) });
-    if (claim !== "claimed") {
+    if (claim === CLAIM.done) return answer("duplicate");
+    if (claim === CLAIM.busy) return answer("in_progress", { __proto__: null, lease_seconds: Math.ceil(o.leaseMs / 1000) });
+    if (claim !== CLAIM.claimed) {
       return answer("store_contract", { __proto__: null, resolved: typeof claim === "string" ? JSON.stringify(claim.slice(0, 40)) : typeof claim });
     }
     const release = () => Promise.resolve().then(() => o.store.release(id)).catch(() => {});

@@ -8,7 +8,7 @@ import { PaySGError } from "./errors.js";
 import { kindOf, refusal } from "./webhooks.js";
 // KEEP_DONE_MS: how long a done event is remembered, PaySG's retry window (3 days) and a day
 // more; DEFAULT_LEASE_MS: a claim's lease when the caller gave none (both src/webhook/).
-import { CODES, DEFAULT_LEASE_MS, KEEP_DONE_MS } from "../gen/contract.js";
+import { CLAIM, CODES, DEFAULT_LEASE_MS, KEEP_DONE_MS } from "../gen/contract.js";
 
 const checkLease = (leaseMs) => (Number.isFinite(leaseMs) && leaseMs > 0 ? leaseMs : DEFAULT_LEASE_MS);
 
@@ -44,10 +44,10 @@ export function memoryStore(options) {
       const now = Date.now();
       sweep(now);
       const e = events.get(eventId);
-      if (e?.done && now - e.at < keepDoneMs) return "done";
-      if (e && !e.done && e.until > now) return "busy";
+      if (e?.done && now - e.at < keepDoneMs) return CLAIM.done;
+      if (e && !e.done && e.until > now) return CLAIM.busy;
       events.set(eventId, { done: false, until: now + checkLease(leaseMs) });
-      return "claimed";
+      return CLAIM.claimed;
     },
     async complete(eventId) {
       events.set(eventId, { done: true, at: Date.now() });
@@ -100,10 +100,10 @@ export class PaySGWebhookEvents {
       const e = await storage.get("event");
       if (op === "claim") {
         const now = Date.now();
-        if (e?.done) return "done";
-        if (e && e.until > now) return "busy";
+        if (e?.done) return CLAIM.done;
+        if (e && e.until > now) return CLAIM.busy;
         await storage.put("event", { done: false, until: now + checkLease(leaseMs) });
-        return "claimed";
+        return CLAIM.claimed;
       }
       if (op === "complete") {
         await storage.put("event", { done: true });

@@ -3,7 +3,7 @@
 //! handler and the stores use (the default lease, the late limit, how long a done event is kept).
 
 use paysg::webhook::answers::{
-    Answer, ANSWERS, DELIVERY_METHOD, EVENT_ID_MAX, HEADERS, KEEP_DONE_MS,
+    Answer, ANSWERS, CLAIMS, DELIVERY_METHOD, EVENT_ID_MAX, HEADERS, KEEP_DONE_MS,
 };
 use paysg::webhook::handler_options::{DEFAULT_LEASE_MS, LATE_LIMIT_S};
 use std::fmt::Write as _;
@@ -65,6 +65,12 @@ pub(crate) fn javascript() -> String {
     for (name, value, doc) in constants {
         let _ = writeln!(js, "/** {doc} */\nexport const {name} = {value};");
     }
+    let claims: Vec<String> = CLAIMS.iter().map(|c| format!("{c}: {c:?}")).collect();
+    let _ = writeln!(
+        js,
+        "/** What a store's `claim` resolves to (the WebhookEventStore contract), by name. */\nexport const CLAIM = /* @__PURE__ */ Object.freeze({{ __proto__: null, {} }});",
+        claims.join(", ")
+    );
     js
 }
 
