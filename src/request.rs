@@ -19,6 +19,8 @@ pub const LIVE_KEY_PREFIX: &str = "paysg_live_";
 pub const PAYMENT_SERVICE_PREFIX: &str = "payment_service_";
 /// The most characters in an `Idempotency-Key`.
 pub const IDEMPOTENCY_KEY_MAX: usize = 255;
+/// The request header that carries a create's or refund's idempotency key.
+pub const IDEMPOTENCY_KEY_HEADER: &str = "idempotency-key";
 
 /// An API key. Its `Debug` never shows it.
 #[derive(Clone, PartialEq, Eq)]

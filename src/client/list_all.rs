@@ -39,6 +39,23 @@ pub struct Params {
     pub given_as: Scalar,
 }
 
+impl Params {
+    /// Sets the field whose JS name is `name` (one of [`crate::surface::LIST_ALL_PARAMS`]);
+    /// false for another name.
+    pub fn set(&mut self, name: &str, value: Scalar) -> bool {
+        let field = match name {
+            "limit" => &mut self.limit,
+            "after" => &mut self.after,
+            "before" => &mut self.before,
+            "maxItems" => &mut self.max_items,
+            "maxPages" => &mut self.max_pages,
+            _ => return false,
+        };
+        *field = value;
+        true
+    }
+}
+
 /// The default `maxPages` for a page size and `maxItems`: room for every page to come back half
 /// full, and 10 more.
 pub fn default_max_pages(limit: u64, max_items: u64) -> u64 {

@@ -364,7 +364,7 @@ pub(crate) fn build(
         headers.push(("content-type", "application/json".to_owned()));
     }
     if let Some(k) = idempotency_key.as_ref().filter(|_| op.idempotent()) {
-        headers.push(("idempotency-key", k.clone()));
+        headers.push((crate::request::IDEMPOTENCY_KEY_HEADER, k.clone()));
     }
     HttpRequest {
         method: op.method(),

@@ -199,30 +199,50 @@ pub struct PaymentView<'v> {
     line_items: Option<Vec<(&'v str, u32)>>,
 }
 
+/// The index of `name` in `names`, or `N` when it is not there: evaluated at compile time, an
+/// index `N` into the array fails the build (rustc's `unconditional_panic` lint denies it).
+const fn at<const N: usize>(names: [&str; N], name: &str) -> usize {
+    let mut i = 0;
+    while i < N {
+        let (a, b) = (names[i].as_bytes(), name.as_bytes());
+        if a.len() == b.len() {
+            let mut j = 0;
+            while j < a.len() && a[j] == b[j] {
+                j += 1;
+            }
+            if j == a.len() {
+                return i;
+            }
+        }
+        i += 1;
+    }
+    N
+}
+
 impl<'v> PaymentView<'v> {
     /// The payment's `id`.
     pub fn id(&self) -> &'v str {
-        self.required[0]
+        self.required[const { at(REQUIRED_STRS, "id") }]
     }
 
     /// The payment's `reference_id`.
     pub fn reference_id(&self) -> &'v str {
-        self.required[2]
+        self.required[const { at(REQUIRED_STRS, "reference_id") }]
     }
 
     /// The payment's `latest_status`.
     pub fn latest_status(&self) -> &'v str {
-        self.required[8]
+        self.required[const { at(REQUIRED_STRS, "latest_status") }]
     }
 
     /// The payment's `refund_status`.
     pub fn refund_status(&self) -> &'v str {
-        self.required[9]
+        self.required[const { at(REQUIRED_STRS, "refund_status") }]
     }
 
     /// The payment's `payment_fully_refunded_timestamp`.
     pub fn payment_fully_refunded_timestamp(&self) -> Option<&'v str> {
-        self.optional[10]
+        self.optional[const { at(OPTIONAL_STRS, "payment_fully_refunded_timestamp") }]
     }
 
     /// Whether it has `line_items` (not absent, not `null`).

@@ -72,6 +72,57 @@ fn the_list_parameters_are_what_rust_reads_and_what_the_docs_show() {
     }
 }
 
+/// The field names serde's derive reads for `T`, as it hands them to `deserialize_struct`.
+fn serde_fields<T: serde::de::DeserializeOwned>() -> Vec<String> {
+    use serde::de::{Deserializer, Visitor};
+    #[derive(Debug)]
+    struct Fields(String);
+    impl std::fmt::Display for Fields {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(&self.0)
+        }
+    }
+    impl std::error::Error for Fields {}
+    impl serde::de::Error for Fields {
+        fn custom<M: std::fmt::Display>(m: M) -> Self {
+            Fields(m.to_string())
+        }
+    }
+    struct Names;
+    impl<'de> Deserializer<'de> for Names {
+        type Error = Fields;
+        fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Fields> {
+            Err(Fields(String::new()))
+        }
+        fn deserialize_struct<V: Visitor<'de>>(
+            self,
+            _: &'static str,
+            fields: &'static [&'static str],
+            _: V,
+        ) -> Result<V::Value, Fields> {
+            Err(Fields(fields.join(",")))
+        }
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+            option unit unit_struct newtype_struct seq tuple tuple_struct map enum identifier
+            ignored_any
+        }
+    }
+    match T::deserialize(Names) {
+        Err(Fields(names)) => names.split(',').map(str::to_owned).collect(),
+        Ok(_) => panic!("not a struct"),
+    }
+}
+
+#[test]
+fn the_names_set_by_name_are_every_field_serde_reads() {
+    use crate::client::plan::Query;
+    // Read from the derive itself: a field added to Options or Query without its JS name in
+    // FIELDS / LIST_QUERY fails here.
+    assert_eq!(serde_fields::<Options>(), Options::FIELDS);
+    assert_eq!(serde_fields::<Query>(), LIST_QUERY);
+}
+
 #[test]
 fn options_and_queries_set_by_name_read_as_serde_reads_them() {
     use crate::client::plan::Query;
@@ -95,6 +146,25 @@ fn options_and_queries_set_by_name_read_as_serde_reads_them() {
         assert_eq!(by_name, by_serde, "{name}");
     }
     assert!(!Query::default().set("nope", Scalar::Absent));
+    // listAllPayments' parameters: each name sets a field of its own.
+    use crate::client::list_all::Params;
+    let set: Vec<Params> = LIST_ALL_PARAMS
+        .iter()
+        .map(|name| {
+            let mut p = Params::default();
+            assert!(p.set(name, Scalar::Num(1.0)), "{name}");
+            p
+        })
+        .collect();
+    for (i, a) in set.iter().enumerate() {
+        assert_ne!(*a, Params::default());
+        assert!(
+            set[i + 1..].iter().all(|b| b != a),
+            "{}",
+            LIST_ALL_PARAMS[i]
+        );
+    }
+    assert!(!Params::default().set("nope", Scalar::Absent));
 }
 
 #[test]

@@ -127,11 +127,6 @@ fn read_query(v: &JsValue) -> Query {
     read_fields(v, &paysg::surface::LIST_QUERY, Query::set)
 }
 
-/// A scalar from JS.
-fn read_scalar(v: JsValue) -> Scalar {
-    scalar_of(&v)
-}
-
 /// A client: its checked options and API key, kept here for every call, and the context of
 /// each call in flight, in numbered slots (a number crosses for free; a handle per call would
 /// cost a JS object and a FinalizationRegistry entry, ≈ 0.5 µs, and could leak).
@@ -278,7 +273,7 @@ impl Client {
                 },
                 client: self.options.clone(),
                 options: read_options(&options),
-                payment_id: read_scalar(payment_id),
+                payment_id: scalar_of(&payment_id),
                 query: read_query(&query),
                 runtime: paysg::scalar::Scalar::Str(self.runtime.clone()),
             })

@@ -10,7 +10,7 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 /// The header whose value differs on every request (kept out of [`HeaderStrings`]).
-const VARIES: &str = "idempotency-key";
+const VARIES: &str = paysg::request::IDEMPOTENCY_KEY_HEADER;
 
 #[wasm_bindgen(
     inline_js = "export function planned(slot, wait, deadline, method, url, headers, body, key) {

@@ -5,7 +5,7 @@
 //! serde step object: ≈ 0.2 KB less wasm, measured.) The JS loop (`pkg/src/client.js`) fetches
 //! the pages and yields.
 
-use super::{fail, invalid, read_scalar};
+use super::{fail, invalid, read_fields};
 use paysg::client::list_all::{self, Page, Params};
 use paysg::scalar::Scalar;
 use paysg::surface::LIST_ALL_PARAMS;
@@ -25,19 +25,9 @@ pub struct Lister {
 /// serde struct: ≈ 0.3 KB less wasm.)
 #[wasm_bindgen(js_name = listAll)]
 pub fn list_all(params: JsValue, given_as: Option<String>) -> JsValue {
-    // The fields named by the surface's description, in its order (LIST_ALL_PARAMS).
-    let field = |name: &str| {
-        js_sys::Reflect::get(&params, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED)
-    };
-    let [limit, after, before, max_items, max_pages] = LIST_ALL_PARAMS;
-    let params = Params {
-        limit: read_scalar(field(limit)),
-        after: read_scalar(field(after)),
-        before: read_scalar(field(before)),
-        max_items: read_scalar(field(max_items)),
-        max_pages: read_scalar(field(max_pages)),
-        given_as: given_as.map_or(Scalar::Absent, Scalar::Str),
-    };
+    // The fields named by the surface's description (LIST_ALL_PARAMS).
+    let mut params: Params = read_fields(&params, &LIST_ALL_PARAMS, Params::set);
+    params.given_as = given_as.map_or(Scalar::Absent, Scalar::Str);
     match list_all::Lister::start(&params) {
         Ok((lister, first)) => JsValue::from(Lister {
             lister,

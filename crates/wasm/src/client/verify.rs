@@ -10,7 +10,6 @@ use paysg::client::verify::{self, Check, Outcome};
 use paysg::client::{ClientError, Options};
 use paysg::request::ApiKey;
 use paysg::scalar::Scalar;
-use paysg::validate::FieldError;
 use wasm_bindgen::prelude::*;
 
 /// A credentials check in progress.
@@ -22,16 +21,8 @@ pub struct Verification {
 }
 
 impl Verification {
-    fn new(options: Result<Options, Vec<FieldError>>, call: Options, runtime: String) -> Self {
-        let (options, problems) = match options {
-            Ok(o) => (o, Vec::new()),
-            Err(e) => (Options::default(), e),
-        };
-        let mut check = verify::check(options, call, Scalar::Str(runtime));
-        if !problems.is_empty() {
-            check.send = false;
-            check.problems.extend(problems.into_iter().map(Into::into));
-        }
+    fn new(options: Options, call: Options, runtime: String) -> Self {
+        let check = verify::check(options, call, Scalar::Str(runtime));
         let key = check
             .call
             .client
@@ -66,7 +57,7 @@ pub fn verify_start(
     fetch_invalid: bool,
     browser_page: bool,
 ) -> Verification {
-    let mut v = Verification::new(Ok(read_options(&options)), Options::default(), runtime);
+    let mut v = Verification::new(read_options(&options), Options::default(), runtime);
     if fetch_invalid {
         v.refuse(
             "invalid_type",
@@ -91,7 +82,7 @@ impl Client {
     /// call's: `timeoutMs`, `maxRetries`, `paymentServiceId`, …) override them.
     pub fn verify(&self, options: JsValue) -> Verification {
         Verification::new(
-            Ok(self.options.clone()),
+            self.options.clone(),
             read_options(&options),
             self.runtime.clone(),
         )
