@@ -43,7 +43,11 @@ impl<'a> Json<'a> {
     #[inline(never)]
     pub fn get(&self, key: &str) -> Option<&Json<'a>> {
         match self {
-            Json::Obj(entries) => entries.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v),
+            Json::Obj(entries) => entries
+                .iter()
+                .rev()
+                .find(|(k, _)| same(k.as_bytes(), key.as_bytes()))
+                .map(|(_, v)| v),
             _ => None,
         }
     }
@@ -317,6 +321,29 @@ impl<'de: 'a, 'a> Deserialize<'de> for Key<'a> {
         }
         d.deserialize_str(KeyVisitor)
     }
+}
+
+/// Whether the bytes `a` and `b` are equal: of the same length and compared eight bytes at a
+/// time. `==` on bytes calls wasm's `memcmp`, a loop over single bytes: in Node, a third of the
+/// time Rust took to read a 1 KB payment (profiled).
+#[inline]
+pub fn same(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let (mut a8, mut b8) = (a.chunks_exact(8), b.chunks_exact(8));
+    a8.by_ref()
+        .zip(b8.by_ref())
+        .all(|(x, y)| word(x) == word(y))
+        && a8.remainder() == b8.remainder()
+}
+
+/// An eight-byte chunk as a number.
+#[inline]
+fn word(c: &[u8]) -> u64 {
+    let mut w = [0; 8];
+    w.copy_from_slice(c);
+    u64::from_le_bytes(w)
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@
 use super::answer::{Received, Shape};
 use super::error::ClientError;
 use super::plan::Context;
-use super::{read, Op};
+use super::{read, scan, Op};
 use crate::json::Json;
 use crate::model::{Payment, PaymentList};
 use crate::scalar::Scalar;
@@ -131,7 +131,14 @@ fn read_body(
         got.json = Some(Shape::default());
         return Ok((Some(Success::Nothing), false));
     }
-    // Parsed into the core's JSON tree and read field by field (super::read): the derived
+    // A payment as PaySG writes it needs only its shape: one pass over the text (super::scan).
+    if !always && ctx.op != Op::List {
+        if let Some(payment) = scan::verbatim_payment(body) {
+            got.json = Some(payment_shape(payment));
+            return Ok((None, true));
+        }
+    }
+    // Else parsed into the core's JSON tree and read field by field (super::read): the derived
     // decoders cost the npm wasm ≈ 15 KB gzip.
     let json = Json::parse(body).map_err(|e| invalid(e.to_string()))?;
     if ctx.op == Op::List {
@@ -145,20 +152,31 @@ fn read_body(
         return Ok((Some(Success::Page(page)), verbatim));
     }
     let view = read::payment_view(&json).map_err(invalid)?;
-    let text = |s: &str| Scalar::Str(s.to_owned());
-    got.json = Some(Shape {
-        id: text(view.id()),
-        latest_status: text(view.latest_status()),
-        reference_id: text(view.reference_id()),
-        refund_status: text(view.refund_status()),
-        payment_fully_refunded_timestamp: view
-            .payment_fully_refunded_timestamp()
-            .map_or(Scalar::Absent, text),
-        ..Shape::default()
-    });
+    got.json = Some(payment_shape(scan::ShapeFields {
+        id: view.id(),
+        reference_id: view.reference_id(),
+        latest_status: view.latest_status(),
+        refund_status: view.refund_status(),
+        payment_fully_refunded_timestamp: view.payment_fully_refunded_timestamp(),
+    }));
     let verbatim = read::payment_verbatim(&json, view.has_line_items());
     let value = (always || !verbatim).then(|| Success::Payment(Box::new(view.to_payment())));
     Ok((value, verbatim))
+}
+
+/// The [`Shape`] of a payment, from the fields it needs.
+fn payment_shape(p: scan::ShapeFields<'_>) -> Shape {
+    let text = |s: &str| Scalar::Str(s.to_owned());
+    Shape {
+        id: text(p.id),
+        latest_status: text(p.latest_status),
+        reference_id: text(p.reference_id),
+        refund_status: text(p.refund_status),
+        payment_fully_refunded_timestamp: p
+            .payment_fully_refunded_timestamp
+            .map_or(Scalar::Absent, text),
+        ..Shape::default()
+    }
 }
 
 /// What a call returns, decoded from its 2xx answer.

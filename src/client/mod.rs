@@ -29,6 +29,7 @@ pub mod read;
 pub mod reconcile;
 pub mod retry;
 pub mod returns;
+pub mod scan;
 pub mod verify;
 pub mod wire;
 

@@ -153,7 +153,7 @@ fn line_items<'v>(f: &Fields<'v, '_, '_>) -> Result<Option<Vec<(&'v str, u32)>>,
 }
 
 /// The string fields a payment must have, in the order [`payment_at`] reads them.
-const REQUIRED_STRS: [&str; 14] = [
+pub(super) const REQUIRED_STRS: [&str; 14] = [
     "id",
     "payment_service_id",
     "reference_id",
@@ -171,7 +171,7 @@ const REQUIRED_STRS: [&str; 14] = [
 ];
 
 /// The string fields a payment may have absent or `null` (written back as `null`).
-const OPTIONAL_STRS: [&str; 12] = [
+pub(super) const OPTIONAL_STRS: [&str; 12] = [
     "payer_address",
     "payer_identifier",
     "payer_email",
