@@ -340,7 +340,7 @@ pub fn same(a: &[u8], b: &[u8]) -> bool {
 
 /// An eight-byte chunk as a number.
 #[inline]
-fn word(c: &[u8]) -> u64 {
+pub(crate) fn word(c: &[u8]) -> u64 {
     let mut w = [0; 8];
     w.copy_from_slice(c);
     u64::from_le_bytes(w)
