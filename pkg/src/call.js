@@ -13,6 +13,7 @@ import { fromRust, scrubCause } from "./from-rust.js";
 import { PaySGValidationError } from "./errors.js";
 import { ownOrClass } from "./encode.js";
 import { CODES } from "../gen/contract.js";
+import { bytes as inputBytes, scratch } from "./input-buffer.js";
 
 /** `AbortSignal.prototype.aborted`'s getter: calling it is a brand check (a Proxy fails it). */
 const abortedGetter = typeof AbortSignal === "function" ? Object.getOwnPropertyDescriptor(AbortSignal.prototype, "aborted")?.get : undefined;
@@ -148,12 +149,16 @@ export async function run(client, { slot, request, timing }, fetchImpl, signal, 
         if (events?.onResponse !== undefined) respond(client, events.onResponse, sent, ABORTED, undefined, at, began, undefined);
         throw e;
       }
+      // The body's text goes into the module's input buffer as UTF-8 (encodeInto: native, no
+      // allocation in wasm) just before Rust reads it: no other code runs in between.
+      let len;
+      if (got.text !== undefined) len = writeText(got.text);
       /** @type {CallStep} */
-      const step = client.answer(slot, got.status, got.failure, got.headers, got.bytes, got.text, got.cause, Date.now(), Math.random());
+      const step = client.answer(slot, got.status, got.failure, got.headers, len, got.cause, Date.now(), Math.random());
       if (step.kind === "done") {
         if (events?.onResponse !== undefined) respond(client, events.onResponse, sent, got.failure, got, at, began, undefined);
         // Rust's decoded value: the answer's own text when that is it verbatim, else its copy.
-        if (step.verbatim) return JSON.parse(got.text ?? utf8.decode(got.bytes));
+        if (step.verbatim) return JSON.parse(got.text);
         return step.json === null ? undefined : JSON.parse(step.json);
       }
       if (events?.onResponse !== undefined) respond(client, events.onResponse, sent, got.failure, got, at, began, step.kind === "fail" ? undefined : step.afterMs);
@@ -167,8 +172,16 @@ export async function run(client, { slot, request, timing }, fetchImpl, signal, 
   }
 }
 
-/** The body's text, as `Response.text()` reads it (a BOM dropped, bad bytes U+FFFD), as Rust does. */
-const utf8 = new TextDecoder();
+const encoder = new TextEncoder();
+
+/**
+ * Writes `text` into the module's input buffer as UTF-8; returns its length in bytes. A UTF-8
+ * text is at most three bytes per UTF-16 unit.
+ */
+function writeText(text) {
+  scratch(text.length * 3);
+  return encoder.encodeInto(text, inputBytes).written;
+}
 
 /** What an `onResponse` event says when the caller's signal ended the attempt. */
 const ABORTED = "aborted";
@@ -235,7 +248,7 @@ function readSent(a) {
  */
 function attempt(request, timing, fetchImpl, signal) {
   return new Promise((resolve, reject) => {
-    const got = { status: 0, failure: undefined, headers: undefined, bytes: undefined, text: undefined, cause: undefined };
+    const got = { status: 0, failure: undefined, headers: undefined, text: undefined, cause: undefined };
     const controller = new AbortController();
     let settled = false;
     const settle = () => {
@@ -266,14 +279,13 @@ function attempt(request, timing, fetchImpl, signal) {
       resolve(got);
     };
     let res;
-    const read = (body) => {
+    const read = (text) => {
       if (settled) return;
-      // Rust reads the answer: which headers (their `get`), whether it is a success, its body.
+      // Rust reads the answer: which headers (their `get`), whether it is a success, its body
+      // (`text()`'s: the platform decodes it, a byte order mark dropped, bad bytes U+FFFD).
       got.status = res.status;
       got.headers = res.headers;
-      // The body's bytes cross into wasm by one copy (a string, character by character).
-      if (body instanceof ArrayBuffer) got.bytes = new Uint8Array(body);
-      else got.text = body;
+      got.text = typeof text === "string" ? text : String(text);
       if (settle()) resolve(got);
     };
     const init = { __proto__: null, method: request.method, headers: request.headers, signal: controller.signal };
@@ -286,8 +298,7 @@ function attempt(request, timing, fetchImpl, signal) {
           throw new TypeError("fetch resolved to something that is not a Response");
         }
         res = r;
-        // A look-alike Response may have only `text()`.
-        return typeof r.arrayBuffer === "function" ? r.arrayBuffer() : r.text();
+        return r.text();
       }).then(read).catch(failed);
     } catch (e) {
       failed(e);

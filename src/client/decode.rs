@@ -46,18 +46,6 @@ pub fn received(status: u16, header: impl Fn(&str) -> Option<String>, text: &str
     }
 }
 
-/// The text of a body from its bytes, as fetch's `Response.text()` reads it (the WHATWG
-/// "UTF-8 decode"): a leading byte order mark dropped, each invalid sequence a U+FFFD.
-pub fn body_text(mut bytes: Vec<u8>) -> String {
-    if bytes.starts_with(b"\xEF\xBB\xBF") {
-        bytes.drain(..3);
-    }
-    match String::from_utf8(bytes) {
-        Ok(text) => text,
-        Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
-    }
-}
-
 /// Decodes `body`, the text of the 2xx answer in `got` to the call of `ctx`, once, with
 /// [`success`], and gives `got` the [`Shape`] of the decoded value for [`super::answer`]. A shell
 /// calls this (or [`checked`]) for every 2xx before `answer`, and returns the value when
@@ -313,21 +301,6 @@ mod tests {
         let mut got = received(200, |_| None, "{}");
         assert!(decoded(&ctx(Op::Get), &mut got, "{}").is_err());
         assert!(got.json.is_none());
-    }
-
-    #[test]
-    fn a_body_reads_as_fetch_reads_its_text() {
-        assert_eq!(body_text(b"\xEF\xBB\xBF{}".to_vec()), "{}");
-        assert_eq!(
-            body_text(b"\xEF\xBB\xBF\xEF\xBB\xBFx".to_vec()),
-            "\u{feff}x"
-        );
-        // Maximal subparts, as TextDecoder: F0 9F 98 is one U+FFFD, C3 alone another.
-        assert_eq!(
-            body_text(b"a\xF0\x9F\x98b\xC3".to_vec()),
-            "a\u{fffd}b\u{fffd}"
-        );
-        assert_eq!(body_text("é😀".as_bytes().to_vec()), "é😀");
     }
 
     /// A payment as PaySG writes it: every key, `line_items` left out.

@@ -258,6 +258,23 @@ describe("errors", () => {
     assert.equal(got.payer_email, null);
     assert.deepEqual(Object.keys(got).sort(), Object.keys(p).sort());
   });
+
+  test("an answer's body in the module's input buffer is not overwritten by a call made while its headers are read", async () => {
+    // A look-alike Response whose headers' `get` (user code, read for any status but a 2xx)
+    // validates a long payment, which writes the same buffer: the error still carries this body.
+    const body = JSON.stringify({ error: { type: "conflict", code: "busy", message: "busy-" + "y".repeat(3000) } });
+    const headers = { get: (name) => (paysg.validateCreatePayment(payment("x".repeat(200), { description: "z".repeat(4000) })), name === "x-request-id" ? "req_1" : null) };
+    const res = { status: 409, headers, arrayBuffer: async () => new TextEncoder().encode(body).buffer, text: async () => body };
+    await assert.rejects(client({ fetch: async () => res }).getPayment("x", { maxRetries: 0 }), (e) => {
+      assert.ok(e instanceof paysg.PaySGApiError && e.status === 409, String(e));
+      assert.equal(e.code, "busy");
+      assert.ok(e.message.includes("busy-yyy"), e.message);
+      return true;
+    });
+    // And a 2xx read from the buffer is the payment.
+    const p = await client().createPayment(payment("buffer-2xx"));
+    assert.deepEqual(await client({ fetch: async () => new Response(JSON.stringify(p)) }).getPayment(p.id), p);
+  });
 });
 
 test("every error kind Rust defines throws the error class Rust maps it to", async () => {

@@ -305,9 +305,9 @@ impl Client {
     /// `status` is 0 when no answer came; then `failure` names why ([`steps::NoAnswer`]:
     /// `network`, with `cause` what the runtime said; `timeout`: the attempt stalled past its
     /// timeout; `deadline`: the call's deadline passed). Else `headers` are the response's
-    /// (only their `get` is called) and `bytes` its body (`arrayBuffer()`'s; or `text`, its
-    /// `text()`, from a look-alike Response without `arrayBuffer`). Release the slot when the
-    /// call is over.
+    /// (only their `get` is called) and the body's text (`text()`'s) is the first `body_len`
+    /// bytes of the module's input buffer, as UTF-8, written there just before this call.
+    /// Release the slot when the call is over.
     #[allow(clippy::too_many_arguments)]
     pub fn answer(
         &mut self,
@@ -315,55 +315,50 @@ impl Client {
         status: u16,
         failure: Option<String>,
         headers: JsValue,
-        bytes: Option<Vec<u8>>,
-        text: Option<String>,
+        body_len: Option<u32>,
         cause: Option<String>,
         now_ms: f64,
         random: f64,
     ) -> JsValue {
-        let Some(Some(context)) = self.calls.get(slot as usize) else {
-            return fail(ClientError::InvalidResponse {
-                message: format!("paysg has no call in flight in slot {slot} (a bug in paysg)"),
-                status,
-                attempts: 0,
-                idempotency_key: None,
-            });
+        let Some(len) = body_len else {
+            return self.answer_text(slot, status, failure, &headers, None, cause, now_ms, random);
         };
-        // Bytes cross by one copy; a string by a JS loop over its characters (≈ 3 µs a KB).
-        let text = match (bytes, text) {
-            (Some(bytes), _) => Some(decode::body_text(bytes)),
-            (None, text) => text,
-        };
-        let mut got = steps::received(status, failure, &headers, text.as_deref(), cause);
-        // A 2xx body is decoded once, here: `answer` reads the value's shape, `done` carries it.
-        let value = match (status != 0 && decode::is_success(status))
-            .then(|| decode::checked(context, &mut got, text.as_deref().unwrap_or("")))
-        {
-            Some(Err(error)) => return to_js(&CallStep::Fail { error: *error }),
-            Some(Ok(value)) => Some(value),
-            None => None,
-        };
-        let step = match client::answer(context, &got, &self.key, now_ms, random) {
-            Step::Done { body: true } => steps::done(context, status, value),
-            Step::Done { body: false } => CallStep::nothing(),
-            Step::Fail { error } => CallStep::Fail { error },
-            Step::Send {
-                after_ms,
-                request,
-                context,
-            } => {
-                let timing = Timing::of(&context, now_ms + after_ms as f64);
-                if let Some(entry) = self.calls.get_mut(slot as usize) {
-                    *entry = Some(context);
-                }
-                CallStep::Send {
-                    after_ms,
-                    timing: timing.into(),
-                    request,
-                }
+        // A 2xx is read where it lies, with no copy: nothing reaches JS while it is borrowed
+        // (a 2xx reads no header). Any other status reads headers, whose `get` may be user code
+        // that writes the buffer: its body is copied out first.
+        let answered = decode::is_success(status).then(|| {
+            crate::with_scratch(len as usize, |bytes| {
+                let text = String::from_utf8_lossy(bytes);
+                self.answer_text(
+                    slot,
+                    status,
+                    failure.clone(),
+                    &headers,
+                    Some(&text),
+                    cause.clone(),
+                    now_ms,
+                    random,
+                )
+            })
+        });
+        match answered {
+            Some(Some(step)) => step,
+            _ => {
+                let text = crate::with_scratch(len as usize, |bytes| {
+                    String::from_utf8_lossy(bytes).into_owned()
+                });
+                self.answer_text(
+                    slot,
+                    status,
+                    failure,
+                    &headers,
+                    text.as_deref(),
+                    cause,
+                    now_ms,
+                    random,
+                )
             }
-        };
-        steps::step_to_js(&step, to_js)
+        }
     }
 
     /// The attempt in flight of the call in `slot`, for `onRequest` / `onResponse`: an
@@ -399,6 +394,59 @@ impl Client {
 }
 
 impl Client {
+    /// [`Client::answer`] with the body's text.
+    #[allow(clippy::too_many_arguments)]
+    fn answer_text(
+        &mut self,
+        slot: u32,
+        status: u16,
+        failure: Option<String>,
+        headers: &JsValue,
+        text: Option<&str>,
+        cause: Option<String>,
+        now_ms: f64,
+        random: f64,
+    ) -> JsValue {
+        let Some(Some(context)) = self.calls.get(slot as usize) else {
+            return fail(ClientError::InvalidResponse {
+                message: format!("paysg has no call in flight in slot {slot} (a bug in paysg)"),
+                status,
+                attempts: 0,
+                idempotency_key: None,
+            });
+        };
+        let mut got = steps::received(status, failure, headers, text, cause);
+        // A 2xx body is decoded once, here: `answer` reads the value's shape, `done` carries it.
+        let value = match (status != 0 && decode::is_success(status))
+            .then(|| decode::checked(context, &mut got, text.unwrap_or("")))
+        {
+            Some(Err(error)) => return to_js(&CallStep::Fail { error: *error }),
+            Some(Ok(value)) => Some(value),
+            None => None,
+        };
+        let step = match client::answer(context, &got, &self.key, now_ms, random) {
+            Step::Done { body: true } => steps::done(context, status, value),
+            Step::Done { body: false } => CallStep::nothing(),
+            Step::Fail { error } => CallStep::Fail { error },
+            Step::Send {
+                after_ms,
+                request,
+                context,
+            } => {
+                let timing = Timing::of(&context, now_ms + after_ms as f64);
+                if let Some(entry) = self.calls.get_mut(slot as usize) {
+                    *entry = Some(context);
+                }
+                CallStep::Send {
+                    after_ms,
+                    timing: timing.into(),
+                    request,
+                }
+            }
+        };
+        steps::step_to_js(&step, to_js)
+    }
+
     /// Keeps a planned call's context in a slot and returns its [`crate::step::Plan`] (the slot, the
     /// first attempt's timing, the request, the idempotency key), made in one call.
     fn start(&mut self, plan: client::Plan, now_ms: f64) -> JsValue {

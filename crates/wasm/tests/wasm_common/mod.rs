@@ -51,6 +51,22 @@ fn call(
         .unwrap()
 }
 
+/// Writes `text` into the module's input buffer through a view of the module's memory, as the
+/// JS layer does; returns its length.
+fn in_buffer(text: &str) -> u32 {
+    use wasm_bindgen::JsCast;
+    let len = u32::try_from(text.len()).unwrap();
+    let at = paysg_wasm::fast_bytes(text.len()) as usize;
+    let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().dyn_into().unwrap();
+    js_sys::Uint8Array::new_with_byte_offset_and_length(
+        &memory.buffer(),
+        u32::try_from(at).unwrap(),
+        len,
+    )
+    .copy_from(text.as_bytes());
+    len
+}
+
 fn bytes(b: &[u8]) -> wasm_bindgen::JsValue {
     js_sys::Uint8Array::from(b).into()
 }
@@ -97,7 +113,7 @@ fn a_call_is_planned_answered_and_released_through_its_slot() {
     headers.set(&"retry-after".into(), &"0".into());
     headers.set(&"request-id".into(), &"req_1".into());
     let headers: JsValue = headers.into();
-    // The body crosses as bytes (fetch's arrayBuffer()).
+    // The body's text crosses as UTF-8 in the module's input buffer (JS: encodeInto).
     let answer = |status: u16, text: &str, now: f64| {
         call(
             &client,
@@ -107,8 +123,7 @@ fn a_call_is_planned_answered_and_released_through_its_slot() {
                 status.into(),
                 JsValue::UNDEFINED,
                 headers.clone(),
-                bytes(text.as_bytes()),
-                JsValue::UNDEFINED,
+                in_buffer(text).into(),
                 JsValue::UNDEFINED,
                 now.into(),
                 0.5.into(),
@@ -169,8 +184,7 @@ fn a_call_is_planned_answered_and_released_through_its_slot() {
             200.into(),
             JsValue::UNDEFINED,
             headers.clone(),
-            JsValue::UNDEFINED,
-            extra.as_str().into(),
+            in_buffer(&extra).into(),
             JsValue::UNDEFINED,
             1200.0.into(),
             0.5.into(),
