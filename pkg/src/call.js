@@ -175,12 +175,17 @@ export async function run(client, { slot, request, timing }, fetchImpl, signal, 
 const encoder = new TextEncoder();
 
 /**
- * Writes `text` into the module's input buffer as UTF-8; returns its length in bytes. A UTF-8
- * text is at most three bytes per UTF-16 unit.
+ * Writes `text` into the module's input buffer as UTF-8; returns its length in bytes. The buffer
+ * grows to three bytes per UTF-16 unit (UTF-8's most) only for a text that does not fit one.
  */
 function writeText(text) {
-  scratch(text.length * 3);
-  return encoder.encodeInto(text, inputBytes).written;
+  scratch(text.length);
+  let r = encoder.encodeInto(text, inputBytes);
+  if (r.read < text.length) {
+    scratch(text.length * 3);
+    r = encoder.encodeInto(text, inputBytes);
+  }
+  return r.written;
 }
 
 /** What an `onResponse` event says when the caller's signal ended the attempt. */

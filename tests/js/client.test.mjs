@@ -251,6 +251,9 @@ describe("errors", () => {
     const withBadBytes = Uint8Array.from(new TextEncoder().encode(JSON.stringify({ ...p, description: "a#b" })).map((b) => (b === 0x23 ? 0xff : b)));
     assert.equal((await answer(() => new Response(withBadBytes))).description, "a\ufffdb");
     assert.deepEqual(await answer(() => ({ status: 200, headers: new Headers(), text: async () => text })), p);
+    // Longer than the input buffer, two and three bytes a character in UTF-8: the buffer grows.
+    const long = { ...p, description: "é".repeat(20000), payer_name: "😀中".repeat(9000) };
+    assert.deepEqual(await answer(() => Response.json(long)), long);
     // Not the value as sent: a field Rust does not know is dropped, an absent optional one is null.
     const { payer_email: _, ...noEmail } = p;
     const got = await answer(() => Response.json({ ...noEmail, surprise: 1 }));
