@@ -97,12 +97,13 @@ workerd's own start-up, the same for both).
 ${table(r, "cold", (ms) => `${f(ms, 1)} ms`)}
 ## paysg-sim under load
 
-\`bench/sim-load.mjs\`: the release build, seeded with N payments by 8 clients; then 200 sequential
-keyed creates, 400 gets while 8 clients create, 50 list pages of 100, and the resident memory.
+\`bench/sim-load.mjs\`: the native release build and the npm package's server (\`npx paysg-sim\`),
+seeded with N payments by 8 clients; then 200 sequential keyed creates, 400 gets while 8 clients
+create, 50 list pages of 100, and the resident memory.
 
-| store | payments | create p50 | create p99 | get p99 while 8 create | list page | memory |
-|---|---|---|---|---|---|---|
-${(r.simLoad ?? []).map((x) => `| ${x.store} | ${x.N.toLocaleString("en-US")} | ${x.create_p50_ms} ms | ${x.create_p99_ms} ms | ${x.get_p99_while_8_create_ms} ms | ${x.list_page100_p50_ms} ms | ${x.rss_mb} MB |`).join("\n")}
+| shell | store | payments | create p50 | create p99 | get p99 while 8 create | list page | memory |
+|---|---|---|---|---|---|---|---|
+${(r.simLoad ?? []).map((x) => `| ${x.shell ?? "native"} | ${x.store} | ${x.N.toLocaleString("en-US")} | ${x.create_p50_ms} ms | ${x.create_p99_ms} ms | ${x.get_p99_while_8_create_ms} ms | ${x.list_page100_p50_ms} ms | ${x.rss_mb} MB |`).join("\n")}
 
 ## Size
 

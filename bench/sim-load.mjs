@@ -1,17 +1,22 @@
-// `node bench/sim-load.mjs <N> [--memory]`: paysg-sim (release build) with --data (SQLite) or in
-// memory, seeded with N payments by 8 clients; then the latency of sequential keyed creates, of
-// gets while 8 clients create, of list pages of 100, and the resident memory. Prints one JSON
-// line. `npm run bench` runs it at 1,000 and 10,000 payments (50,000 takes ≈ 30 s to seed).
+// `node bench/sim-load.mjs <N> [--memory] [--npm]`: paysg-sim with --data or in memory, seeded
+// with N payments by 8 clients; then the latency of sequential keyed creates, of gets while 8
+// clients create, of list pages of 100, and the resident memory. Prints one JSON line. The native
+// release build (--data: SQLite), or with --npm the npm package's server (`npx paysg-sim`, built
+// in sim/pkg/dist; --data: its journal). `npm run bench` runs it at 1,000 and 10,000 payments
+// (50,000 takes ≈ 30 s to seed).
 import { spawn, execFileSync } from "node:child_process";
 import { rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 const N = Number(process.argv[2] || 1000);
 const memory = process.argv.includes("--memory");
-const data = join(tmpdir(), `paysg-sim-load-${process.pid}-${N}.db`);
-for (const f of [data, data + "-wal", data + "-shm"]) rmSync(f, { force: true });
+const npm = process.argv.includes("--npm");
+const data = join(tmpdir(), `paysg-sim-load-${process.pid}-${N}.${npm ? "journal" : "db"}`);
+for (const f of [data, data + "-wal", data + "-shm", data + ".lock"]) rmSync(f, { force: true });
 const args = ["--port", "0", "--quiet", ...(memory ? [] : ["--data", data])];
-const sim = spawn(process.env.PAYSG_SIM_BIN ?? new URL("../target/release/paysg-sim", import.meta.url).pathname, args, { stdio: ["ignore", "pipe", "inherit"] });
+const sim = npm
+  ? spawn(process.execPath, [new URL("../sim/pkg/dist/cli.mjs", import.meta.url).pathname, ...args], { stdio: ["ignore", "pipe", "inherit"] })
+  : spawn(process.env.PAYSG_SIM_BIN ?? new URL("../target/release/paysg-sim", import.meta.url).pathname, args, { stdio: ["ignore", "pipe", "inherit"] });
 const url = await new Promise((r) => sim.stdout.on("data", (d) => { const m = /listening on (\S+)/.exec(String(d)); if (m) r(m[1]); }));
 const base = `${url}/v1/payment-services/payment_service_load/payments`;
 const H = { "x-api-key": "paysg_stag_load", "content-type": "application/json" };
@@ -31,6 +36,6 @@ for (let i = 0; i < 400; i++) { const id = ids[i % ids.length]; const t = perfor
 stop = true; await Promise.all(writers);
 const listT = []; let after = ""; for (let i = 0; i < 50; i++) { const t = performance.now(); const r = await fetch(`${base}?limit=100${after}`, { headers: H }); const j = await r.json(); listT.push(performance.now() - t); after = j.page_info.end_cursor ? `&after=${j.page_info.end_cursor}` : ""; }
 const rss = Number(execFileSync("ps", ["-o", "rss=", "-p", String(sim.pid)]).toString().trim()) / 1024;
-console.log(JSON.stringify({ N, store: memory ? "memory" : "sqlite", seed_s: +seedS.toFixed(1), create_p50_ms: +pct(seqLat, 0.5).toFixed(2), create_p99_ms: +pct(seqLat, 0.99).toFixed(2), get_p50_while_8_create_ms: +pct(getLat, 0.5).toFixed(2), get_p99_while_8_create_ms: +pct(getLat, 0.99).toFixed(2), list_page100_p50_ms: +pct(listT, 0.5).toFixed(2), rss_mb: +rss.toFixed(1) }));
+console.log(JSON.stringify({ N, shell: npm ? "npm" : "native", store: memory ? "memory" : npm ? "journal" : "sqlite", seed_s: +seedS.toFixed(1), create_p50_ms: +pct(seqLat, 0.5).toFixed(2), create_p99_ms: +pct(seqLat, 0.99).toFixed(2), get_p50_while_8_create_ms: +pct(getLat, 0.5).toFixed(2), get_p99_while_8_create_ms: +pct(getLat, 0.99).toFixed(2), list_page100_p50_ms: +pct(listT, 0.5).toFixed(2), rss_mb: +rss.toFixed(1) }));
 sim.kill();
-for (const f of [data, data + "-wal", data + "-shm"]) rmSync(f, { force: true });
+for (const f of [data, data + "-wal", data + "-shm", data + ".lock"]) rmSync(f, { force: true });

@@ -130,7 +130,7 @@ server.kill();
 log("paysg-sim under load…");
 execFileSync("cargo", ["build", "--quiet", "--release", "-p", "paysg-sim"], { cwd: root, stdio: "inherit" });
 const simLoad = [];
-for (const args of quick ? [["1000"]] : [["1000"], ["10000"], ["10000", "--memory"]]) {
+for (const args of quick ? [["1000"], ["1000", "--npm"]] : [["1000"], ["10000"], ["10000", "--memory"], ["1000", "--npm"], ["10000", "--npm"], ["10000", "--memory", "--npm"]]) {
   simLoad.push(JSON.parse(execFileSync(process.execPath, [join(root, "bench", "sim-load.mjs"), ...args], { stdio: ["ignore", "pipe", "ignore"] }).toString()));
 }
 
