@@ -7,7 +7,7 @@ import { kindOf, refusal, verifyWebhook } from "./webhooks.js";
 import { readBody } from "./webhook-body.js";
 import { own, ownOrClass, shown } from "./encode.js";
 import {
-  CLAIM, DEFAULT_LEASE_MS, DEFAULT_TOLERANCE_S, WEBHOOK_ANSWER_HEADERS, WEBHOOK_ANSWERS, WEBHOOK_EVENT_ID_MAX, WEBHOOK_LATE_LIMIT_S, WEBHOOK_METHOD,
+  CLAIM, DEFAULT_LEASE_MS, DEFAULT_TOLERANCE_S, WEBHOOK_ANSWER_HEADERS, WEBHOOK_ANSWERS, WEBHOOK_EVENT_ID_MAX, WEBHOOK_LATE_LIMIT_S,
 } from "../gen/contract.js";
 
 /**
@@ -105,19 +105,18 @@ async function confirm(client, event) {
 export function createWebhookHandler(options) {
   const o = readOptions(options);
   return async function handleWebhook(request) {
-    // A Request's members are its class's (or a Request-like's own), never Object.prototype's.
-    let headers, method;
+    // What it is, read here (a Request's members are its class's, or a Request-like's own,
+    // never Object.prototype's); what that means is Rust's (webhook::answers::refused_request).
+    let hasGet = false, method;
     try {
-      headers = request !== null && typeof request === "object" ? ownOrClass(request, "headers") : undefined;
-      if (headers == null || typeof ownOrClass(headers, "get") !== "function") headers = undefined;
-      method = headers === undefined ? undefined : ownOrClass(request, "method");
+      const headers = request !== null && typeof request === "object" ? ownOrClass(request, "headers") : undefined;
+      hasGet = headers != null && typeof ownOrClass(headers, "get") === "function";
+      method = hasGet ? ownOrClass(request, "method") : undefined;
     } catch {
-      headers = undefined; // a revoked Proxy, a getter that throws
+      hasGet = false; // a revoked Proxy, a getter that throws
     }
-    if (headers === undefined) {
-      return answer("not_a_request");
-    }
-    if (typeof method === "string" && method.toUpperCase() !== WEBHOOK_METHOD) return answer("method_not_allowed");
+    const refused = raw.webhookRequestAnswer(hasGet, typeof method === "string" ? method : undefined);
+    if (refused !== undefined) return answer(refused);
     let body, verified;
     try {
       body = await readBody(request);

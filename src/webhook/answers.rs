@@ -46,6 +46,22 @@ pub struct Answer {
 pub const METHOD_NOT_ALLOWED: &str = "method_not_allowed";
 /// The name of the answer to an event without a usable id.
 pub const NO_EVENT_ID: &str = "no_event_id";
+/// The name of the answer to something that is not a Request.
+pub const NOT_A_REQUEST: &str = "not_a_request";
+
+/// What the webhook handler answers before it reads the body, from what the shell saw of its
+/// argument: whether it has `headers.get` (a Fetch API Request, or one like it) and its method
+/// when that is a string. `None`: go on and read the body. Methods compare as HTTP's do, without
+/// regard to case.
+pub fn refused_request(has_headers_get: bool, method: Option<&str>) -> Option<&'static str> {
+    if !has_headers_get {
+        return Some(NOT_A_REQUEST);
+    }
+    match method {
+        Some(m) if !m.eq_ignore_ascii_case(DELIVERY_METHOD) => Some(METHOD_NOT_ALLOWED),
+        _ => None,
+    }
+}
 
 const fn answer(
     name: &'static str,
@@ -66,7 +82,7 @@ const fn answer(
 
 /// Every answer of the handler, in the order the handler can reach them.
 pub const ANSWERS: &[Answer] = &[
-    answer("not_a_request", 500, "not_a_request", Some("the handler needs a Fetch API Request"), "the handler was called with something that is not a Request (no `headers.get`)"),
+    answer(NOT_A_REQUEST, 500, "not_a_request", Some("the handler needs a Fetch API Request"), "the handler was called with something that is not a Request (no `headers.get`)"),
     Answer {
         headers: &[("allow", DELIVERY_METHOD)],
         ..answer(METHOD_NOT_ALLOWED, 405, "method_not_allowed", Some("PaySG delivers webhooks with POST"), "the request's method is not POST")
@@ -103,6 +119,28 @@ mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code
     use super::*;
     use crate::validate::Code;
+
+    #[test]
+    fn a_request_is_refused_before_its_body_only_when_it_is_none_or_not_a_post() {
+        assert_eq!(refused_request(false, Some("POST")), Some(NOT_A_REQUEST));
+        assert_eq!(refused_request(false, None), Some(NOT_A_REQUEST));
+        for ok in ["POST", "post", "Post"] {
+            assert_eq!(refused_request(true, Some(ok)), None, "{ok}");
+        }
+        // A Request-like without a method string is taken as PaySG's POST.
+        assert_eq!(refused_request(true, None), None);
+        for other in ["GET", "PUT", "", "POST ", "PÖST"] {
+            assert_eq!(
+                refused_request(true, Some(other)),
+                Some(METHOD_NOT_ALLOWED),
+                "{other}"
+            );
+        }
+        // Both names are answers of the table.
+        for name in [NOT_A_REQUEST, METHOD_NOT_ALLOWED] {
+            assert!(ANSWERS.iter().any(|a| a.name == name), "{name}");
+        }
+    }
 
     #[test]
     fn one_answer_per_name_each_with_a_known_code_and_fillable_parts() {

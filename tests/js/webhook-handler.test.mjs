@@ -291,11 +291,15 @@ describe("the answers are Rust's table", () => {
     }
   });
 
-  test("the handler answers only by the table's names, and names every entry", async () => {
+  test("the handler answers only by the table's names", async () => {
+    // Literal names in JS, and one answer named by Rust before the body is read
+    // (webhook::answers::refused_request, whose names a Rust test checks against the table).
+    // That every entry is reached, and how, is the test above.
     const { WEBHOOK_ANSWERS } = await import(contract);
     const source = readFileSync(join(root, "pkg", "src", "webhook-handler.js"), "utf8");
     const used = [...source.matchAll(/\banswer\("([^"]*)"/g)].map((m) => m[1]);
-    assert.deepEqual([...new Set(used)].sort(), Object.keys(WEBHOOK_ANSWERS).sort());
+    for (const name of used) assert.ok(Object.hasOwn(WEBHOOK_ANSWERS, name), `${name} is an entry`);
+    assert.deepEqual([...source.matchAll(/\banswer\(([a-z]\w*)\)/g)].map((m) => m[1]), ["refused"], "Rust's name is the only other");
     assert.equal(source.split("new Response(").length, 2, "one place builds an answer: answer(name)");
   });
 });

@@ -158,6 +158,13 @@ pub fn webhook_sign_refusal(
         .map(|r| r.to_json())
 }
 
+/// [`paysg::webhook::answers::refused_request`]: the name of the webhook handler's answer to
+/// its argument before the body is read, or `undefined` to go on.
+#[wasm_bindgen(js_name = webhookRequestAnswer)]
+pub fn webhook_request_answer(has_headers_get: bool, method: Option<String>) -> Option<String> {
+    paysg::webhook::answers::refused_request(has_headers_get, method.as_deref()).map(str::to_owned)
+}
+
 /// [`paysg::webhook::arguments::request_refusal`] as JSON, or `undefined`.
 #[wasm_bindgen(js_name = webhookRequestRefusal)]
 pub fn webhook_request_refusal(
