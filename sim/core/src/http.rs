@@ -25,7 +25,8 @@ pub enum Handling {
     Act(Action),
 }
 
-/// Classifies a request. `faults` receives the faults injected into an API request.
+/// Classifies a request; a cross-site request that would change state is refused first
+/// ([`super::cross_site`]). `faults` receives the faults injected into an API request.
 pub fn handle(
     config: &Config,
     volatile: &mut Volatile,
@@ -33,6 +34,9 @@ pub fn handle(
     entropy: &mut dyn Entropy,
     faults: &mut Change,
 ) -> Handling {
+    if let Some(refused) = super::cross_site::refusal(config, req) {
+        return Handling::Reply(refused.into());
+    }
     if req.path == "/sim/clock" {
         return Handling::Reply(clock(volatile, req));
     }

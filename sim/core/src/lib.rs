@@ -19,6 +19,7 @@ mod actions;
 pub mod api_request;
 pub mod api_response;
 mod create;
+pub mod cross_site;
 pub mod faults;
 pub mod http;
 pub mod ids;
