@@ -8,6 +8,7 @@ mod common;
 
 use common::*;
 use reqwest::Method;
+use serde_json::json;
 
 // ---------------------------------------------------------------------------------------------
 // Cross-site requests
@@ -134,4 +135,56 @@ async fn the_public_url_is_the_simulators_own_origin_too() {
     assert_eq!(reset.status, 204, "{}", reset.text);
     let reset = post_with(&api, "/sim/reset", &[("origin", "https://sim.example")]).await;
     assert_error(&reset, 403, "cross_site_request");
+}
+
+// ---------------------------------------------------------------------------------------------
+// The clock at its end
+// ---------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn the_clock_stops_at_its_limit_and_a_refund_there_still_works() {
+    let sim = Sim::start_logging(&[]);
+    let api = sim.api();
+    let advance = |ms: i64| {
+        send(
+            api.sim(Method::POST, "/sim/clock")
+                .json(&json!({ "advance_ms": ms })),
+        )
+    };
+    let too_far = advance(i64::MAX).await;
+    assert_error(&too_far, 400, "invalid_clock");
+    let message = too_far.json["error"]["message"].as_str().unwrap();
+    assert!(
+        message.contains(&i64::MAX.to_string()),
+        "names the value: {message}"
+    );
+    assert!(
+        message.contains("31536000000000"),
+        "names the limit: {message}"
+    );
+    // Up to the limit, in two steps; then one more ms is refused.
+    advance(31_536_000_000_000 - 5).await.expect(200);
+    advance(5).await.expect(200);
+    assert_error(&advance(1).await, 400, "invalid_clock");
+    assert_eq!(
+        api.sim_json("/sim/clock").await["offset_ms"],
+        31_536_000_000_000_i64
+    );
+    // Everything that adds to times works there.
+    let key = "at-the-end";
+    let created = api.create_with_key(&minimal("late", 1100), key).await;
+    created.expect(201);
+    let replay = api.create_with_key(&minimal("late", 1100), key).await;
+    assert_eq!(
+        replay.header("idempotent-replayed"),
+        Some("true"),
+        "{}",
+        replay.text
+    );
+    let id = created.json["id"].as_str().unwrap();
+    api.pay_ok(id).await;
+    let refund = api.refund_with_key(id, 100, "refund-at-the-end").await;
+    refund.expect(200);
+    api.refund(id, 100).await.expect(200);
+    assert!(!sim.stderr().contains("panicked"), "{}", sim.stderr());
 }

@@ -28,6 +28,8 @@ pub mod model;
 pub mod ops;
 pub mod options;
 pub mod outcome;
+#[cfg(test)]
+mod overflow_tests;
 pub mod pages;
 pub mod reply;
 mod route;
