@@ -9,6 +9,8 @@ mod common;
 use common::*;
 use reqwest::Method;
 use serde_json::json;
+use std::io::{Read, Write};
+use std::time::Duration;
 
 // ---------------------------------------------------------------------------------------------
 // Cross-site requests
@@ -187,4 +189,75 @@ async fn the_clock_stops_at_its_limit_and_a_refund_there_still_works() {
     refund.expect(200);
     api.refund(id, 100).await.expect(200);
     assert!(!sim.stderr().contains("panicked"), "{}", sim.stderr());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Malformed bodies
+// ---------------------------------------------------------------------------------------------
+
+/// Sends raw bytes and reads until the server closes or 5 s pass: the response's head (lower
+/// case) and the rest.
+fn raw(port: u16, request: &[u8]) -> (String, String) {
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    let _ = stream.write_all(request);
+    let mut data = Vec::new();
+    let mut buf = [0u8; 8192];
+    while let Ok(n) = stream.read(&mut buf) {
+        if n == 0 {
+            break;
+        }
+        data.extend_from_slice(&buf[..n]);
+        if let Some(end) = data.windows(4).position(|w| w == b"\r\n\r\n") {
+            let head = String::from_utf8_lossy(&data[..end]).to_ascii_lowercase();
+            let length = head
+                .lines()
+                .find_map(|l| l.strip_prefix("content-length:"))
+                .map_or(0, |v| v.trim().parse().unwrap_or(0));
+            if data.len() >= end + 4 + length {
+                let body = String::from_utf8_lossy(&data[end + 4..end + 4 + length]);
+                return (head, body.into_owned());
+            }
+        }
+    }
+    (String::from_utf8_lossy(&data).into_owned(), String::new())
+}
+
+#[test]
+fn a_malformed_chunked_body_is_a_bad_request_not_too_large() {
+    let sim = Sim::start(&[]);
+    for (path, chunks) in [
+        (
+            format!("/v1/payment-services/{SERVICE}/payments"),
+            "zz\r\n{}\r\n0\r\n\r\n",
+        ),
+        (
+            format!("/v1/payment-services/{SERVICE}/payments"),
+            "2\r\n{}XX0\r\n\r\n",
+        ),
+        ("/sim/reset".to_owned(), "-1\r\n\r\n"),
+    ] {
+        let request = format!(
+            "POST {path} HTTP/1.1\r\nhost: 127.0.0.1\r\nx-api-key: {KEY}\r\n\
+             content-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n{chunks}"
+        );
+        let (head, body) = raw(sim.port, request.as_bytes());
+        assert!(
+            head.starts_with("http/1.1 400"),
+            "{chunks:?}: {head}\n{body}"
+        );
+        assert!(body.contains("malformed_body"), "{chunks:?}: {body}");
+    }
+    // A well-formed chunked body is read as before.
+    let body = minimal("chunked", 1100).to_string();
+    let request = format!(
+        "POST /v1/payment-services/{SERVICE}/payments HTTP/1.1\r\nhost: 127.0.0.1\r\n\
+         x-api-key: {KEY}\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\
+         connection: close\r\n\r\n{:x}\r\n{body}\r\n0\r\n\r\n",
+        body.len()
+    );
+    let (head, answer) = raw(sim.port, request.as_bytes());
+    assert!(head.starts_with("http/1.1 201"), "{head}\n{answer}");
 }
