@@ -10,6 +10,7 @@ use common::*;
 use reqwest::Method;
 use serde_json::json;
 use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 // ---------------------------------------------------------------------------------------------
@@ -189,6 +190,159 @@ async fn the_clock_stops_at_its_limit_and_a_refund_there_still_works() {
     refund.expect(200);
     api.refund(id, 100).await.expect(200);
     assert!(!sim.stderr().contains("panicked"), "{}", sim.stderr());
+}
+
+// ---------------------------------------------------------------------------------------------
+// The data file
+// ---------------------------------------------------------------------------------------------
+
+/// A data file and its companions, removed when dropped.
+struct Data(PathBuf);
+
+impl Data {
+    fn new(name: &str) -> Data {
+        let d = Data(scratch_file(name));
+        d.clean();
+        d
+    }
+    fn arg(&self) -> &str {
+        self.0.to_str().unwrap()
+    }
+    fn with_suffix(&self, suffix: &str) -> PathBuf {
+        PathBuf::from(format!("{}{suffix}", self.arg()))
+    }
+    fn clean(&self) {
+        for suffix in ["", "-wal", "-shm", ".v1.json"] {
+            let _ = std::fs::remove_file(self.with_suffix(suffix));
+        }
+    }
+}
+
+impl Drop for Data {
+    fn drop(&mut self) {
+        self.clean();
+    }
+}
+
+/// Fills the first 100 bytes of the `payments` table's root page (its b-tree header) with 0xFF,
+/// after checkpointing the WAL into the file.
+fn damage_payments_page(path: &Path) {
+    let (root, page_size) = {
+        let conn = rusqlite::Connection::open(path).unwrap();
+        conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+            .unwrap();
+        let root: i64 = conn
+            .query_row(
+                "SELECT rootpage FROM sqlite_master WHERE name = 'payments'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        let size: i64 = conn
+            .query_row("PRAGMA page_size", [], |r| r.get(0))
+            .unwrap();
+        (u64::try_from(root).unwrap(), u64::try_from(size).unwrap())
+    };
+    let mut file = std::fs::OpenOptions::new().write(true).open(path).unwrap();
+    use std::io::Seek;
+    file.seek(std::io::SeekFrom::Start((root - 1) * page_size))
+        .unwrap();
+    file.write_all(&[0xFF; 100]).unwrap();
+    file.sync_all().unwrap();
+}
+
+#[tokio::test]
+async fn a_damaged_data_file_stops_the_start_and_says_what_to_do() {
+    let data = Data::new("damaged");
+    {
+        let mut sim = Sim::start(&["--data", data.arg()]);
+        let api = sim.api();
+        for i in 0..5 {
+            api.create_ok(&minimal(&format!("damaged-{i}"), 1100)).await;
+        }
+        sim.signal("TERM", Duration::from_secs(10));
+    }
+    damage_payments_page(&data.0);
+    match Sim::launch(&["--data", data.arg()]) {
+        Launch::Exited { status, stderr, .. } => {
+            assert!(!status.success());
+            assert!(stderr.contains(data.arg()), "names the file: {stderr}");
+            assert!(stderr.contains("damaged"), "says what is wrong: {stderr}");
+            assert!(stderr.contains("backup"), "says what to do: {stderr}");
+        }
+        Launch::Running(sim) => {
+            let listed = sim.api().list("").await;
+            panic!(
+                "started on a damaged data file; a list then answered {}: {}",
+                listed.status, listed.text
+            );
+        }
+    }
+}
+
+#[test]
+fn a_json_file_that_is_not_an_old_state_file_is_refused_and_left_alone() {
+    for (n, text) in [
+        r#"{"payments": []}"#,
+        r#"{"payments": [], "name": "my fixtures", "idempotency": {}, "emails": [], "webhook_attempts": [], "faults": {}}"#,
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let data = Data::new(&format!("not-legacy-{n}"));
+        std::fs::write(&data.0, text).unwrap();
+        match Sim::launch(&["--data", data.arg()]) {
+            Launch::Exited { status, stderr, .. } => {
+                assert!(!status.success());
+                assert!(stderr.contains(data.arg()), "names the file: {stderr}");
+                assert!(stderr.contains("not an earlier paysg-sim's"), "{stderr}");
+            }
+            Launch::Running(sim) => {
+                drop(sim);
+                panic!(
+                    "started on {text}; the file now holds {} bytes of SQLite, and {} exists",
+                    std::fs::metadata(&data.0).map_or(0, |m| m.len()),
+                    data.with_suffix(".v1.json").display()
+                );
+            }
+        }
+        assert_eq!(std::fs::read_to_string(&data.0).unwrap(), text, "left as it was");
+        assert!(!data.with_suffix(".v1.json").exists());
+    }
+}
+
+#[test]
+fn an_old_state_file_never_replaces_an_earlier_backup() {
+    let data = Data::new("legacy-backup");
+    let old = r#"{"payments": [], "idempotency": {}, "emails": [], "webhook_attempts": [], "faults": {}}"#;
+    std::fs::write(&data.0, old).unwrap();
+    let backup = data.with_suffix(".v1.json");
+    std::fs::write(&backup, "an earlier backup").unwrap();
+    match Sim::launch(&["--data", data.arg()]) {
+        Launch::Exited { status, stderr, .. } => {
+            assert!(!status.success());
+            assert!(stderr.contains(backup.to_str().unwrap()), "{stderr}");
+        }
+        Launch::Running(_) => panic!("started, replacing {}", backup.display()),
+    }
+    assert_eq!(std::fs::read_to_string(&data.0).unwrap(), old);
+    assert_eq!(
+        std::fs::read_to_string(&backup).unwrap(),
+        "an earlier backup"
+    );
+    // Without the earlier backup, it is migrated and says so.
+    std::fs::remove_file(&backup).unwrap();
+    let sim = Sim::start_logging(&["--data", data.arg()]);
+    let deadline = std::time::Instant::now() + Duration::from_secs(3);
+    while !sim.stderr().contains("migrated") && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(
+        sim.stderr().contains(backup.to_str().unwrap()),
+        "{}",
+        sim.stderr()
+    );
+    assert_eq!(std::fs::read_to_string(&backup).unwrap(), old);
 }
 
 // ---------------------------------------------------------------------------------------------
