@@ -227,27 +227,17 @@ impl Drop for Data {
 /// Fills the first 100 bytes of the `payments` table's root page (its b-tree header) with 0xFF,
 /// after checkpointing the WAL into the file.
 fn damage_payments_page(path: &Path) {
-    let (root, page_size) = {
-        let conn = rusqlite::Connection::open(path).unwrap();
-        conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
-            .unwrap();
-        let root: i64 = conn
-            .query_row(
-                "SELECT rootpage FROM sqlite_master WHERE name = 'payments'",
-                [],
-                |r| r.get(0),
-            )
-            .unwrap();
-        let size: i64 = conn
-            .query_row("PRAGMA page_size", [], |r| r.get(0))
-            .unwrap();
-        (u64::try_from(root).unwrap(), u64::try_from(size).unwrap())
-    };
-    let mut file = std::fs::OpenOptions::new().write(true).open(path).unwrap();
-    use std::io::Seek;
-    file.seek(std::io::SeekFrom::Start((root - 1) * page_size))
+    use std::os::unix::fs::FileExt;
+    let conn = rusqlite::Connection::open(path).unwrap();
+    conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
         .unwrap();
-    file.write_all(&[0xFF; 100]).unwrap();
+    let sql = "SELECT (rootpage - 1) * (SELECT page_size FROM pragma_page_size())
+               FROM sqlite_master WHERE name = 'payments'";
+    let at: i64 = conn.query_row(sql, [], |r| r.get(0)).unwrap();
+    drop(conn);
+    let file = std::fs::OpenOptions::new().write(true).open(path).unwrap();
+    file.write_all_at(&[0xFF; 100], u64::try_from(at).unwrap())
+        .unwrap();
     file.sync_all().unwrap();
 }
 
