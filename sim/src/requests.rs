@@ -33,6 +33,36 @@ pub fn respond(reply: Reply) -> Response {
     res
 }
 
+/// The answer to a body that could not be read: 400 when HTTP's framing of it is broken (a
+/// malformed chunk, say: hyper's error), 413 when it is over [`MAX_BODY`]. Either way the rest of
+/// the connection cannot be read, so it is closed.
+fn body_refused(e: &axum::Error) -> Reply {
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(c) = cause {
+        if c.is::<hyper::Error>() {
+            let mut why = c.to_string();
+            let mut inner = c.source();
+            while let Some(i) = inner {
+                why = format!("{why}: {i}");
+                inner = i.source();
+            }
+            return Reply::from(ApiResponse::invalid(
+                "malformed_body",
+                format!("the request body is not valid HTTP/1.1 ({why})"),
+            ))
+            .with("connection", "close");
+        }
+        cause = c.source();
+    }
+    ApiResponse::error(
+        413,
+        "invalid_request_error",
+        "body_too_large",
+        format!("the request body is over {MAX_BODY} bytes"),
+    )
+    .into()
+}
+
 /// The handler of every request.
 pub async fn handle(State(app): State<Shared>, req: Request) -> Response {
     let (parts, body) = req.into_parts();
@@ -43,17 +73,7 @@ pub async fn handle(State(app): State<Shared>, req: Request) -> Response {
     // and moves on would see a broken connection.
     let body = match tokio::time::timeout(BODY_TIMEOUT, to_bytes(body, MAX_BODY)).await {
         Ok(Ok(b)) => b,
-        Ok(Err(_)) => {
-            return respond(
-                ApiResponse::error(
-                    413,
-                    "invalid_request_error",
-                    "body_too_large",
-                    format!("the request body is over {MAX_BODY} bytes"),
-                )
-                .into(),
-            )
-        }
+        Ok(Err(e)) => return respond(body_refused(&e)),
         Err(_) => {
             return respond(
                 Reply::from(ApiResponse::error(

@@ -3,11 +3,13 @@
 //! leaves every committed change and nothing of the others. Lists read an index on
 //! `(service, created_ms, id)`; nothing grows with the store but the file.
 //!
-//! The file is locked (`flock`) while a simulator uses it: a second one refuses to start. A
-//! JSON state file of an earlier paysg-sim is migrated: it is kept beside, as `<file>.v1.json`.
+//! The file is locked (`flock`) while a simulator uses it: a second one refuses to start. Its
+//! pages are checked at start (`PRAGMA quick_check`): a damaged file is refused. A JSON state
+//! file of an earlier paysg-sim is migrated ([`crate::legacy`]): it is kept beside, as
+//! `<file>.v1.json`.
 
 use std::fs::File;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use rusqlite::{params, Connection, OptionalExtension};
 
@@ -41,11 +43,17 @@ pub fn open(
     max_bytes: Option<u64>,
 ) -> Result<(SqliteStore, SqliteStore, FileLock, Option<String>), String> {
     let shown = path.display();
-    let legacy = legacy_json(path)?;
-    if legacy.is_some() {
-        std::fs::rename(path, backup_path(path))
-            .map_err(|e| format!("cannot move the old JSON state file {shown} aside: {e}"))?;
-    }
+    let note = crate::legacy::migrate(path, |fresh, old| {
+        let (writer, reader, lock, _) = open(fresh, None)?;
+        drop(reader);
+        let mut writer = writer;
+        writer
+            .commit(&old.into_change())
+            .map_err(|e| format!("cannot write {}: {e}", fresh.display()))?;
+        writer.close(fresh)?;
+        drop(lock);
+        Ok(())
+    })?;
     let conn = Connection::open(path).map_err(|e| format!("cannot open {shown}: {e}"))?;
     let lock = File::open(path).map_err(|e| format!("cannot open {shown}: {e}"))?;
     match lock.try_lock() {
@@ -81,7 +89,11 @@ pub fn open(
              CREATE TABLE IF NOT EXISTS faults (kind TEXT PRIMARY KEY, count INTEGER NOT NULL);",
         )
     };
-    setup().map_err(|e| format!("cannot use {shown} as a data file: {e}"))?;
+    setup().map_err(|e| match e.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::DatabaseCorrupt) => damaged(path, &e.to_string()),
+        _ => format!("cannot use {shown} as a data file: {e}"),
+    })?;
+    check_integrity(&conn, path)?;
     let format: Option<String> = conn
         .query_row("SELECT value FROM meta WHERE key = 'format'", [], |r| {
             r.get(0)
@@ -110,21 +122,8 @@ pub fn open(
         conn.query_row(&format!("PRAGMA max_page_count = {pages}"), [], |_| Ok(()))
             .map_err(|e| format!("cannot cap {shown}: {e}"))?;
     }
-    let mut writer = SqliteStore { conn };
-    let note = match legacy {
-        Some(old) => {
-            let n = old.payments.len();
-            writer
-                .commit(&old.into_change())
-                .map_err(|e| format!("cannot migrate the old JSON state into {shown}: {e}"))?;
-            Some(format!(
-                "migrated {n} payments from the old JSON state file (kept as {})",
-                backup_path(path).display()
-            ))
-        }
-        None => None,
-    };
-    remove_stale_temporaries(path);
+    let writer = SqliteStore { conn };
+    crate::legacy::remove_stale_temporaries(path);
     let reader = Connection::open(path).map_err(|e| format!("cannot open {shown}: {e}"))?;
     reader
         .execute_batch("PRAGMA query_only = ON;")
@@ -133,48 +132,29 @@ pub fn open(
     Ok((writer, SqliteStore { conn: reader }, FileLock(lock), note))
 }
 
-fn backup_path(path: &Path) -> PathBuf {
-    let mut name = path.file_name().unwrap_or_default().to_os_string();
-    name.push(".v1.json");
-    path.with_file_name(name)
+/// Checks every page of the file (`PRAGMA quick_check`: the b-trees, their cells and their
+/// order; not that indexes match their tables, which a torn page cannot break unnoticed): a
+/// damaged file is refused at start, not answered 503 for what lies on its damaged pages.
+fn check_integrity(conn: &Connection, path: &Path) -> Result<(), String> {
+    let found = conn.prepare("PRAGMA quick_check(5)").and_then(|mut s| {
+        s.query_map([], |r| r.get::<_, String>(0))?
+            .collect::<rusqlite::Result<Vec<String>>>()
+    });
+    match found {
+        Ok(lines) if lines.iter().all(|l| l == "ok") => Ok(()),
+        Ok(lines) => Err(damaged(path, &lines.join("; "))),
+        Err(e) => Err(damaged(path, &e.to_string())),
+    }
 }
 
-/// The old JSON store, when `path` holds one.
-fn legacy_json(path: &Path) -> Result<Option<crate::legacy::Store>, String> {
-    let bytes = match std::fs::read(path) {
-        Ok(b) => b,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(format!("cannot read {}: {e}", path.display())),
-    };
-    if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
-        return Ok(None); // SQLite's, an empty file, or something SQLite will refuse
-    }
-    serde_json::from_slice(&bytes).map(Some).map_err(|e| {
-        format!(
-            "{} is not a paysg-sim data file ({e}); move it away or pass another --data",
-            path.display()
-        )
-    })
-}
-
-/// Temporary files left by an earlier paysg-sim killed while it rewrote its JSON file.
-fn remove_stale_temporaries(path: &Path) {
-    let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else {
-        return;
-    };
-    let dir = if dir.as_os_str().is_empty() {
-        Path::new(".")
-    } else {
-        dir
-    };
-    let prefix = format!("{}.tmp-", name.to_string_lossy());
-    if let Ok(entries) = std::fs::read_dir(dir) {
-        for e in entries.flatten() {
-            if e.file_name().to_string_lossy().starts_with(&prefix) {
-                let _ = std::fs::remove_file(e.path());
-            }
-        }
-    }
+/// The refusal of a damaged data file: what SQLite found and what to do.
+fn damaged(path: &Path, found: &str) -> String {
+    let shown = path.display();
+    format!(
+        "{shown} is damaged (SQLite found: {found}), so paysg-sim will not use it: restore it from \
+         a backup, or move it away (or pass another --data) to start with an empty store; \
+         `sqlite3 {shown} .recover` may save what is left"
+    )
 }
 
 fn record(text: &str) -> Result<Record, StoreError> {
@@ -182,6 +162,16 @@ fn record(text: &str) -> Result<Record, StoreError> {
 }
 
 impl SqliteStore {
+    /// Writes everything in the WAL into the file and closes it (a migration's fresh store,
+    /// renamed next: its WAL must be empty).
+    fn close(self, path: &Path) -> Result<(), String> {
+        let fail = |e: rusqlite::Error| format!("cannot finish writing {}: {e}", path.display());
+        self.conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+            .map_err(fail)?;
+        self.conn.close().map_err(|(_, e)| fail(e))
+    }
+
     fn records(&self, sql: &str, p: impl rusqlite::Params) -> Result<Vec<Record>, StoreError> {
         let mut stmt = self.conn.prepare_cached(sql).map_err(err)?;
         let rows = stmt.query_map(p, |r| r.get::<_, String>(0)).map_err(err)?;

@@ -61,7 +61,7 @@ pub fn act(
                 )
                 .into();
             }
-            r.failed_attempts += 1;
+            r.failed_attempts = r.failed_attempts.saturating_add(1);
             updated(r, 200)
         })?,
         Action::Payout(id) => officer(store, id, |mut r| {

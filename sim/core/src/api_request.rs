@@ -151,7 +151,7 @@ fn prepare_inner(
         if *seen >= n {
             fault = None;
         } else {
-            *seen += 1;
+            *seen = seen.saturating_add(1);
         }
     }
     if let Some(f) = fault {
@@ -269,7 +269,7 @@ pub fn replay(
     now_ms: i64,
 ) -> Result<Option<ApiResponse>, StoreError> {
     Ok(match store.idempotency(&keyed.scope)? {
-        Some(r) if r.created_ms + IDEMPOTENCY_TTL_MS > now_ms => {
+        Some(r) if now_ms.saturating_sub(r.created_ms) < IDEMPOTENCY_TTL_MS => {
             Some(if r.fingerprint != keyed.fingerprint {
                 ApiResponse::invalid_idempotency_reuse()
             } else {
@@ -333,7 +333,7 @@ pub fn finish(outcome: &mut Outcome, job: &Job, now_ms: i64) {
             body: outcome.answer.body.clone().unwrap_or_default(),
         },
     ));
-    outcome.change.prune_before_ms = Some(now_ms - IDEMPOTENCY_TTL_MS);
+    outcome.change.prune_before_ms = Some(now_ms.saturating_sub(IDEMPOTENCY_TTL_MS));
 }
 
 /// The permissions of an accepted API key: any `paysg_stag_` key with every permission, or

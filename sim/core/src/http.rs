@@ -25,7 +25,8 @@ pub enum Handling {
     Act(Action),
 }
 
-/// Classifies a request. `faults` receives the faults injected into an API request.
+/// Classifies a request; a cross-site request that would change state is refused first
+/// ([`super::cross_site`]). `faults` receives the faults injected into an API request.
 pub fn handle(
     config: &Config,
     volatile: &mut Volatile,
@@ -33,6 +34,9 @@ pub fn handle(
     entropy: &mut dyn Entropy,
     faults: &mut Change,
 ) -> Handling {
+    if let Some(refused) = super::cross_site::refusal(config, req) {
+        return Handling::Reply(refused.into());
+    }
     if req.path == "/sim/clock" {
         return Handling::Reply(clock(volatile, req));
     }
@@ -108,6 +112,11 @@ fn route(req: &Incoming<'_>) -> Option<Handling> {
     }
 }
 
+/// The furthest `POST /sim/clock` moves the clock ahead in all, in ms: 365,000 days, so that
+/// the simulator's time and everything added to it (a refund's 90-day window, an idempotency
+/// key's 24 hours, a pending refund's settling) stay far inside an `i64` and a four-digit year.
+pub const MAX_CLOCK_OFFSET_MS: i64 = 365_000 * 86_400_000;
+
 /// `POST /sim/clock` with `{ "advance_ms": n }` moves the simulator's clock forward (refunds'
 /// 90-day window, pending refunds, timestamps); `GET` shows the offset.
 fn clock(volatile: &mut Volatile, req: &Incoming<'_>) -> Reply {
@@ -119,6 +128,19 @@ fn clock(volatile: &mut Volatile, req: &Incoming<'_>) -> Reply {
         "GET" => {}
         "POST" => match serde_json::from_slice::<Advance>(req.body) {
             Ok(a) if a.advance_ms >= 0 => {
+                let room = MAX_CLOCK_OFFSET_MS.saturating_sub(volatile.clock_offset_ms);
+                if a.advance_ms > room {
+                    return ApiResponse::invalid(
+                        "invalid_clock",
+                        format!(
+                            "advance_ms {} would move the clock more than {MAX_CLOCK_OFFSET_MS} ms \
+                             (365,000 days) ahead in all; it is {} ms ahead, so advance_ms may be \
+                             at most {room}",
+                            a.advance_ms, volatile.clock_offset_ms
+                        ),
+                    )
+                    .into();
+                }
                 volatile.clock_offset_ms = volatile.clock_offset_ms.saturating_add(a.advance_ms);
             }
             _ => {

@@ -19,6 +19,7 @@ mod actions;
 pub mod api_request;
 pub mod api_response;
 mod create;
+pub mod cross_site;
 pub mod faults;
 pub mod http;
 pub mod ids;
@@ -27,6 +28,8 @@ pub mod model;
 pub mod ops;
 pub mod options;
 pub mod outcome;
+#[cfg(test)]
+mod overflow_tests;
 pub mod pages;
 pub mod reply;
 mod route;

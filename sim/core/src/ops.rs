@@ -161,7 +161,10 @@ pub(crate) fn refund(config: &Config, mut r: Record, body: &[u8], now: i64) -> O
     if r.payment.payment_status != "paid" {
         return ApiResponse::state("payment_not_paid", "only paid payments can be refunded").into();
     }
-    if let Some(paid) = r.paid_ms.filter(|paid| now > paid + REFUND_WINDOW_MS) {
+    if let Some(paid) = r
+        .paid_ms
+        .filter(|paid| now > paid.saturating_add(REFUND_WINDOW_MS))
+    {
         return ApiResponse::state(
             "refund_window_closed",
             format!(

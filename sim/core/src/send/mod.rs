@@ -46,7 +46,7 @@ pub type EventFile<'a> = Option<Result<&'a [u8], &'a str>>;
 /// A paid payment that does not exist at PaySG, with ids in the simulator's (and PaySG's) forms.
 fn made_up_payment(now: i64, entropy: &mut dyn Entropy) -> Payment {
     let id = payment_id(entropy);
-    let created = iso_sgt(now - 120_000);
+    let created = iso_sgt(now.saturating_sub(120_000));
     let paid = iso_sgt(now);
     Payment {
         payment_url: format!("https://staging.pay.gov.sg/payments/{id}"),
@@ -162,10 +162,18 @@ pub fn request(
         signature_in_seconds: args.seconds,
         ..Config::default()
     };
-    let t = signed_at(&config, first - back, now - back);
+    let t = signed_at(
+        &config,
+        first.saturating_sub(back),
+        now.saturating_sub(back),
+    );
     let signature = signature_header(args.secret(), t, &body);
-    let t_ms = if args.seconds { t * 1000 } else { t };
-    let age_s = (now - t_ms) / 1000;
+    let t_ms = if args.seconds {
+        t.saturating_mul(1000)
+    } else {
+        t
+    };
+    let age_s = now.saturating_sub(t_ms) / 1000;
     let mut notes = Vec::new();
     let secret = args.secret();
     if secret.trim() != secret {
