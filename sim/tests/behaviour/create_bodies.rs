@@ -65,7 +65,24 @@ async fn malformed_bodies_are_refused_without_crashing() {
     api.create_ok(&minimal("after", 100)).await;
 }
 
-/// Reads one HTTP/1.1 response (head and `content-length` body) from a raw stream.
+/// The body of a chunked message once all of it is in `data` (`None` before that).
+fn dechunk(mut data: &[u8]) -> Option<Vec<u8>> {
+    let mut body = Vec::new();
+    loop {
+        let line = data.windows(2).position(|w| w == b"\r\n")?;
+        let size = std::str::from_utf8(&data[..line]).ok()?.split(';').next()?;
+        let size = usize::from_str_radix(size.trim(), 16).ok()?;
+        data = &data[line + 2..];
+        if size == 0 {
+            return data.starts_with(b"\r\n").then_some(body);
+        }
+        body.extend_from_slice(data.get(..size)?);
+        data = data.get(size + 2..)?;
+    }
+}
+
+/// Reads one HTTP/1.1 response (head, and a `content-length` or chunked body) from a raw
+/// stream.
 fn read_response(stream: &mut std::net::TcpStream) -> std::io::Result<(String, String)> {
     use std::io::Read;
     let mut data = Vec::new();
@@ -73,13 +90,23 @@ fn read_response(stream: &mut std::net::TcpStream) -> std::io::Result<(String, S
     loop {
         if let Some(end) = data.windows(4).position(|w| w == b"\r\n\r\n") {
             let head = String::from_utf8_lossy(&data[..end]).to_ascii_lowercase();
-            let length: usize = head
+            if head
                 .lines()
-                .find_map(|l| l.strip_prefix("content-length:"))
-                .map_or(0, |v| v.trim().parse().unwrap_or(0));
-            if data.len() >= end + 4 + length {
-                let body = String::from_utf8_lossy(&data[end + 4..end + 4 + length]).into_owned();
-                return Ok((head, body));
+                .any(|l| l.trim() == "transfer-encoding: chunked")
+            {
+                if let Some(body) = dechunk(&data[end + 4..]) {
+                    return Ok((head, String::from_utf8_lossy(&body).into_owned()));
+                }
+            } else {
+                let length: usize = head
+                    .lines()
+                    .find_map(|l| l.strip_prefix("content-length:"))
+                    .map_or(0, |v| v.trim().parse().unwrap_or(0));
+                if data.len() >= end + 4 + length {
+                    let body =
+                        String::from_utf8_lossy(&data[end + 4..end + 4 + length]).into_owned();
+                    return Ok((head, body));
+                }
             }
         }
         let n = stream.read(&mut buf)?;

@@ -203,12 +203,19 @@ async fn data_file_keeps_state_across_a_restart() {
     let paid_id = paid["id"].as_str().unwrap().to_owned();
     api.pay_ok(&paid_id).await;
     api.refund(&paid_id, 500).await.expect(200);
-    // Each change is in the file (SQLite) before it is answered.
+    // Each change is in the file before it is answered: SQLite for the native binary, a journal
+    // of JSON lines for `npx paysg-sim` (the shells' own formats; neither reads the other's).
     let on_disk = std::fs::read(&path).expect("the data file exists after a change");
-    assert!(
-        on_disk.starts_with(b"SQLite format 3\0"),
-        "the data file is SQLite"
-    );
+    match Shell::under_test() {
+        Shell::Native => assert!(
+            on_disk.starts_with(b"SQLite format 3\0"),
+            "the data file is SQLite"
+        ),
+        Shell::Npm => assert!(
+            on_disk.starts_with(b"{") && on_disk.ends_with(b"\n"),
+            "the data file is a journal of JSON lines"
+        ),
+    }
     let wal = std::fs::read(format!("{data}-wal")).unwrap_or_default();
     let id = kept["id"].as_str().unwrap().as_bytes();
     assert!(
