@@ -9,6 +9,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod alike;
 mod auth;
 mod cancel_refund;
 mod create;

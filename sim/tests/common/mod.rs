@@ -140,8 +140,22 @@ impl Sim {
         Sim::launch_with(args, true)
     }
 
+    /// Starts `<shell> --port 0 --quiet <args>`, whichever shell `PAYSG_SIM_SHELL` names.
+    pub fn start_on(shell: Shell, args: &[&str]) -> Sim {
+        match Sim::launch_on(shell, args, true) {
+            Launch::Running(sim) => sim,
+            Launch::Exited { status, stderr, .. } => {
+                panic!("{shell:?} paysg-sim {args:?} exited before listening ({status})\n{stderr}")
+            }
+        }
+    }
+
     fn launch_with(args: &[&str], quiet: bool) -> Launch {
-        let mut child = Shell::under_test()
+        Sim::launch_on(Shell::under_test(), args, quiet)
+    }
+
+    fn launch_on(shell: Shell, args: &[&str], quiet: bool) -> Launch {
+        let mut child = shell
             .command()
             .args(["--port", "0"])
             .args(quiet.then_some("--quiet"))
