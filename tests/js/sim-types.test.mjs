@@ -93,8 +93,10 @@ test("SimulatorOptions is the core's flags in camelCase, limits (the SDK's names
 });
 
 // The shapes `Simulator`'s methods resolve to are serde's output of the core's Rust structs
-// (model::Attempt, model::Email, the pay and clock answers): a simulator in the packed package
-// makes one of each, and every object's keys are the declared properties, at every depth.
+// (model::Attempt, model::Email, the pay, clock and state answers), and `flags()`'s the binding's
+// flag struct: a simulator in the packed package makes one of each, and every object's keys are
+// the declared properties (or, for a declared Record, its values are the declared type), at
+// every depth.
 test("Simulator's declared results have exactly the keys the core's structs serialise", async () => {
   writeFileSync(join(project, "sim-shapes.mjs"), `import { createSimulator } from "paysg-sim";
 const sim = await createSimulator({ webhookSecret: "s", onWebhook: () => ({ status: 200 }) });
@@ -106,7 +108,7 @@ await post(base + "/" + p.id + "/send-email", {});
 const pay = await sim.pay(p.id);
 let webhooks;
 for (let i = 0; i < 250 && !(webhooks = await sim.webhooks()).attempts.length; i++) await new Promise((r) => setTimeout(r, 20));
-const out = { pay, webhooks, emails: await sim.emails(), advanceClock: await sim.advanceClock(1000) };
+const out = { pay, webhooks, emails: await sim.emails(), advanceClock: await sim.advanceClock(1000), state: await sim.state() };
 await sim.close();
 console.log(JSON.stringify(out));
 `);
@@ -117,7 +119,12 @@ console.log(JSON.stringify(out));
   const checker = program.getTypeChecker();
   const alias = file.statements.find((s) => ts.isTypeAliasDeclaration(s));
   const simulator = checker.getTypeAtLocation(alias.name);
+  const kinds = { number: ts.TypeFlags.NumberLike, string: ts.TypeFlags.StringLike, boolean: ts.TypeFlags.BooleanLike, object: ts.TypeFlags.Null };
   const compare = (value, type, where) => {
+    const kind = value === null ? "object" : typeof value;
+    const parts = type.isUnion() ? type.types : [type];
+    const any = ts.TypeFlags.Any | ts.TypeFlags.Unknown;
+    if (kind in kinds && !(value !== null && kind === "object")) assert.ok(parts.some((t) => t.flags & (kinds[kind] | any)), `${where}: ${JSON.stringify(value)}, declared ${checker.typeToString(type)}`);
     type = checker.getNonNullableType(type);
     if (Array.isArray(value)) {
       assert.ok(checker.isArrayType(type), `${where}: an array, declared ${checker.typeToString(type)}`);
@@ -125,10 +132,21 @@ console.log(JSON.stringify(out));
       for (const [i, v] of value.entries()) compare(v, checker.getTypeArguments(type)[0], `${where}[${i}]`);
     } else if (value !== null && typeof value === "object") {
       const props = type.getProperties();
+      const index = checker.getIndexTypeOfType(type, ts.IndexKind.String);
+      if (index && props.length === 0) {
+        for (const [k, v] of Object.entries(value)) compare(v, index, `${where}.${k}`);
+        return;
+      }
       assert.deepEqual(Object.keys(value).sort(), props.map((p) => p.name).sort(), `${where}: keys`);
       for (const p of props) compare(value[p.name], checker.getTypeOfSymbolAtLocation(p, alias), `${where}.${p.name}`);
     }
   };
+  const { program: fp, file: ff } = check("flags-result", { module: "node16", moduleResolution: "node16" }, 'import { flags } from "paysg-sim";\nexport const f = flags;\n');
+  const fc = fp.getTypeChecker();
+  const fDecl = ff.statements.find((s) => ts.isVariableStatement(s)).declarationList.declarations[0];
+  const declared = fc.getTypeAtLocation(fDecl.name).getCallSignatures()[0].getReturnType();
+  const element = fc.getTypeArguments(fc.getNonNullableType(declared))[0];
+  for (const f of flags) assert.deepEqual(Object.keys(f).sort(), element.getProperties().map((p) => p.name).sort(), `flags(): --${f.name}'s keys`);
   for (const [method, value] of Object.entries(results)) {
     const signature = checker.getTypeOfSymbolAtLocation(simulator.getProperty(method), alias).getCallSignatures()[0];
     compare(value, checker.getAwaitedType(signature.getReturnType()), `${method}()`);
