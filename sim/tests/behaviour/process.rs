@@ -256,6 +256,7 @@ async fn data_file_keeps_state_across_a_restart() {
         data.to_owned(),
         format!("{data}-wal"),
         format!("{data}-shm"),
+        format!("{data}.lock"), // npx paysg-sim's lock
     ] {
         let _ = std::fs::remove_file(f);
     }
