@@ -4,7 +4,7 @@
 //! time (a few seconds).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code
 
-#[allow(dead_code)] // shared with tests/http.rs, which uses all of it
+#[allow(dead_code)] // shared with tests/behaviour, which uses all of it
 mod common;
 
 use common::*;

@@ -4,7 +4,7 @@
 //! flag, never showing the secret.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code
 
-#[allow(dead_code)] // shared with tests/http.rs, which uses all of it
+#[allow(dead_code)] // shared with tests/behaviour, which uses all of it
 mod common;
 
 use common::{parse_signature_header, signature, Receiver, BIN};

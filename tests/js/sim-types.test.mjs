@@ -3,7 +3,7 @@
 // `onWebhook`, and a strict consumer — the simulator's `fetch` given to the paysg client —
 // type-checks under the module resolutions TypeScript users pick, with no DOM or Node types.
 import assert from "node:assert/strict";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { before, test } from "node:test";
@@ -90,4 +90,75 @@ test("SimulatorOptions is the core's flags in camelCase, limits (the SDK's names
   const alias = file.statements.find((s) => ts.isTypeAliasDeclaration(s));
   const props = checker.getTypeAtLocation(alias.name).getProperties().map((p) => p.name).sort();
   assert.deepEqual(props, [...flags.map((f) => f.camel), "limits", "onWebhook"].sort());
+});
+
+// The shapes `Simulator`'s methods resolve to are serde's output of the core's Rust structs
+// (model::Attempt, model::Email, the pay, clock and state answers), and `flags()`'s the binding's
+// flag struct: a simulator in the packed package makes one of each, and every object's keys are
+// the declared properties (or, for a declared Record, its values are the declared type), at
+// every depth.
+test("Simulator's declared results have exactly the keys the core's structs serialise", async () => {
+  writeFileSync(join(project, "sim-shapes.mjs"), `import { createSimulator } from "paysg-sim";
+const sim = await createSimulator({ webhookSecret: "s", onWebhook: () => ({ status: 200 }) });
+const base = sim.baseUrl + "/v1/payment-services/payment_service_shapes/payments";
+const headers = { "x-api-key": "paysg_stag_shapes", "content-type": "application/json" };
+const post = async (url, body) => (await sim.fetch(url, { method: "POST", headers, body: JSON.stringify(body) })).text();
+const p = JSON.parse(await post(base, { reference_id: "R", payer_name: "P", description: "D", amount_in_cents: 100, payer_email: "p@example.com" }));
+await post(base + "/" + p.id + "/send-email", {});
+const pay = await sim.pay(p.id);
+let webhooks;
+for (let i = 0; i < 250 && !(webhooks = await sim.webhooks()).attempts.length; i++) await new Promise((r) => setTimeout(r, 20));
+const out = { pay, webhooks, emails: await sim.emails(), advanceClock: await sim.advanceClock(1000), state: await sim.state() };
+await sim.close();
+console.log(JSON.stringify(out));
+`);
+  const r = await runNode(["sim-shapes.mjs"], project);
+  assert.equal(r.stderr, "");
+  const results = JSON.parse(r.stdout);
+  const { program, file } = check("results", { module: "node16", moduleResolution: "node16" }, 'import type { Simulator } from "paysg-sim";\nexport type S = Simulator;\n');
+  const checker = program.getTypeChecker();
+  const alias = file.statements.find((s) => ts.isTypeAliasDeclaration(s));
+  const simulator = checker.getTypeAtLocation(alias.name);
+  const kinds = { number: ts.TypeFlags.NumberLike, string: ts.TypeFlags.StringLike, boolean: ts.TypeFlags.BooleanLike, object: ts.TypeFlags.Null };
+  const compare = (value, type, where) => {
+    const kind = value === null ? "object" : typeof value;
+    const parts = type.isUnion() ? type.types : [type];
+    const any = ts.TypeFlags.Any | ts.TypeFlags.Unknown;
+    if (kind in kinds && !(value !== null && kind === "object")) assert.ok(parts.some((t) => t.flags & (kinds[kind] | any)), `${where}: ${JSON.stringify(value)}, declared ${checker.typeToString(type)}`);
+    type = checker.getNonNullableType(type);
+    if (Array.isArray(value)) {
+      assert.ok(checker.isArrayType(type), `${where}: an array, declared ${checker.typeToString(type)}`);
+      assert.ok(value.length > 0, `${where}: the run made none`);
+      for (const [i, v] of value.entries()) compare(v, checker.getTypeArguments(type)[0], `${where}[${i}]`);
+    } else if (value !== null && typeof value === "object") {
+      const props = type.getProperties();
+      const index = checker.getIndexTypeOfType(type, ts.IndexKind.String);
+      if (index && props.length === 0) {
+        for (const [k, v] of Object.entries(value)) compare(v, index, `${where}.${k}`);
+        return;
+      }
+      assert.deepEqual(Object.keys(value).sort(), props.map((p) => p.name).sort(), `${where}: keys`);
+      for (const p of props) compare(value[p.name], checker.getTypeOfSymbolAtLocation(p, alias), `${where}.${p.name}`);
+    }
+  };
+  const { program: fp, file: ff } = check("flags-result", { module: "node16", moduleResolution: "node16" }, 'import { flags } from "paysg-sim";\nexport const f = flags;\n');
+  const fc = fp.getTypeChecker();
+  const fDecl = ff.statements.find((s) => ts.isVariableStatement(s)).declarationList.declarations[0];
+  const declared = fc.getTypeAtLocation(fDecl.name).getCallSignatures()[0].getReturnType();
+  const element = fc.getTypeArguments(fc.getNonNullableType(declared))[0];
+  for (const f of flags) assert.deepEqual(Object.keys(f).sort(), element.getProperties().map((p) => p.name).sort(), `flags(): --${f.name}'s keys`);
+  for (const [method, value] of Object.entries(results)) {
+    const signature = checker.getTypeOfSymbolAtLocation(simulator.getProperty(method), alias).getCallSignatures()[0];
+    compare(value, checker.getAwaitedType(signature.getReturnType()), `${method}()`);
+  }
+});
+
+test("npx paysg-sim --version is the package's version, which is the Rust crates'", async () => {
+  const { version } = JSON.parse(readFileSync(join(project, "node_modules", "paysg-sim", "package.json"), "utf8"));
+  const r = await runNode([join(project, "node_modules", "paysg-sim", "dist", "cli.mjs"), "--version"], project);
+  assert.equal(r.stdout.trim(), `paysg-sim ${version}`);
+  for (const crate of ["sim", "sim/wasm", "sim/core"]) {
+    const toml = readFileSync(join(root, crate, "Cargo.toml"), "utf8");
+    assert.equal(/^version = "([^"]+)"/m.exec(toml)?.[1], version, `${crate}/Cargo.toml`);
+  }
 });

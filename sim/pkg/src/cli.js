@@ -2,9 +2,12 @@
 // `npx paysg-sim send-webhook …` is send-webhook.js.
 import { flags, start } from "./start.js";
 import { commandsHelp, sendWebhook } from "./send-webhook.js";
+// start.js has initialised the module by now (imports run first, in order).
+import { version } from "../gen/paysg_sim.js";
 
 const table = flags();
-const VERSION = "0.1.0";
+// The crate version of sim/wasm (the native binary's; tests check package.json's against it).
+const VERSION = version();
 
 function help() {
   const lines = ["A local PaySG: the REST API, payment pages, idempotency, signed webhooks and faults on demand.", "", "Usage: paysg-sim [OPTIONS]", "", "Options:"];

@@ -50,8 +50,8 @@ export interface Simulator {
   payout(paymentId: string): Promise<Record<string, unknown>>;
   /** Moves the simulator's clock forward (the 90-day refund window, pending refunds, timestamps). */
   advanceClock(ms: number): Promise<{ offset_ms: number }>;
-  /** Counts: payments, payments_by_reference, idempotency_keys, emails, webhook_attempts, webhooks_pending, faults. */
-  state(): Promise<Record<string, unknown>>;
+  /** Counts: payments (and by reference_id), stored idempotency keys, emails, webhook attempts and deliveries under way, faults injected by kind. */
+  state(): Promise<{ payments: number; payments_by_reference: Record<string, number>; idempotency_keys: number; emails: number; webhook_attempts: number; webhooks_pending: number; faults: Record<string, number> }>;
   /** Every webhook delivery attempt, and how many deliveries are under way. */
   webhooks(): Promise<{ attempts: Array<{ event_id: string; url: string; attempt: number; status: number | null; error: string | null; delivered: boolean; at: string }>; pending: number }>;
   /** The emails sent by send-email. */

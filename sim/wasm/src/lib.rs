@@ -55,6 +55,13 @@ pub fn flags() -> JsValue {
     to_js(&all)
 }
 
+/// The simulator's version: this crate's, which the workspace keeps equal to the native
+/// binary's (`paysg-sim --version`) and the npm package's.
+#[wasm_bindgen]
+pub fn version() -> String {
+    env!("CARGO_PKG_VERSION").to_owned()
+}
+
 /// One simulator: its configuration, store and in-memory state.
 #[wasm_bindgen]
 pub struct Simulator {

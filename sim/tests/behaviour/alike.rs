@@ -1,0 +1,292 @@
+//! The shells answer byte for byte alike where the core decides (issue 23): the same requests,
+//! raw over TCP, to the native binary and to `npx paysg-sim`, compared by status line, headers
+//! (but `Date`) and body, with what must differ (payment, event and payment-intent ids,
+//! timestamps, the port) replaced by placeholders. Ignored until the core drives both shells: it
+//! fails today, and `cargo test -p paysg-sim --test behaviour -- --ignored alike` lists the
+//! differences, first byte for byte, then with the framing left out. It needs the npm package
+//! built (`node scripts/build.mjs`). Not here, as it takes 10 s: a body that stops arriving gets
+//! PaySG's JSON 408 from the native binary after 10 s, and no answer within 20 s from npm.
+
+use crate::common::*;
+use std::io::{Read, Write};
+use std::time::Duration;
+
+/// One request: method, path (`{id}`: the first payment created), extra header lines, body.
+struct Ask(&'static str, &'static str, &'static str, &'static str);
+
+/// The requests, in order, on one simulator.
+fn asks() -> Vec<Ask> {
+    let create = r#"{"reference_id":"alike","payer_name":"Tan Ah Kow","description":"D","amount_in_cents":1000}"#;
+    vec![
+        Ask("GET", "/", "", ""),
+        Ask("GET", "/v1/payment-services/{S}/payments", "{K}", ""),
+        Ask("GET", "/v1/payment-services/{S}/payments", "", ""),
+        Ask(
+            "GET",
+            "/v1/payment-services/{S}/payments",
+            "x-api-key: nope\r\n",
+            "",
+        ),
+        Ask("GET", "/v1/payment-services/bad/payments", "{K}", ""),
+        Ask(
+            "POST",
+            "/v1/payment-services/{S}/payments",
+            "{K}{J}",
+            create,
+        ),
+        Ask("POST", "/v1/payment-services/{S}/payments", "{K}{J}", "{}"),
+        Ask(
+            "POST",
+            "/v1/payment-services/{S}/payments",
+            "{K}{J}",
+            "{not json",
+        ),
+        Ask(
+            "POST",
+            "/v1/payment-services/{S}/payments",
+            "{K}content-type: text/plain\r\n",
+            create,
+        ),
+        Ask("GET", "/v1/payment-services/{S}/payments/{id}", "{K}", ""),
+        Ask("GET", "/v1/payment-services/{S}/payments/nope", "{K}", ""),
+        Ask(
+            "DELETE",
+            "/v1/payment-services/{S}/payments/{id}",
+            "{K}",
+            "",
+        ),
+        Ask("HEAD", "/v1/payment-services/{S}/payments", "{K}", ""),
+        Ask("OPTIONS", "/v1/payment-services/{S}/payments", "{K}", ""),
+        Ask("GET", "/nowhere", "", ""),
+        Ask(
+            "POST",
+            "/v1/payment-services/{S}/payments/{id}/send-email",
+            "{K}{J}",
+            "{}",
+        ),
+        Ask(
+            "POST",
+            "/v1/payment-services/{S}/payments",
+            "{K}{J}idempotency-key: k1\r\n",
+            create,
+        ),
+        Ask(
+            "POST",
+            "/v1/payment-services/{S}/payments",
+            "{K}{J}idempotency-key: k1\r\n",
+            create,
+        ),
+        Ask(
+            "POST",
+            "/v1/payment-services/{S}/payments",
+            "{K}{J}idempotency-key: k1\r\n",
+            "{}",
+        ),
+        Ask("GET", "/payments/{id}", "", ""),
+        Ask("POST", "/sim/payments/{id}/pay", "", ""),
+        Ask(
+            "POST",
+            "/v1/payment-services/{S}/payments/{id}/refund",
+            "{K}{J}",
+            r#"{"refund_amount_in_cents":100}"#,
+        ),
+        Ask(
+            "POST",
+            "/v1/payment-services/{S}/payments/{id}/cancel",
+            "{K}",
+            "",
+        ),
+        Ask("GET", "/v1/public/payments/{id}-qr.png", "", ""),
+        Ask(
+            "GET",
+            "/v1/payment-services/{S}/payments",
+            "{K}x-paysg-sim-fault: 503\r\n",
+            "",
+        ),
+        Ask(
+            "GET",
+            "/v1/payment-services/{S}/payments",
+            "{K}x-paysg-sim-fault: 429\r\n",
+            "",
+        ),
+        Ask("GET", "/sim/state", "", ""),
+        Ask("GET", "/sim/emails.json", "", ""),
+        Ask("GET", "/sim/webhooks.json", "", ""),
+        Ask("GET", "/sim/state", "host: a b\r\n", ""),
+        Ask(
+            "POST",
+            "/v1/payment-services/{S}/payments",
+            "{K}{J}",
+            "{BIG}",
+        ),
+        Ask("POST", "/sim/reset", "", ""),
+    ]
+}
+
+/// One exchange as text, normalised: status line, headers but `Date`, body.
+fn exchange(sim: &Sim, ask: &Ask, ids: &mut Vec<String>) -> String {
+    let id = ids.first().cloned().unwrap_or_else(|| "none".to_owned());
+    let path = ask.1.replace("{S}", SERVICE).replace("{id}", &id);
+    let big = format!("{{\"x\":\"{}\"}}", "a".repeat(2 << 20));
+    let body = if ask.3 == "{BIG}" {
+        big.as_str()
+    } else {
+        ask.3
+    };
+    let mut head = ask
+        .2
+        .replace("{K}", &format!("x-api-key: {KEY}\r\n"))
+        .replace("{J}", "content-type: application/json\r\n");
+    if !head.starts_with("host:") {
+        head = format!("host: 127.0.0.1:{}\r\n{head}", sim.port);
+    }
+    let request = format!(
+        "{} {path} HTTP/1.1\r\n{head}content-length: {}\r\nconnection: close\r\n\r\n{body}",
+        ask.0,
+        body.len()
+    );
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", sim.port)).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    let _ = stream.write_all(request.as_bytes());
+    let mut raw = Vec::new();
+    let read = stream.read_to_end(&mut raw);
+    let split = raw.windows(4).position(|w| w == b"\r\n\r\n");
+    let (head, body) = split.map_or((&raw[..], &[][..]), |at| (&raw[..at], &raw[at + 4..]));
+    let head = String::from_utf8_lossy(head).into_owned();
+    let chunked = head
+        .to_ascii_lowercase()
+        .contains("transfer-encoding: chunked");
+    let body = if chunked {
+        dechunk(body)
+    } else {
+        body.to_vec()
+    };
+    let body = String::from_utf8_lossy(&body).into_owned();
+    let mut out = String::new();
+    if let Err(e) = read {
+        out.push_str(&format!("(read: {:?})\n", e.kind()));
+    }
+    for line in head
+        .lines()
+        .filter(|l| !l.to_ascii_lowercase().starts_with("date:"))
+    {
+        out.push_str(line);
+        out.push('\n');
+    }
+    if head.is_empty() {
+        out.push_str("(no answer)\n");
+    }
+    out.push('\n');
+    if let Ok(v) = serde_json::from_str::<serde_json::Value>(&body) {
+        if let Some(new) = v["id"].as_str() {
+            if !ids.iter().any(|i| i == new) {
+                ids.push(new.to_owned());
+            }
+        }
+    }
+    out.push_str(&body);
+    normalise(&out, sim.port, ids)
+}
+
+/// An exchange with its framing left out: header names in lower case, no `content-length` or
+/// `transfer-encoding`, so that differences in what is said show past how it is sent.
+fn unframed(exchange: &str) -> String {
+    let (head, body) = exchange.split_once("\n\n").unwrap_or((exchange, ""));
+    let mut lines: Vec<String> = head
+        .lines()
+        .map(|l| match l.split_once(':') {
+            Some((name, value)) if !l.starts_with("HTTP/") => {
+                format!("{}:{value}", name.to_ascii_lowercase())
+            }
+            _ => l.to_owned(),
+        })
+        .filter(|l| !l.starts_with("content-length:") && !l.starts_with("transfer-encoding:"))
+        .collect();
+    lines[1..].sort();
+    format!("{}\n\n{body}", lines.join("\n"))
+}
+
+/// The body of a chunked message, as far as it goes.
+fn dechunk(mut data: &[u8]) -> Vec<u8> {
+    let mut body = Vec::new();
+    while let Some(line) = data.windows(2).position(|w| w == b"\r\n") {
+        let size = std::str::from_utf8(&data[..line]).unwrap_or("");
+        let Ok(size) = usize::from_str_radix(size.trim(), 16) else {
+            break;
+        };
+        let rest = &data[line + 2..];
+        if size == 0 || rest.len() < size {
+            break;
+        }
+        body.extend_from_slice(&rest[..size]);
+        data = rest[size..].strip_prefix(b"\r\n").unwrap_or(&rest[size..]);
+    }
+    body
+}
+
+/// `text` with ids, the port and the clock replaced by placeholders.
+fn normalise(text: &str, port: u16, ids: &[String]) -> String {
+    let mut text = text.replace(&port.to_string(), "{port}");
+    for (i, id) in ids.iter().enumerate() {
+        text = text.replace(id.as_str(), &format!("{{id{i}}}"));
+    }
+    let bytes = text.as_bytes();
+    let mut out = String::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        // 2026-12-03T19:34:28.123+08:00
+        if bytes.len() - i >= 29
+            && bytes[i..i + 4].iter().all(u8::is_ascii_digit)
+            && bytes[i + 4] == b'-'
+            && bytes[i + 10] == b'T'
+            && &bytes[i + 23..i + 29] == b"+08:00"
+        {
+            out.push_str("{time}");
+            i += 29;
+        } else if text[i..].starts_with("evt_") && bytes.len() - i >= 40 {
+            out.push_str("{evt}");
+            i += 40;
+        } else if text[i..].starts_with("pi_sim_") && bytes.len() - i >= 28 {
+            out.push_str("{pi}");
+            i += 28;
+        } else {
+            let c = text[i..].chars().next().unwrap();
+            out.push(c);
+            i += c.len_utf8();
+        }
+    }
+    out
+}
+
+#[tokio::test]
+#[ignore = "the shells differ today; the core will drive both (issue 23 item 1)"]
+async fn the_shells_answer_alike() {
+    let native = Sim::start_on(Shell::Native, &[]);
+    let npm = Sim::start_on(Shell::Npm, &[]);
+    let (mut native_ids, mut npm_ids) = (Vec::new(), Vec::new());
+    let (mut strict, mut differ) = (0, Vec::new());
+    for ask in asks() {
+        let a = exchange(&native, &ask, &mut native_ids);
+        let b = exchange(&npm, &ask, &mut npm_ids);
+        strict += usize::from(a != b);
+        let (a, b) = (unframed(&a), unframed(&b));
+        if a != b {
+            differ.push(format!(
+                "== {} {} {:?}\n-- native:\n{a}\n-- npm:\n{b}\n",
+                ask.0,
+                ask.1,
+                ask.2.trim()
+            ));
+        }
+    }
+    assert!(
+        strict == 0,
+        "{strict} of {} exchanges differ byte for byte; framing aside (header case and order, \
+         content-length or chunked), {} differ:\n{}",
+        asks().len(),
+        differ.len(),
+        differ.join("\n")
+    );
+}
