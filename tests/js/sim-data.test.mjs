@@ -2,7 +2,7 @@
 // journal), as the native one does (sim/tests/durability.rs): kill -9 under keyed concurrent
 // load, a full store, a file another simulator holds or the native one wrote, a torn last line.
 import assert from "node:assert/strict";
-import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { appendFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { before, test } from "node:test";
@@ -109,7 +109,8 @@ test("refused at start with one line: another simulator's file, the native one's
   } finally {
     await sim.stop();
   }
-  assert.ok(!existsSync(`${data}.lock`), "the lock is released on stop");
+  const again = await startSim(["--data", data], { command: cli }); // the lock is released on stop
+  await again.stop();
   const native = await startSim(["--data", join(dir, "native.db")]);
   await native.stop();
   await assert.rejects(startSim(["--data", join(dir, "native.db")], { command: cli }), /native paysg-sim \(SQLite\)/);

@@ -13,52 +13,45 @@ export { flags } from "./shell.js";
 
 /**
  * Starts a simulator from the core's `[flag, text]` pairs. `js`: messages name options in
- * camelCase. `serve`: listen on `port`/`host` (the CLI always does).
+ * camelCase. `serve`: listen on `port`/`host` (the CLI always does). With `data`, the journal is
+ * locked and read before anything listens; a refusal at any step (a bad line, say) closes what
+ * was opened — the server, the file, the lock — before it rejects.
  */
 export async function start(pairs, { js, serve, onWebhook }) {
   const one = (name) => pairs.filter(([n]) => n === name).at(-1)?.[1];
-  let server;
-  if (serve) {
-    const port = Number(one("port") ?? 8790);
-    const host = one("host") ?? "127.0.0.1";
-    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`${js ? "port" : "--port"} must be 0 to 65535, got ${one("port")}`);
-    let ready;
-    const dispatch = (req) => ready.then((sim) => sim.dispatch(req));
-    let resolve;
-    ready = new Promise((r) => (resolve = r));
-    server = await listen(dispatch, { host, port });
-    server.ready = resolve;
-  }
-  const bound = server?.url ?? IN_PROCESS_URL;
+  const port = Number(one("port") ?? 8790);
+  const host = one("host") ?? "127.0.0.1";
+  if (serve && (!Number.isInteger(port) || port < 0 || port > 65535)) throw new Error(`${js ? "port" : "--port"} must be 0 to 65535, got ${one("port")}`);
   const data = one("data");
   const maxBytes = one("data-max-bytes");
-  let journal;
-  if (data !== undefined) {
-    try {
-      journal = openJournal(data, maxBytes === undefined ? undefined : Number(maxBytes));
-    } catch (e) {
-      await server?.close();
-      throw e;
-    }
-  }
-  let sim;
+  const journal = data === undefined ? undefined : await openJournal(data, maxBytes === undefined ? undefined : Number(maxBytes));
+  let server, sim, ready, failed;
+  const up = new Promise((resolve, reject) => ((ready = resolve), (failed = reject)));
+  up.catch(() => {}); // requests that came early are dropped when start fails
   try {
-    sim = makeSimulator(pairs, { bound, js, onWebhook, persist: journal ? (line) => journal.persist(line) : undefined });
+    // The core needs the URL it is served at, so the server listens first; requests wait.
+    if (serve) server = await listen((req) => up.then((s) => s.dispatch(req)), { host, port });
+    try {
+      sim = makeSimulator(pairs, { bound: server?.url ?? IN_PROCESS_URL, js, onWebhook, persist: journal ? (line) => journal.persist(line) : undefined });
+    } catch (e) {
+      throw new Error(String(e?.message ?? e));
+    }
+    if (journal) {
+      journal.replay((line) => sim.core.restore(line));
+      if (journal.count > 1) journal.compact(sim.core.snapshot());
+    }
   } catch (e) {
-    journal?.close();
+    failed(e);
+    sim?.close();
     await server?.close();
-    throw new Error(String(e?.message ?? e));
+    await journal?.close();
+    throw e;
   }
-  if (journal) {
-    for (const line of journal.lines) sim.core.restore(line);
-    if (journal.lines.length > 1) journal.compact(sim.core.snapshot());
-  }
-  server?.ready(sim);
+  ready(sim);
   const close = async () => {
     sim.close();
     await server?.close();
-    journal?.close();
+    await journal?.close();
   };
   return { sim, url: server?.url ?? IN_PROCESS_URL, close };
 }
-
