@@ -72,6 +72,7 @@ impl Store {
             idempotency,
             emails: self.emails,
             attempts: self.webhook_attempts,
+            deliveries: Vec::new(),
             faults,
             prune_before_ms: None,
             reset: false,

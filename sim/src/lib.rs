@@ -187,6 +187,8 @@ pub async fn serve(
     listener: TcpListener,
     shutdown: impl std::future::Future<Output = ()>,
 ) {
+    // Webhook deliveries pending at the last stop (stored with their events) resume now.
+    webhooks::resume(&app, &tokio::runtime::Handle::current());
     let router = router(app.clone());
     let slots = Arc::new(Semaphore::new(MAX_CONNECTIONS));
     tokio::pin!(shutdown);

@@ -13,11 +13,16 @@ use std::path::Path;
 
 use rusqlite::{params, Connection, OptionalExtension};
 
-use crate::core::model::{Attempt, Change, Email, IdemRecord, Record, Summary};
-use crate::core::store::{Page, PageFrom, Store, StoreError};
+use crate::core::model::{
+    Attempt, Change, Delivery, Email, IdemRecord, PendingDelivery, Record, Summary,
+};
+use crate::core::store::{sort_pending, Page, PageFrom, Store, StoreError};
 
-/// The schema version in `meta`.
-const VERSION: &str = "2";
+/// The schema version in `meta`. Format 2 (before the `deliveries` table) is migrated by
+/// creating it: its files had no pending deliveries stored.
+const VERSION: &str = "3";
+/// The formats this version opens (and writes as [`VERSION`]).
+const OPENS: [&str; 2] = ["2", VERSION];
 
 fn err(e: impl std::fmt::Display) -> StoreError {
     StoreError(e.to_string())
@@ -86,7 +91,11 @@ pub fn open(
                record TEXT NOT NULL);
              CREATE TABLE IF NOT EXISTS attempts (seq INTEGER PRIMARY KEY AUTOINCREMENT,
                record TEXT NOT NULL);
-             CREATE TABLE IF NOT EXISTS faults (kind TEXT PRIMARY KEY, count INTEGER NOT NULL);",
+             CREATE TABLE IF NOT EXISTS faults (kind TEXT PRIMARY KEY, count INTEGER NOT NULL);
+             CREATE TABLE IF NOT EXISTS deliveries (event_id TEXT NOT NULL, url TEXT NOT NULL,
+               body TEXT NOT NULL, due_ms INTEGER NOT NULL, max_attempts INTEGER NOT NULL,
+               attempts INTEGER NOT NULL DEFAULT 0, last_ms INTEGER,
+               PRIMARY KEY (event_id, url));",
         )
     };
     setup().map_err(|e| match e.sqlite_error_code() {
@@ -101,7 +110,8 @@ pub fn open(
         .optional()
         .map_err(|e| format!("cannot read {shown}: {e}"))?;
     match format.as_deref() {
-        None | Some(VERSION) => {}
+        None => {}
+        Some(v) if OPENS.contains(&v) => {}
         Some(v) => {
             return Err(format!(
                 "{shown} is a paysg-sim data file of format {v}, not {VERSION}; move it away or pass another --data"
@@ -285,7 +295,7 @@ impl Store for SqliteStore {
         if change.reset {
             tx.execute_batch(
                 "DELETE FROM payments; DELETE FROM idempotency; DELETE FROM emails;
-                 DELETE FROM attempts; DELETE FROM faults;",
+                 DELETE FROM attempts; DELETE FROM faults; DELETE FROM deliveries;",
             )
             .map_err(err)?;
         }
@@ -321,9 +331,32 @@ impl Store for SqliteStore {
                 tx.execute("INSERT INTO emails (record) VALUES (?1)", [json(e)])
                     .map_err(err)?;
             }
+            for d in &change.deliveries {
+                tx.prepare_cached(
+                    "INSERT OR REPLACE INTO deliveries (event_id, url, body, due_ms, max_attempts)
+                     VALUES (?1, ?2, ?3, ?4, ?5)",
+                )
+                .and_then(|mut s| {
+                    s.execute(params![d.event_id, d.url, d.body, d.due_ms, d.max_attempts])
+                })
+                .map_err(err)?;
+            }
             for a in &change.attempts {
                 tx.execute("INSERT INTO attempts (record) VALUES (?1)", [json(a)])
                     .map_err(err)?;
+                // Its delivery's progress; the delivery ends when it delivered or was the last.
+                tx.prepare_cached(
+                    "UPDATE deliveries SET attempts = MAX(attempts, ?3), last_ms = ?4
+                     WHERE event_id = ?1 AND url = ?2",
+                )
+                .and_then(|mut s| s.execute(params![a.event_id, a.url, a.attempt, a.at_ms]))
+                .map_err(err)?;
+                tx.prepare_cached(
+                    "DELETE FROM deliveries WHERE event_id = ?1 AND url = ?2
+                     AND (?3 OR attempts >= max_attempts)",
+                )
+                .and_then(|mut s| s.execute(params![a.event_id, a.url, a.delivered]))
+                .map_err(err)?;
             }
             for kind in &change.faults {
                 tx.execute(
@@ -376,6 +409,34 @@ impl Store for SqliteStore {
 
     fn attempts(&self) -> Result<Vec<Attempt>, StoreError> {
         self.json_rows("attempts")
+    }
+
+    fn pending_deliveries(&self) -> Result<Vec<PendingDelivery>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT event_id, url, body, due_ms, max_attempts, attempts, last_ms
+                 FROM deliveries",
+            )
+            .map_err(err)?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(PendingDelivery {
+                    delivery: Delivery {
+                        event_id: r.get(0)?,
+                        url: r.get(1)?,
+                        body: r.get(2)?,
+                        due_ms: r.get(3)?,
+                        max_attempts: r.get(4)?,
+                    },
+                    attempts: r.get(5)?,
+                    last_ms: r.get(6)?,
+                })
+            })
+            .map_err(err)?;
+        let mut all = rows.collect::<rusqlite::Result<Vec<_>>>().map_err(err)?;
+        sort_pending(&mut all);
+        Ok(all)
     }
 }
 

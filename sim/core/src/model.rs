@@ -108,6 +108,43 @@ pub struct Attempt {
     pub delivered: bool,
     /// When.
     pub at: String,
+    /// When, in ms (the simulator's time): where a resumed delivery's schedule continues from.
+    #[serde(default)]
+    pub at_ms: i64,
+}
+
+/// A webhook delivery owed: one event to one endpoint, stored in the same change as the event
+/// (an outbox). It is pending until an attempt delivers it (2xx) or its last attempt fails.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Delivery {
+    /// Event id.
+    pub event_id: String,
+    /// Endpoint.
+    pub url: String,
+    /// The event's JSON body, as signed and sent.
+    pub body: String,
+    /// When its first attempt is due (ms, the simulator's time).
+    pub due_ms: i64,
+    /// How many attempts it gets (`--webhook-max-attempts` when the event was made).
+    pub max_attempts: u32,
+}
+
+/// A delivery not yet ended, with the attempts made so far.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendingDelivery {
+    /// The delivery.
+    pub delivery: Delivery,
+    /// The highest attempt number made so far (0: none yet).
+    pub attempts: u32,
+    /// When the last attempt was made (ms), if any was.
+    pub last_ms: Option<i64>,
+}
+
+impl PendingDelivery {
+    /// Whether `attempt` ends it: it delivered, or it was the last one allowed.
+    pub fn ends(&self, attempt: &Attempt) -> bool {
+        attempt.delivered || attempt.attempt >= self.delivery.max_attempts
+    }
 }
 
 /// What one request changes, applied by the store all at once or not at all. It serialises
@@ -123,6 +160,8 @@ pub struct Change {
     pub emails: Vec<Email>,
     /// Webhook attempts made.
     pub attempts: Vec<Attempt>,
+    /// Webhook deliveries owed for the events this change makes (applied before `attempts`).
+    pub deliveries: Vec<Delivery>,
     /// Faults injected, by kind (one count each).
     pub faults: Vec<String>,
     /// Idempotency records first used before this time (ms) are forgotten.

@@ -8,7 +8,7 @@ use super::api_response::ApiResponse;
 use super::create::{create, parse_json, validation_failed};
 use super::ids::{payment_id, Entropy};
 use super::list::list;
-use super::model::{Change, Email, Payment, Record, RefundRecord};
+use super::model::{Change, Delivery, Email, Payment, Record, RefundRecord};
 use super::outcome::{updated, Outcome};
 use super::store::{Store, StoreError};
 use super::{webhook_event, Config};
@@ -317,6 +317,19 @@ pub fn pay(
         vec![webhook_event(&paid, now, entropy)]
     };
     let mut outcome = updated(r, 200);
+    // The outbox: each delivery is stored with the payment's change, so a restart resumes it.
+    outcome.change.deliveries = events
+        .iter()
+        .flat_map(|e| {
+            config.webhook_urls.iter().map(|url| Delivery {
+                event_id: e.id.clone(),
+                url: url.clone(),
+                body: e.body.clone(),
+                due_ms: now,
+                max_attempts: config.webhook_max_attempts.max(1),
+            })
+        })
+        .collect();
     outcome.events = events;
     Ok(Ok((paid, outcome)))
 }

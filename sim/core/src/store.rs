@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use super::model::{Attempt, Change, Email, IdemRecord, Record, Summary};
+use super::model::{Attempt, Change, Email, IdemRecord, PendingDelivery, Record, Summary};
 
 /// A storage failure (a full disk, a read-only file, …), as text for the log.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,6 +57,23 @@ pub trait Store {
     fn emails(&self) -> Result<Vec<Email>, StoreError>;
     /// Every webhook attempt, oldest first.
     fn attempts(&self) -> Result<Vec<Attempt>, StoreError>;
+    /// Every webhook delivery not yet ended (none delivered it, and attempts remain), first due
+    /// first, with the attempts made so far: what a shell resumes at start.
+    fn pending_deliveries(&self) -> Result<Vec<PendingDelivery>, StoreError>;
+}
+
+/// Orders pending deliveries as [`Store::pending_deliveries`] returns them.
+pub fn sort_pending(pending: &mut [PendingDelivery]) {
+    pending.sort_by(|a, b| {
+        let key = |p: &PendingDelivery| {
+            (
+                p.delivery.due_ms,
+                p.delivery.event_id.clone(),
+                p.delivery.url.clone(),
+            )
+        };
+        key(a).cmp(&key(b))
+    });
 }
 
 /// The list order of a service's payments: `(service, created_ms, id)`, iterated backwards.
@@ -70,6 +87,8 @@ pub struct MemStore {
     idempotency: HashMap<String, IdemRecord>,
     emails: Vec<Email>,
     attempts: Vec<Attempt>,
+    /// Deliveries not yet ended, by `(event id, url)`.
+    pending: HashMap<(String, String), PendingDelivery>,
     faults: BTreeMap<String, u64>,
 }
 
@@ -88,6 +107,12 @@ impl MemStore {
                 .collect(),
             emails: self.emails.clone(),
             attempts: self.attempts.clone(),
+            // The attempts (applied after) bring back each one's progress.
+            deliveries: self
+                .pending_sorted()
+                .into_iter()
+                .map(|p| p.delivery)
+                .collect(),
             faults: self
                 .faults
                 .iter()
@@ -96,6 +121,13 @@ impl MemStore {
             prune_before_ms: None,
             reset: true,
         }
+    }
+
+    /// The pending deliveries, first due first.
+    fn pending_sorted(&self) -> Vec<PendingDelivery> {
+        let mut all: Vec<PendingDelivery> = self.pending.values().cloned().collect();
+        sort_pending(&mut all);
+        all
     }
 
     fn key(r: &Record) -> ListKey {
@@ -191,6 +223,26 @@ impl Store for MemStore {
             self.idempotency.insert(scope.clone(), record.clone());
         }
         self.emails.extend(change.emails.iter().cloned());
+        for d in &change.deliveries {
+            self.pending.insert(
+                (d.event_id.clone(), d.url.clone()),
+                PendingDelivery {
+                    delivery: d.clone(),
+                    attempts: 0,
+                    last_ms: None,
+                },
+            );
+        }
+        for a in &change.attempts {
+            let key = (a.event_id.clone(), a.url.clone());
+            if let Some(p) = self.pending.get_mut(&key) {
+                p.attempts = p.attempts.max(a.attempt);
+                p.last_ms = Some(a.at_ms);
+                if p.ends(a) {
+                    self.pending.remove(&key);
+                }
+            }
+        }
         self.attempts.extend(change.attempts.iter().cloned());
         for kind in &change.faults {
             *self.faults.entry(kind.clone()).or_default() += 1;
@@ -230,5 +282,100 @@ impl Store for MemStore {
 
     fn attempts(&self) -> Result<Vec<Attempt>, StoreError> {
         Ok(self.attempts.clone())
+    }
+
+    fn pending_deliveries(&self) -> Result<Vec<PendingDelivery>, StoreError> {
+        Ok(self.pending_sorted())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Delivery;
+
+    /// A delivery of event `id` to `url`, first due at `due_ms`, with `max` attempts (tests).
+    fn delivery(id: &str, url: &str, due_ms: i64, max: u32) -> Delivery {
+        Delivery {
+            event_id: id.to_owned(),
+            url: url.to_owned(),
+            body: format!("{{\"id\":\"{id}\"}}"),
+            due_ms,
+            max_attempts: max,
+        }
+    }
+
+    fn attempt(id: &str, url: &str, n: u32, delivered: bool, at_ms: i64) -> Attempt {
+        Attempt {
+            event_id: id.to_owned(),
+            url: url.to_owned(),
+            attempt: n,
+            status: Some(if delivered { 200 } else { 500 }),
+            error: None,
+            delivered,
+            at: String::new(),
+            at_ms,
+        }
+    }
+
+    #[test]
+    fn a_delivery_is_pending_until_delivered_or_out_of_attempts() {
+        let mut s = MemStore::default();
+        let change = Change {
+            deliveries: vec![delivery("e1", "u", 10, 3), delivery("e2", "u", 5, 2)],
+            ..Change::default()
+        };
+        s.commit(&change).unwrap();
+        let pending = s.pending_deliveries().unwrap();
+        assert_eq!(pending.len(), 2);
+        assert_eq!(pending[0].delivery.event_id, "e2");
+        assert_eq!((pending[0].attempts, pending[0].last_ms), (0, None));
+        let tried = Change {
+            attempts: vec![
+                attempt("e1", "u", 1, false, 20),
+                attempt("e2", "u", 1, false, 21),
+            ],
+            ..Change::default()
+        };
+        s.commit(&tried).unwrap();
+        let pending = s.pending_deliveries().unwrap();
+        assert_eq!(pending.len(), 2);
+        assert_eq!((pending[1].attempts, pending[1].last_ms), (1, Some(20)));
+        // e2's second (last) attempt fails; e1's second delivers.
+        let ended = Change {
+            attempts: vec![
+                attempt("e2", "u", 2, false, 30),
+                attempt("e1", "u", 2, true, 31),
+            ],
+            ..Change::default()
+        };
+        s.commit(&ended).unwrap();
+        assert!(s.pending_deliveries().unwrap().is_empty());
+    }
+
+    #[test]
+    fn the_snapshot_keeps_pending_deliveries_and_their_progress() {
+        let mut s = MemStore::default();
+        let change = Change {
+            deliveries: vec![delivery("e1", "u", 10, 3), delivery("e2", "u", 11, 3)],
+            attempts: vec![
+                attempt("e1", "u", 1, false, 12),
+                attempt("e2", "u", 1, true, 12),
+            ],
+            ..Change::default()
+        };
+        s.commit(&change).unwrap();
+        let mut back = MemStore::default();
+        back.commit(&s.snapshot()).unwrap();
+        let pending = back.pending_deliveries().unwrap();
+        assert_eq!(pending, s.pending_deliveries().unwrap());
+        assert_eq!(pending.len(), 1);
+        assert_eq!((pending[0].attempts, pending[0].last_ms), (1, Some(12)));
+        let reset = Change {
+            reset: true,
+            ..Change::default()
+        };
+        back.commit(&reset).unwrap();
+        assert!(back.pending_deliveries().unwrap().is_empty());
     }
 }

@@ -1,7 +1,7 @@
 //! The simulator's store in wasm: memory, each change first handed to the JS shell's `persist`
 //! (a journal line, a Durable Object's storage), which writes it durably or throws.
 
-use paysg_sim_core::model::{Attempt, Change, Email, IdemRecord, Record, Summary};
+use paysg_sim_core::model::{Attempt, Change, Email, IdemRecord, PendingDelivery, Record, Summary};
 use paysg_sim_core::store::{MemStore, Page, PageFrom, Store, StoreError};
 use wasm_bindgen::JsValue;
 
@@ -48,5 +48,8 @@ impl Store for Persisted {
     }
     fn attempts(&self) -> Result<Vec<Attempt>, StoreError> {
         self.mem.attempts()
+    }
+    fn pending_deliveries(&self) -> Result<Vec<PendingDelivery>, StoreError> {
+        self.mem.pending_deliveries()
     }
 }
