@@ -79,27 +79,72 @@ export function makeSimulator(pairs, shell) {
   let closed = false;
   const log = settings.log ? (line) => console.error(`paysg-sim: ${line}`) : () => {};
 
-  /** Delivers one event to every endpoint, each with its retries. */
+  /** The wait after attempt `n` (1 for the first): the backoff, doubled each time, at most 1 h. */
+  function delayAfter(n) {
+    let delay = Math.min(settings.backoffMs, 3_600_000);
+    for (let i = 1; i < n; i++) delay = Math.min(delay * 2, 3_600_000);
+    return delay * (1 + Math.random() * 0.1);
+  }
+
+  function wait(ms) {
+    return new Promise((resolve) => {
+      const t = setTimeout(() => (timers.delete(t), resolve()), ms);
+      timers.add(t);
+    });
+  }
+
+  /**
+   * Delivers one event to every endpoint, each with its retries. The core stored the same
+   * deliveries with the event (its outbox), so a restart resumes them.
+   */
   function deliver(event) {
+    const now = core.now(Date.now());
     for (const url of settings.webhookUrls) {
-      pending++;
-      core.setPending(pending);
-      deliverTo(url, event).finally(() => {
-        pending--;
-        if (!closed) core.setPending(pending);
-      });
+      start({ event_id: event.id, url, body: event.body, due_ms: now, max_attempts: settings.maxAttempts }, 1, 0);
     }
   }
 
-  async function deliverTo(url, event) {
-    const first = Date.now();
-    let delay = settings.backoffMs;
-    for (let attempt = 1; attempt <= settings.maxAttempts && !closed; attempt++) {
+  function start(delivery, from, waitMs) {
+    pending++;
+    core.setPending(pending);
+    deliverTo(delivery, from, waitMs).finally(() => {
+      pending--;
+      if (!closed) core.setPending(pending);
+    });
+  }
+
+  let resumed = false;
+  /**
+   * Resumes every delivery the store holds as pending (once, after the journal is replayed):
+   * the attempt after the last one made, when the backoff says (at once if that has passed).
+   */
+  function resume() {
+    if (resumed || closed || !settings.webhooks) return;
+    resumed = true;
+    const now = core.now(Date.now());
+    for (const { delivery, attempts, last_ms } of core.pendingDeliveries()) {
+      // Deliveries to an earlier run's onWebhook wait for a run that has one.
+      if (delivery.url === CALLBACK && !shell.onWebhook) continue;
+      // A clock moved forward before the stop (POST /sim/clock) is not moved now.
+      const at = last_ms == null ? delivery.due_ms : Math.min(last_ms, now) + delayAfter(attempts);
+      log(`webhook ${delivery.event_id} → ${delivery.url}: resuming at attempt ${attempts + 1}/${delivery.max_attempts}`);
+      start(delivery, attempts + 1, Math.max(0, at - now));
+    }
+  }
+  // With a journal (`--data`), after start replays it (synchronously, right after this returns);
+  // a shell that restores later (the Durable Object) passes `resume: false` and calls resume().
+  if (shell.persist && shell.resume !== false) setTimeout(resume, 0);
+
+  async function deliverTo(delivery, from, waitMs) {
+    const { event_id: id, url, body } = delivery;
+    const max = Math.max(1, delivery.max_attempts);
+    if (waitMs > 0) await wait(waitMs);
+    for (let attempt = from; attempt <= max && !closed; attempt++) {
       const now = core.now(Date.now());
       const request = new Request(url === CALLBACK ? `${settings.publicUrl}/webhooks` : url, {
         method: "POST",
-        headers: { "content-type": "application/json", "paysg-signature": core.signature(event.body, core.now(first), now) },
-        body: event.body,
+        headers: { "content-type": "application/json", "paysg-signature": core.signature(body, delivery.due_ms, now) },
+        body,
       });
       let status = null, error = null;
       try {
@@ -114,14 +159,10 @@ export function makeSimulator(pairs, shell) {
       }
       const delivered = status !== null && status >= 200 && status < 300;
       if (closed) return;
-      log(`webhook ${event.id} → ${url} attempt ${attempt}/${settings.maxAttempts}: ${status ?? error}`);
-      core.recordAttempt({ event_id: event.id, url, attempt, status, error, delivered, at: Simulator.isoTime(now) });
-      if (delivered || attempt === settings.maxAttempts) return;
-      await new Promise((resolve) => {
-        const t = setTimeout(() => (timers.delete(t), resolve()), delay * (1 + Math.random() * 0.1));
-        timers.add(t);
-      });
-      delay = Math.min(delay * 2, 3_600_000);
+      log(`webhook ${id} → ${url} attempt ${attempt}/${max}: ${status ?? error}`);
+      core.recordAttempt({ event_id: id, url, attempt, status, error, delivered, at: Simulator.isoTime(now), at_ms: now });
+      if (delivered || attempt >= max) return;
+      await wait(delayAfter(attempt));
     }
   }
 
@@ -184,6 +225,7 @@ export function makeSimulator(pairs, shell) {
     settings,
     dispatch,
     fetch: simFetch,
+    resume,
     close() {
       closed = true;
       for (const t of timers) clearTimeout(t);

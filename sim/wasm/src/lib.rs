@@ -337,7 +337,7 @@ impl Simulator {
     }
 
     /// Stores a webhook delivery attempt (`{ event_id, url, attempt, status, error, delivered,
-    /// at }`); a storage failure is reported, not thrown.
+    /// at, at_ms }`); a storage failure is reported, not thrown.
     #[wasm_bindgen(js_name = recordAttempt)]
     pub fn record_attempt(&mut self, attempt: JsValue) {
         if let Ok(a) = serde_wasm_bindgen::from_value::<Attempt>(attempt) {
@@ -347,6 +347,19 @@ impl Simulator {
             };
             if let Err(e) = self.store.commit(&change) {
                 log_failure(&e);
+            }
+        }
+    }
+
+    /// The webhook deliveries not yet ended, first due first (what the shell resumes at start):
+    /// `[{ delivery: { event_id, url, body, due_ms, max_attempts }, attempts, last_ms }]`.
+    #[wasm_bindgen(js_name = pendingDeliveries)]
+    pub fn pending_deliveries(&self) -> JsValue {
+        match self.store.pending_deliveries() {
+            Ok(p) => to_js(&p),
+            Err(e) => {
+                log_failure(&e);
+                to_js(&Vec::<()>::new())
             }
         }
     }
