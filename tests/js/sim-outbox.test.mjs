@@ -89,3 +89,74 @@ test("kill -9 with deliveries pending and the receiver down: after restart every
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("the Durable Object: restarted with deliveries pending and the receiver down, it resumes them when it loads", async () => {
+  const { bin, root } = await import("./helpers.mjs");
+  const { execFileSync } = await import("node:child_process");
+  const { mkdirSync, writeFileSync } = await import("node:fs");
+  const dir = join(testProject(), "worker-sim-outbox");
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, "worker.js"), 'export { PaySGSimulator, default } from "paysg-sim/durable";\n');
+  writeFileSync(join(dir, "wrangler.toml"), `name = "paysg-sim"\nmain = "worker.js"\ncompatibility_date = "2026-04-01"\n\n[[durable_objects.bindings]]\nname = "PAYSG_SIM"\nclass_name = "PaySGSimulator"\n\n[[migrations]]\ntag = "v1"\nnew_sqlite_classes = ["PaySGSimulator"]\n`);
+  execFileSync(bin("wrangler"), ["deploy", "--dry-run", "--outdir", "out"], { cwd: dir, stdio: "pipe", env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "1" } });
+  const out = join(dir, "out");
+  const persist = mkdtempSync(join(tmpdir(), "paysg-sim-do-outbox-"));
+  const port = await freePort();
+  const options = { apiKey: ["paysg_stag_outbox"], webhookUrl: `http://127.0.0.1:${port}/hooks`, webhookSecret: "s3cret", webhookBackoffMs: 200, webhookMaxAttempts: 8 };
+  const workerd = async () => {
+    const { Miniflare } = await import(join(root, "node_modules", "miniflare", "dist", "src", "index.js"));
+    const mf = new Miniflare({
+      modules: true,
+      scriptPath: join(out, "worker.js"),
+      modulesRoot: out,
+      modulesRules: [{ type: "ESModule", include: ["**/*.js", "**/*.mjs"] }, { type: "CompiledWasm", include: ["**/*.wasm"] }],
+      compatibilityDate: "2026-04-01",
+      durableObjects: { PAYSG_SIM: { className: "PaySGSimulator", useSQLite: true } },
+      durableObjectsPersist: persist,
+      bindings: { PAYSG_SIM_OPTIONS: JSON.stringify(options) },
+      cf: false,
+    });
+    await mf.ready;
+    return mf;
+  };
+  const base = "http://sim.team";
+  const json = async (mf, path) => (await mf.dispatchFetch(`${base}${path}`)).json();
+  const events = 3;
+  let mf = await workerd();
+  let before;
+  try {
+    for (let i = 0; i < events; i++) {
+      const res = await mf.dispatchFetch(`${base}/v1/payment-services/payment_service_outbox/payments`, {
+        method: "POST",
+        headers: { "x-api-key": "paysg_stag_outbox", "content-type": "application/json" },
+        body: JSON.stringify({ reference_id: `do-outbox-${i}`, payer_name: "Tan", description: "Outbox", amount_in_cents: 500 }),
+      });
+      assert.equal(res.status, 201, await res.clone().text());
+      const paid = await mf.dispatchFetch(`${base}/sim/payments/${(await res.json()).id}/pay`, { method: "POST" });
+      assert.equal(paid.status, 200);
+    }
+    await new Promise((r) => setTimeout(r, 500));
+    before = (await json(mf, "/sim/webhooks.json")).attempts;
+    assert.ok(before.length >= events && before.every((a) => !a.delivered), JSON.stringify(before));
+  } finally {
+    await mf.dispose();
+  }
+  const receiver = await receiveOn(port);
+  mf = await workerd();
+  try {
+    await json(mf, "/sim/state"); // the object loads on its first request (or its alarm)
+    await until(() => receiver.ids.length >= events, 15_000);
+    assert.equal(new Set(receiver.ids).size, events, JSON.stringify(receiver.ids));
+    assert.equal(receiver.ids.length, events, "an event arrived twice");
+    const after = (await json(mf, "/sim/webhooks.json")).attempts;
+    for (const id of new Set(receiver.ids)) {
+      const numbers = after.filter((a) => a.event_id === id).map((a) => a.attempt);
+      assert.deepEqual(numbers, numbers.map((_, i) => i + 1), `${id}: ${JSON.stringify(after)}`);
+    }
+    console.log(`outbox (Durable Object): ${events} events, ${before.length} attempts before the restart, ${after.length} in all`);
+  } finally {
+    await mf.dispose();
+    await receiver.close();
+    rmSync(persist, { recursive: true, force: true });
+  }
+});

@@ -30,6 +30,12 @@ const CHUNK_CHARS = 64 * 1024 - 1024;
 const COMPACT_EVERY = 1000;
 /** Keys one storage call takes (Durable Objects' batch limit). */
 const BATCH = 128;
+/** The public URL the simulator was loaded at, for an alarm (which has no request). */
+const ORIGIN = "origin";
+/** How a journal line that owes webhook deliveries starts its list. */
+const OWES = '"deliveries":[{';
+/** How often the alarm wakes the object while deliveries are pending. */
+const WAKE_MS = 30_000;
 
 /** The Durable Object: one simulator, its state in the object's storage. */
 export class PaySGSimulator {
@@ -48,20 +54,27 @@ export class PaySGSimulator {
     this.#env = env;
   }
 
-  /** Restores the simulator from storage, on the first request (its origin is the public URL). */
+  /**
+   * Restores the simulator from storage, on the first request (its origin is the public URL) or
+   * an alarm (the origin stored then), and resumes the webhook deliveries it holds as pending.
+   */
   async #load(origin) {
     const options = this.#env.PAYSG_SIM_OPTIONS ? JSON.parse(this.#env.PAYSG_SIM_OPTIONS) : {};
     for (const k of ["port", "host", "data", "dataMaxBytes"]) {
       if (options[k] !== undefined) throw new Error(`PAYSG_SIM_OPTIONS: ${k} has no meaning in a Durable Object`);
     }
     const storage = this.#state.storage;
+    if ((await storage.get(ORIGIN)) !== origin) await storage.put(ORIGIN, origin);
     const snapshot = await storage.get(SNAPSHOT);
     const sim = makeSimulator(optionPairs({ quiet: true, publicUrl: origin, ...options }), {
       bound: origin,
       js: true,
+      resume: false, // once restored, below
       // Not awaited: the output gate holds the response until the write is durable.
       persist: (line) => {
         void storage.put(key(++this.#seq), line);
+        // A change that owes webhook deliveries: an alarm wakes the object to finish them.
+        if (line.includes(OWES)) void this.#arm();
         // Later, not inside the core's commit (which is calling this): the snapshot is taken
         // once the change is applied.
         if (this.#seq - this.#snapshotSeq >= COMPACT_EVERY && this.#compacting === undefined) queueMicrotask(() => void this.#compact());
@@ -89,7 +102,22 @@ export class PaySGSimulator {
     }
     this.#sim = sim;
     if (changes.size > 0) await this.#compact();
+    sim.resume();
+    await this.#arm();
     return sim;
+  }
+
+  /** Sets the alarm while deliveries are pending (workerd may evict an idle object). */
+  async #arm() {
+    if (this.#sim?.core.pendingDeliveries().length > 0) await this.#state.storage.setAlarm(Date.now() + WAKE_MS);
+  }
+
+  /** The alarm: loads the simulator if it was evicted (which resumes its deliveries). */
+  async alarm() {
+    const origin = await this.#state.storage.get(ORIGIN);
+    if (origin === undefined) return;
+    this.#sim ??= await this.#state.blockConcurrencyWhile(() => this.#sim ?? this.#load(origin));
+    await this.#arm();
   }
 
   /**
