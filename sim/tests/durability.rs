@@ -512,3 +512,40 @@ async fn kill_9_with_deliveries_pending_resumes_them_after_restart() {
         after.len()
     );
 }
+
+#[tokio::test]
+async fn a_format_2_data_file_is_opened_and_gets_the_deliveries_table() {
+    let data = DataFile::new("format2");
+    let sim = Sim::start(&["--data", data.arg()]);
+    sim.api().create_ok(&minimal("format-2", 100)).await;
+    drop(sim);
+    {
+        let db = rusqlite::Connection::open(data.arg()).unwrap();
+        db.execute_batch(
+            "DROP TABLE deliveries; UPDATE meta SET value = '2' WHERE key = 'format';",
+        )
+        .unwrap();
+    }
+    let receiver = Receiver::start(&[]).await;
+    let sim = Sim::start(&[
+        "--data",
+        data.arg(),
+        "--webhook-url",
+        &receiver.url,
+        "--webhook-secret",
+        "s3cret",
+    ]);
+    let api = sim.api();
+    let p = api.create_ok(&minimal("format-3", 100)).await;
+    api.pay_ok(p["id"].as_str().unwrap()).await;
+    assert_eq!(receiver.wait_for(1, Duration::from_secs(5)).await.len(), 1);
+    assert_eq!(api.state().await["payments"], json!(2));
+    drop(sim);
+    let db = rusqlite::Connection::open(data.arg()).unwrap();
+    let format: String = db
+        .query_row("SELECT value FROM meta WHERE key = 'format'", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(format, "3");
+}
