@@ -69,7 +69,6 @@ export class PaySGSimulator {
     const sim = makeSimulator(optionPairs({ quiet: true, publicUrl: origin, ...options }), {
       bound: origin,
       js: true,
-      resume: false, // once restored, below
       // Not awaited: the output gate holds the response until the write is durable.
       persist: (line) => {
         void storage.put(key(++this.#seq), line);

@@ -131,9 +131,8 @@ export function makeSimulator(pairs, shell) {
       start(delivery, attempts + 1, Math.max(0, at - now));
     }
   }
-  // With a journal (`--data`), after start replays it (synchronously, right after this returns);
-  // a shell that restores later (the Durable Object) passes `resume: false` and calls resume().
-  if (shell.persist && shell.resume !== false) setTimeout(resume, 0);
+  // A shell that restores state calls resume() once it has: start.js after the journal, the
+  // Durable Object after its storage.
 
   async function deliverTo(delivery, from, waitMs) {
     const { event_id: id, url, body } = delivery;

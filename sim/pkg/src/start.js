@@ -39,6 +39,8 @@ export async function start(pairs, { js, serve, onWebhook }) {
     if (journal) {
       journal.replay((line) => sim.core.restore(line));
       if (journal.count > 1) journal.compact(sim.core.snapshot());
+      // The deliveries the journal holds as pending, once it is replayed.
+      sim.resume();
     }
   } catch (e) {
     failed(e);
