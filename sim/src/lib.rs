@@ -30,12 +30,14 @@ use crate::core::store::{MemStore, Store, StoreError};
 pub use crate::core::Config;
 use crate::core::Volatile;
 
-/// How long a connection may take to send a request's headers, and stay idle between requests.
-pub const HEADER_TIMEOUT: Duration = Duration::from_secs(5);
-/// How long a request's body may take to arrive.
-pub const BODY_TIMEOUT: Duration = Duration::from_secs(10);
-/// Connections served at once; more wait to be accepted.
-pub const MAX_CONNECTIONS: usize = 512;
+/// How long a connection may take to send a request's headers, and stay idle between requests
+/// (the core's [`core::limits::HEADER_TIMEOUT_MS`]).
+pub const HEADER_TIMEOUT: Duration = Duration::from_millis(core::limits::HEADER_TIMEOUT_MS);
+/// How long a request's body may take to arrive (the core's [`core::limits::BODY_TIMEOUT_MS`]).
+pub const BODY_TIMEOUT: Duration = Duration::from_millis(core::limits::BODY_TIMEOUT_MS);
+/// Connections served at once; more wait to be accepted (the core's
+/// [`core::limits::MAX_CONNECTIONS`]).
+pub const MAX_CONNECTIONS: usize = core::limits::MAX_CONNECTIONS;
 
 /// Where the state is kept.
 enum Backend {

@@ -6,14 +6,16 @@
 //! the same way.
 
 use axum::body::to_bytes;
+use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::{HeaderName, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 
 use crate::core::api_request::{self, Incoming, Job, MAX_BODY};
 use crate::core::api_response::ApiResponse;
 use crate::core::faults::Fault;
 use crate::core::http::{self as core_http, Handling};
+use crate::core::limits;
 use crate::core::model::Change;
 use crate::core::ops;
 use crate::core::pages::{self, Action, PageRead};
@@ -21,22 +23,24 @@ use crate::core::reply::Reply;
 use crate::os::OsEntropy;
 use crate::{blocking, webhooks, Dropper, Shared, BODY_TIMEOUT};
 
-/// The HTTP response of a reply.
+/// The HTTP response of a reply: its status, its headers as the core gave them (a name given
+/// twice is sent twice; nothing added but what HTTP/1.1 framing needs), its body.
 pub fn respond(reply: Reply) -> Response {
-    let status = StatusCode::from_u16(reply.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    let mut res = (status, reply.body).into_response();
+    let mut res = Response::new(Body::from(reply.body));
+    *res.status_mut() =
+        StatusCode::from_u16(reply.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     for (name, value) in reply.headers {
         if let (Ok(n), Ok(v)) = (HeaderName::try_from(name), HeaderValue::try_from(value)) {
-            res.headers_mut().insert(n, v);
+            res.headers_mut().append(n, v);
         }
     }
     res
 }
 
-/// The answer to a body that could not be read: 400 when HTTP's framing of it is broken (a
-/// malformed chunk, say: hyper's error), 413 when it is over [`MAX_BODY`]. Either way the rest of
-/// the connection cannot be read, so it is closed.
-fn body_refused(e: &axum::Error) -> Reply {
+/// The answer to a body that could not be read: the core's 400 when HTTP's framing of it is
+/// broken (a malformed chunk, say: hyper's error, whose words are logged), its 413 when it is
+/// over [`MAX_BODY`].
+fn body_refused(app: &Shared, e: &axum::Error) -> Reply {
     let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(e);
     while let Some(c) = cause {
         if c.is::<hyper::Error>() {
@@ -46,21 +50,12 @@ fn body_refused(e: &axum::Error) -> Reply {
                 why = format!("{why}: {i}");
                 inner = i.source();
             }
-            return Reply::from(ApiResponse::invalid(
-                "malformed_body",
-                format!("the request body is not valid HTTP/1.1 ({why})"),
-            ))
-            .with("connection", "close");
+            app.log(|| format!("answered 400 malformed_body: {why}"));
+            return limits::malformed_body();
         }
         cause = c.source();
     }
-    ApiResponse::error(
-        413,
-        "invalid_request_error",
-        "body_too_large",
-        format!("the request body is over {MAX_BODY} bytes"),
-    )
-    .into()
+    limits::body_too_large()
 }
 
 /// The handler of every request.
@@ -73,21 +68,8 @@ pub async fn handle(State(app): State<Shared>, req: Request) -> Response {
     // and moves on would see a broken connection.
     let body = match tokio::time::timeout(BODY_TIMEOUT, to_bytes(body, MAX_BODY)).await {
         Ok(Ok(b)) => b,
-        Ok(Err(e)) => return respond(body_refused(&e)),
-        Err(_) => {
-            return respond(
-                Reply::from(ApiResponse::error(
-                    408,
-                    "invalid_request_error",
-                    "request_timeout",
-                    format!(
-                        "the request body did not arrive within {} s",
-                        BODY_TIMEOUT.as_secs()
-                    ),
-                ))
-                .with("connection", "close"),
-            )
-        }
+        Ok(Err(e)) => return respond(body_refused(&app, &e)),
+        Err(_) => return respond(limits::body_timed_out()),
     };
     let headers: Vec<(String, Vec<u8>)> = parts
         .headers

@@ -1,4 +1,5 @@
-//! A hostile review's findings (issue 23, item 6), against the native binary: cross-site
+//! A hostile review's findings (issue 23, item 6), against the shell `PAYSG_SIM_SHELL` names
+//! (the SQLite and JSON-migration cases on the native binary only, each saying why): cross-site
 //! requests to the controls and the pay form, the clock moved to its end, a damaged data file, a
 //! malformed chunked body, and a JSON file that is not an earlier paysg-sim's passed as `--data`.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code
@@ -243,6 +244,12 @@ fn damage_payments_page(path: &Path) {
 
 #[tokio::test]
 async fn a_damaged_data_file_stops_the_start_and_says_what_to_do() {
+    if skip_unless(
+        Shell::Native,
+        "it damages a SQLite page; npm's --data is a JSON journal",
+    ) {
+        return;
+    }
     let data = Data::new("damaged");
     {
         let mut sim = Sim::start(&["--data", data.arg()]);
@@ -272,6 +279,12 @@ async fn a_damaged_data_file_stops_the_start_and_says_what_to_do() {
 
 #[test]
 fn a_json_file_that_is_not_an_old_state_file_is_refused_and_left_alone() {
+    if skip_unless(
+        Shell::Native,
+        "only the native binary migrates an older paysg-sim's JSON state file (to SQLite)",
+    ) {
+        return;
+    }
     for (n, text) in [
         r#"{"payments": []}"#,
         r#"{"payments": [], "name": "my fixtures", "idempotency": {}, "emails": [], "webhook_attempts": [], "faults": {}}"#,
@@ -303,6 +316,12 @@ fn a_json_file_that_is_not_an_old_state_file_is_refused_and_left_alone() {
 
 #[test]
 fn an_old_state_file_never_replaces_an_earlier_backup() {
+    if skip_unless(
+        Shell::Native,
+        "only the native binary migrates an older paysg-sim's JSON state file (to SQLite)",
+    ) {
+        return;
+    }
     let data = Data::new("legacy-backup");
     let old = r#"{"payments": [], "idempotency": {}, "emails": [], "webhook_attempts": [], "faults": {}}"#;
     std::fs::write(&data.0, old).unwrap();

@@ -23,6 +23,7 @@ pub mod cross_site;
 pub mod faults;
 pub mod http;
 pub mod ids;
+pub mod limits;
 mod list;
 pub mod model;
 pub mod ops;

@@ -1,11 +1,11 @@
 //! The shells answer byte for byte alike where the core decides (issue 23): the same requests,
 //! raw over TCP, to the native binary and to `npx paysg-sim`, compared by status line, headers
 //! (but `Date`) and body, with what must differ (payment, event and payment-intent ids,
-//! timestamps, the port) replaced by placeholders. Ignored until the core drives both shells: it
-//! fails today, and `cargo test -p paysg-sim --test behaviour -- --ignored alike` lists the
-//! differences, first byte for byte, then with the framing left out. It needs the npm package
-//! built (`node scripts/build.mjs`). Not here, as it takes 10 s: a body that stops arriving gets
-//! PaySG's JSON 408 from the native binary after 10 s, and no answer within 20 s from npm.
+//! timestamps, the port) replaced by placeholders; on a failure it lists the differences, first
+//! byte for byte, then with the framing left out. It needs the npm package built (`node
+//! scripts/build.mjs`), so it runs in the npm pass (`PAYSG_SIM_SHELL=npm`, after the build in
+//! scripts/test.sh) and is skipped in the native one. Not here, as it takes 10 s: a body that
+//! stops arriving gets the core's JSON 408 (`limits::body_timed_out`) from both after 10 s.
 
 use crate::common::*;
 use std::io::{Read, Write};
@@ -145,11 +145,15 @@ fn exchange(sim: &Sim, ask: &Ask, ids: &mut Vec<String>) -> String {
         ask.0,
         body.len()
     );
+    talk(sim, request.as_bytes(), ids, Duration::from_secs(5))
+}
+
+/// Sends raw bytes and reads until the server closes (or `wait` passes without a byte): the
+/// answer as text, normalised as [`exchange`] says.
+fn talk(sim: &Sim, request: &[u8], ids: &mut Vec<String>, wait: Duration) -> String {
     let mut stream = std::net::TcpStream::connect(("127.0.0.1", sim.port)).unwrap();
-    stream
-        .set_read_timeout(Some(Duration::from_secs(5)))
-        .unwrap();
-    let _ = stream.write_all(request.as_bytes());
+    stream.set_read_timeout(Some(wait)).unwrap();
+    let _ = stream.write_all(request);
     let mut raw = Vec::new();
     let read = stream.read_to_end(&mut raw);
     let split = raw.windows(4).position(|w| w == b"\r\n\r\n");
@@ -165,6 +169,8 @@ fn exchange(sim: &Sim, ask: &Ask, ids: &mut Vec<String>) -> String {
     };
     let body = String::from_utf8_lossy(&body).into_owned();
     let mut out = String::new();
+    // Pipelined answers after the first, whole but for their dates.
+    let body = undated(&body);
     if let Err(e) = read {
         out.push_str(&format!("(read: {:?})\n", e.kind()));
     }
@@ -188,6 +194,19 @@ fn exchange(sim: &Sim, ask: &Ask, ids: &mut Vec<String>) -> String {
     }
     out.push_str(&body);
     normalise(&out, sim.port, ids)
+}
+
+/// `text` without its `\r\ndate: …` lines (the head of a pipelined answer).
+fn undated(text: &str) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(at) = rest.find("\r\ndate: ") {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + 2..];
+        rest = after.find("\r\n").map_or("", |end| &after[end..]);
+    }
+    out.push_str(rest);
+    out
 }
 
 /// An exchange with its framing left out: header names in lower case, no `content-length` or
@@ -261,8 +280,13 @@ fn normalise(text: &str, port: u16, ids: &[String]) -> String {
 }
 
 #[tokio::test]
-#[ignore = "the shells differ today; the core will drive both (issue 23 item 1)"]
 async fn the_shells_answer_alike() {
+    if skip_unless(
+        Shell::Npm,
+        "it needs the npm package built, which the npm pass has",
+    ) {
+        return;
+    }
     let native = Sim::start_on(Shell::Native, &[]);
     let npm = Sim::start_on(Shell::Npm, &[]);
     let (mut native_ids, mut npm_ids) = (Vec::new(), Vec::new());
@@ -289,4 +313,78 @@ async fn the_shells_answer_alike() {
         differ.len(),
         differ.join("\n")
     );
+}
+
+/// What the core answers outside a route: a malformed chunk (its 400 `malformed_body`), a
+/// malformed head (hyper's empty 400), two requests on one connection (kept alive, then closed as
+/// asked), byte for byte.
+#[test]
+fn the_shells_frame_refusals_and_kept_alive_connections_alike() {
+    if skip_unless(
+        Shell::Npm,
+        "it needs the npm package built, which the npm pass has",
+    ) {
+        return;
+    }
+    let native = Sim::start_on(Shell::Native, &[]);
+    let npm = Sim::start_on(Shell::Npm, &[]);
+    let chunked = |chunks: &str| {
+        format!(
+            "POST /v1/payment-services/{SERVICE}/payments HTTP/1.1\r\nhost: a\r\nx-api-key: {KEY}\r\n\
+             content-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n{chunks}"
+        )
+    };
+    let asks = [
+        chunked("zz\r\n{}\r\n0\r\n\r\n"),
+        chunked("2\r\n{}XX0\r\n\r\n"),
+        "POST /sim/reset HTTP/1.1\r\nhost: a\r\ntransfer-encoding: chunked\r\n\r\n-1\r\n\r\n"
+            .to_owned(),
+        "GET / HTTP/1.1\r\nbad header\r\n\r\n".to_owned(),
+        "GET /nowhere HTTP/1.1\r\nhost: a\r\n\r\nGET /sim/state HTTP/1.1\r\nhost: a\r\n\
+         connection: close\r\n\r\n"
+            .to_owned(),
+    ];
+    for ask in asks {
+        let wait = Duration::from_secs(5);
+        let a = talk(&native, ask.as_bytes(), &mut Vec::new(), wait);
+        let b = talk(&npm, ask.as_bytes(), &mut Vec::new(), wait);
+        assert_eq!(a, b, "{ask:?}\n-- native:\n{a}\n-- npm:\n{b}");
+        assert!(a.starts_with("HTTP/1.1 "), "{ask:?}: {a}");
+    }
+}
+
+/// A body that stops arriving gets the core's 408 `request_timeout` after its 10 s from both
+/// (run side by side: 10 s in all).
+#[test]
+fn a_body_that_stops_arriving_gets_the_same_408() {
+    if skip_unless(
+        Shell::Npm,
+        "it needs the npm package built, which the npm pass has",
+    ) {
+        return;
+    }
+    let ask = "POST /sim/reset HTTP/1.1\r\nhost: a\r\ncontent-length: 10\r\n\r\n{}";
+    let [a, b] = [Shell::Native, Shell::Npm].map(|shell| {
+        std::thread::spawn(move || {
+            let sim = Sim::start_on(shell, &[]);
+            let started = std::time::Instant::now();
+            let answer = talk(
+                &sim,
+                ask.as_bytes(),
+                &mut Vec::new(),
+                Duration::from_secs(15),
+            );
+            (answer, started.elapsed())
+        })
+    });
+    let ((a, a_took), (b, b_took)) = (a.join().unwrap(), b.join().unwrap());
+    assert_eq!(a, b, "-- native:\n{a}\n-- npm:\n{b}");
+    assert!(a.starts_with("HTTP/1.1 408 "), "{a}");
+    assert!(a.contains("request_timeout"), "{a}");
+    for took in [a_took, b_took] {
+        assert!(
+            took >= Duration::from_millis(9_500) && took < Duration::from_secs(13),
+            "{took:?}"
+        );
+    }
 }

@@ -62,6 +62,44 @@ pub fn version() -> String {
     env!("CARGO_PKG_VERSION").to_owned()
 }
 
+/// The HTTP limits every shell keeps and the core's answers for them (`sim/core/src/limits.rs`),
+/// for the node:http server: `{ headerTimeoutMs, bodyTimeoutMs, maxConnections, maxBody,
+/// tooLarge, timedOut, malformed }`, the last three replies (`{ status, headers, body }`).
+#[wasm_bindgen]
+pub fn limits() -> JsValue {
+    use paysg_sim_core::limits as l;
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct L<'a> {
+        header_timeout_ms: u64,
+        body_timeout_ms: u64,
+        max_connections: usize,
+        max_body: usize,
+        too_large: step::JsReply<'a>,
+        timed_out: step::JsReply<'a>,
+        malformed: step::JsReply<'a>,
+    }
+    let replies = [
+        l::body_too_large(),
+        l::body_timed_out(),
+        l::malformed_body(),
+    ];
+    let [too_large, timed_out, malformed] = replies.each_ref().map(|r| step::JsReply {
+        status: r.status,
+        headers: &r.headers,
+        body: &r.body,
+    });
+    to_js(&L {
+        header_timeout_ms: l::HEADER_TIMEOUT_MS,
+        body_timeout_ms: l::BODY_TIMEOUT_MS,
+        max_connections: l::MAX_CONNECTIONS,
+        max_body: l::MAX_BODY,
+        too_large,
+        timed_out,
+        malformed,
+    })
+}
+
 /// One simulator: its configuration, store and in-memory state.
 #[wasm_bindgen]
 pub struct Simulator {
