@@ -7,7 +7,7 @@
 //! Values going out cross as serde types through serde-wasm-bindgen (the settings, every error,
 //! every step), except where another way was measured faster or safer; values coming in (the
 //! options, a call's loose arguments, a list query) are scalars the JS layer made, read here
-//! field by field by their JS names (`Options::set`, `Query::set`, [`scalar_of`]): reading them
+//! field by field by their JS names (`Options::set`, `Query::set`, [`read::scalar_of`]): reading them
 //! through serde-wasm-bindgen's deserializer linked its error texts, which format floats, and
 //! the derived readers: 148.8 → 132.3 KB gzip of wasm without them, measured. Further:
 //! * the client's options and a call's context stay here: sent across and back as JS objects
@@ -21,10 +21,11 @@
 //! * a create or refund body arrives as the JS layer's JSON text (`encode`): it is user data of
 //!   any shape, and `JSON.stringify` meets cycles, throwing getters and Proxies in JS, where
 //!   serde-wasm-bindgen would recurse forever on a cycle (a trap) or run a getter here;
-//! * what came back crosses as its status, headers and body bytes (one copy; a string would
-//!   cross by a JS loop over its characters, ≈ 3 µs a KB), read here as the core reads it for
-//!   every shell ([`paysg::client::decode`]); a 2xx body is decoded here, once, into the
-//!   call's result. `done` says to parse the answer's own text when that is the result
+//! * what came back crosses as its status and headers, and its body's text as UTF-8 in the
+//!   module's input buffer (`encodeInto`: no allocation here; a string argument would cross by
+//!   a JS loop over its characters, ≈ 3 µs a KB), read as the core reads it for every shell
+//!   ([`paysg::client::decode`]); a 2xx body is decoded here, once, into the call's result
+//!   (a payment as PaySG writes it in one pass, [`paysg::client::scan`]). `done` says to parse the answer's own text when that is the result
 //!   verbatim (the usual case: ≈ 3 µs less than writing it back), else carries it written back;
 //! * the two `done` steps without a result text are made once and shared (frozen): making
 //!   one is a JS object and a string, ≈ 1 µs a call.
@@ -32,19 +33,20 @@
 use crate::step::{self as steps, Attempt, CallStep};
 use paysg::client::event::Sent;
 use paysg::client::plan::Body;
-use paysg::client::plan::Query;
 use paysg::client::wire::Timing;
 use paysg::client::{self, decode, ClientError, Context, Op, Options, Step};
 use paysg::json;
 use paysg::request::ApiKey;
-use paysg::scalar::{self, Scalar};
 use paysg::validate::{Code, FieldError};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 pub mod list_all;
+mod read;
 pub mod returns;
 pub mod verify;
+
+use read::{read_fields, read_options, read_query, scalar_of};
 
 /// Serialises to plain JS values (objects, not `Map`s; `null` for `None`).
 fn to_js(value: &impl Serialize) -> JsValue {
@@ -64,67 +66,6 @@ fn invalid(errors: Vec<FieldError>) -> JsValue {
         ok: false,
         error: ClientError::Validation { errors },
     })
-}
-
-/// A value the JS layer made a scalar (`scalar` in `pkg/src/encode.js`: a string, number,
-/// boolean, `null` or `undefined` as it is, anything else a `{ "\0type": name }` marker) as Rust
-/// reads it. Read here, not through serde-wasm-bindgen's deserializer, whose error texts format
-/// floats (≈ 18 KB gzip of wasm with the derived readers, measured); anything else reads as the
-/// JS type it is.
-fn scalar_of(v: &JsValue) -> Scalar {
-    if let Some(s) = v.as_string() {
-        return Scalar::Str(s);
-    }
-    if let Some(n) = v.as_f64() {
-        return Scalar::Num(n);
-    }
-    if let Some(b) = v.as_bool() {
-        return Scalar::Bool(b);
-    }
-    if v.is_null() || v.is_undefined() {
-        return Scalar::Absent;
-    }
-    if v.is_object() {
-        if js_sys::Array::is_array(v) {
-            return Scalar::Other("array");
-        }
-        let marker = js_sys::Reflect::get(v, &JsValue::from_str(scalar::TYPE_MARKER))
-            .ok()
-            .and_then(|t| t.as_string());
-        return marker.map_or(Scalar::Other("object"), |t| Scalar::of_type(&t));
-    }
-    Scalar::of_type(&v.js_typeof().as_string().unwrap_or_default())
-}
-
-/// Options or a query from the JS layer (`settings` / `scalars`: an object of scalars with the
-/// fields Rust reads, by their JS names): each name in `names` read and `set`; `undefined`
-/// reads as nothing given.
-fn read_fields<T: Default>(
-    v: &JsValue,
-    names: &[&str],
-    set: impl Fn(&mut T, &str, Scalar) -> bool,
-) -> T {
-    let mut out = T::default();
-    if v.is_undefined() || v.is_null() {
-        return out;
-    }
-    for name in names {
-        let value = js_sys::Reflect::get(v, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED);
-        if !value.is_undefined() {
-            set(&mut out, name, scalar_of(&value));
-        }
-    }
-    out
-}
-
-/// Options (a client's or a call's) from the JS layer.
-fn read_options(v: &JsValue) -> Options {
-    read_fields(v, &Options::FIELDS, Options::set)
-}
-
-/// A list query from the JS layer.
-fn read_query(v: &JsValue) -> Query {
-    read_fields(v, &paysg::surface::LIST_QUERY, Query::set)
 }
 
 /// A client: its checked options and API key, kept here for every call, and the context of

@@ -3,13 +3,14 @@
 //! `PaySG-Signature` recipe, and assertions on PaySG's shapes.
 
 mod client;
+mod data;
 mod page;
 mod shapes;
 mod state;
 mod webhooks;
 
 #[allow(unused_imports)] // each test binary uses its own part of them
-pub use {client::*, page::*, shapes::*, state::*, webhooks::*};
+pub use {client::*, data::*, page::*, shapes::*, state::*, webhooks::*};
 
 use std::io::{BufRead, BufReader, Read};
 use std::process::{Child, Command, ExitStatus, Stdio};

@@ -10,7 +10,7 @@ use paysg_sim_core::http::{self, Handling};
 use paysg_sim_core::ids::Seeded;
 use paysg_sim_core::model::{Attempt, Change};
 use paysg_sim_core::ops;
-use paysg_sim_core::options::{self, Given, Kind, Style, FLAGS};
+use paysg_sim_core::options::{self, Given, Style};
 use paysg_sim_core::pages;
 use paysg_sim_core::store::{MemStore, Store, StoreError};
 use paysg_sim_core::{api_response::ApiResponse, Config, Volatile};
@@ -20,85 +20,12 @@ use wasm_bindgen::prelude::*;
 mod persisted;
 mod send;
 mod step;
+mod surface;
+
+pub use surface::{flags, limits, version};
 
 use persisted::Persisted;
 use step::{reply_step, to_js, Step};
-
-/// The flags, for the JS command line and `createSimulator`'s options:
-/// `[{ name, camel, value, kind: "value" | "repeat" | "switch", default, help }]`.
-#[wasm_bindgen]
-pub fn flags() -> JsValue {
-    #[derive(Serialize)]
-    struct F {
-        name: &'static str,
-        camel: String,
-        value: &'static str,
-        kind: &'static str,
-        default: Option<&'static str>,
-        help: &'static str,
-    }
-    let all: Vec<F> = FLAGS
-        .iter()
-        .map(|f| F {
-            name: f.name,
-            camel: options::camel(f.name),
-            value: f.value,
-            kind: match f.kind {
-                Kind::Value => "value",
-                Kind::Repeat => "repeat",
-                Kind::Switch => "switch",
-            },
-            default: f.default,
-            help: f.help,
-        })
-        .collect();
-    to_js(&all)
-}
-
-/// The simulator's version: this crate's, which the workspace keeps equal to the native
-/// binary's (`paysg-sim --version`) and the npm package's.
-#[wasm_bindgen]
-pub fn version() -> String {
-    env!("CARGO_PKG_VERSION").to_owned()
-}
-
-/// The HTTP limits every shell keeps and the core's answers for them (`sim/core/src/limits.rs`),
-/// for the node:http server: `{ headerTimeoutMs, bodyTimeoutMs, maxConnections, maxBody,
-/// tooLarge, timedOut, malformed }`, the last three replies (`{ status, headers, body }`).
-#[wasm_bindgen]
-pub fn limits() -> JsValue {
-    use paysg_sim_core::limits as l;
-    #[derive(Serialize)]
-    #[serde(rename_all = "camelCase")]
-    struct L<'a> {
-        header_timeout_ms: u64,
-        body_timeout_ms: u64,
-        max_connections: usize,
-        max_body: usize,
-        too_large: step::JsReply<'a>,
-        timed_out: step::JsReply<'a>,
-        malformed: step::JsReply<'a>,
-    }
-    let replies = [
-        l::body_too_large(),
-        l::body_timed_out(),
-        l::malformed_body(),
-    ];
-    let [too_large, timed_out, malformed] = replies.each_ref().map(|r| step::JsReply {
-        status: r.status,
-        headers: &r.headers,
-        body: &r.body,
-    });
-    to_js(&L {
-        header_timeout_ms: l::HEADER_TIMEOUT_MS,
-        body_timeout_ms: l::BODY_TIMEOUT_MS,
-        max_connections: l::MAX_CONNECTIONS,
-        max_body: l::MAX_BODY,
-        too_large,
-        timed_out,
-        malformed,
-    })
-}
 
 /// One simulator: its configuration, store and in-memory state.
 #[wasm_bindgen]
