@@ -58,6 +58,8 @@ import type { PlatformRequest, PlatformResponse } from "./index.js";
 export declare class PaySGSimulator {
   constructor(state: unknown, env: { PAYSG_SIM_OPTIONS?: string });
   fetch(request: PlatformRequest): Promise<PlatformResponse>;
+  /** The Durable Object's alarm: wakes an evicted simulator to finish pending webhook deliveries. */
+  alarm(): Promise<void>;
 }
 /** The Worker that sends every request to the one PaySGSimulator (binding PAYSG_SIM). */
 declare const worker: { fetch(request: PlatformRequest, env: { PAYSG_SIM: unknown }): Promise<PlatformResponse> };

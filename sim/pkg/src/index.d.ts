@@ -53,7 +53,7 @@ export interface Simulator {
   /** Counts: payments (and by reference_id), stored idempotency keys, emails, webhook attempts and deliveries under way, faults injected by kind. */
   state(): Promise<{ payments: number; payments_by_reference: Record<string, number>; idempotency_keys: number; emails: number; webhook_attempts: number; webhooks_pending: number; faults: Record<string, number> }>;
   /** Every webhook delivery attempt, and how many deliveries are under way. */
-  webhooks(): Promise<{ attempts: Array<{ event_id: string; url: string; attempt: number; status: number | null; error: string | null; delivered: boolean; at: string }>; pending: number }>;
+  webhooks(): Promise<{ attempts: Array<{ event_id: string; url: string; attempt: number; status: number | null; error: string | null; delivered: boolean; at: string; at_ms: number }>; pending: number }>;
   /** The emails sent by send-email. */
   emails(): Promise<Array<{ to: string; subject: string; body: string; payment_id: string; sent_at: string }>>;
   /** Forgets everything. */
