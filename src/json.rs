@@ -338,6 +338,20 @@ pub fn same(a: &[u8], b: &[u8]) -> bool {
         && a8.remainder() == b8.remainder()
 }
 
+/// Whether the strings `a` and `b` are equal, at compile time (for finding a name's index in a
+/// table of names in a `const`).
+pub(crate) const fn const_eq(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut j = 0;
+    while j < a.len() && a[j] == b[j] {
+        j += 1;
+    }
+    j == a.len()
+}
+
 /// An eight-byte chunk as a number.
 #[inline]
 pub(crate) fn word(c: &[u8]) -> u64 {

@@ -201,22 +201,12 @@ pub struct PaymentView<'v> {
 
 /// The index of `name` in `names`, or `N` when it is not there: evaluated at compile time, an
 /// index `N` into the array fails the build (rustc's `unconditional_panic` lint denies it).
-const fn at<const N: usize>(names: [&str; N], name: &str) -> usize {
+pub(super) const fn at<const N: usize>(names: [&str; N], name: &str) -> usize {
     let mut i = 0;
-    while i < N {
-        let (a, b) = (names[i].as_bytes(), name.as_bytes());
-        if a.len() == b.len() {
-            let mut j = 0;
-            while j < a.len() && a[j] == b[j] {
-                j += 1;
-            }
-            if j == a.len() {
-                return i;
-            }
-        }
+    while i < N && !crate::json::const_eq(names[i], name) {
         i += 1;
     }
-    N
+    i
 }
 
 impl<'v> PaymentView<'v> {

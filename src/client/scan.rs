@@ -7,7 +7,7 @@
 //! bodies. In Node this pass costs a fraction of building the tree, which was most of the time
 //! Rust spent on an answer (profiled).
 
-use super::read::{OPTIONAL_STRS, REQUIRED_STRS};
+use super::read::{at, OPTIONAL_STRS, REQUIRED_STRS};
 use crate::json::{same, word};
 
 /// What a payment op's answer needs of a payment (its [`super::answer::Shape`]).
@@ -64,26 +64,6 @@ const fn name(i: usize) -> &'static str {
     } else {
         "line_items"
     }
-}
-
-/// The index of the string key `key`, at compile time.
-const fn index(key: &str) -> usize {
-    let mut i = 0;
-    while i < AMOUNT {
-        let (a, b) = (name(i).as_bytes(), key.as_bytes());
-        if a.len() == b.len() {
-            let mut j = 0;
-            while j < a.len() && a[j] == b[j] {
-                j += 1;
-            }
-            if j == a.len() {
-                return i;
-            }
-        }
-        i += 1;
-    }
-    // Not a string key: fails the build where it is used as an index.
-    usize::MAX
 }
 
 /// Whether any of the eight bytes of `w` is a quote, a backslash or a control character (below
@@ -280,11 +260,11 @@ pub fn verbatim_payment(text: &str) -> Option<ShapeFields<'_>> {
         return None;
     }
     Some(ShapeFields {
-        id: strings[const { index("id") }]?,
-        reference_id: strings[const { index("reference_id") }]?,
-        latest_status: strings[const { index("latest_status") }]?,
-        refund_status: strings[const { index("refund_status") }]?,
-        payment_fully_refunded_timestamp: strings[const { index("payment_fully_refunded_timestamp") }],
+        id: strings[const { at(KEYS, "id") }]?,
+        reference_id: strings[const { at(KEYS, "reference_id") }]?,
+        latest_status: strings[const { at(KEYS, "latest_status") }]?,
+        refund_status: strings[const { at(KEYS, "refund_status") }]?,
+        payment_fully_refunded_timestamp: strings[const { at(KEYS, "payment_fully_refunded_timestamp") }],
     })
 }
 

@@ -247,20 +247,10 @@ const _: () = assert!(
 /// The index of the create-payment field named `name` (for constants).
 const fn index_named(name: &str) -> usize {
     let mut i = 0;
-    while i < FIELD_COUNT {
-        let (a, b) = (CREATE_PAYMENT_FIELDS[i].name.as_bytes(), name.as_bytes());
-        if a.len() == b.len() {
-            let mut j = 0;
-            while j < a.len() && a[j] == b[j] {
-                j += 1;
-            }
-            if j == a.len() {
-                return i;
-            }
-        }
+    while i < FIELD_COUNT && !crate::json::const_eq(CREATE_PAYMENT_FIELDS[i].name, name) {
         i += 1;
     }
-    FIELD_COUNT
+    i
 }
 
 /// The index of the field `limits.payer_identifier` limits.
