@@ -59,6 +59,8 @@ pub struct App {
     volatile: Mutex<Volatile>,
     /// HTTP client for webhooks.
     pub http: reqwest::Client,
+    /// Wakes the webhook task ([`webhooks::run`]): deliveries were scheduled or an attempt stored.
+    pub wake: Notify,
 }
 
 /// The shared state handle.
@@ -89,8 +91,8 @@ impl App {
             }
             None => Backend::Memory(Mutex::new(MemStore::default())),
         };
+        // Each attempt's timeout is the core's (`Send::timeout_ms`).
         let http = reqwest::Client::builder()
-            .timeout(Duration::from_secs(10))
             .build()
             .map_err(|e| format!("cannot build the webhook client: {e}"))?;
         Ok(Arc::new(App {
@@ -98,6 +100,7 @@ impl App {
             backend,
             volatile: Mutex::new(Volatile::default()),
             http,
+            wake: Notify::new(),
         }))
     }
 
@@ -190,7 +193,8 @@ pub async fn serve(
     shutdown: impl std::future::Future<Output = ()>,
 ) {
     // Webhook deliveries pending at the last stop (stored with their events) resume now.
-    webhooks::resume(&app, &tokio::runtime::Handle::current());
+    webhooks::resume(&app);
+    tokio::spawn(webhooks::run(app.clone()));
     let router = router(app.clone());
     let slots = Arc::new(Semaphore::new(MAX_CONNECTIONS));
     tokio::pin!(shutdown);

@@ -1,9 +1,8 @@
-//! The shell of every request: reads it, asks the core what it is ([`core::http::handle`]), and
-//! does the I/O that needs. For an API request: holds its `Idempotency-Key` while it runs,
-//! sleeps for `x-paysg-sim-delay-ms`, runs the operation and commits what it changed in one
-//! blocking task (so that a client that goes away cannot stop it half-way), then answers — or
-//! holds or drops the answer for a fault. Pages read the store; actions (pay, reset) change it
-//! the same way.
+//! The shell of every request: reads it, then drives the core's [`Exchange`] (which decides
+//! every step: the key's claim, the replay, the delay, the operation, its commit, the webhooks it
+//! owes, a fault's stall or drop) and does the I/O each step asks for. A read or a write runs on
+//! a blocking thread, which owns the exchange while it runs, so that a client that goes away
+//! cannot stop a commit half-way or release its key before the commit.
 
 use axum::body::to_bytes;
 use axum::body::Body;
@@ -11,17 +10,13 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderName, HeaderValue, StatusCode};
 use axum::response::Response;
 
-use crate::core::api_request::{self, Incoming, Job, MAX_BODY};
+use crate::core::api_request::{Incoming, MAX_BODY};
 use crate::core::api_response::ApiResponse;
-use crate::core::faults::Fault;
-use crate::core::http::{self as core_http, Handling};
+use crate::core::drive::{Exchange, Next};
 use crate::core::limits;
-use crate::core::model::Change;
-use crate::core::ops;
-use crate::core::pages::{self, Action, PageRead};
 use crate::core::reply::Reply;
-use crate::os::OsEntropy;
-use crate::{blocking, webhooks, Dropper, Shared, BODY_TIMEOUT};
+use crate::os::{self, OsEntropy};
+use crate::{blocking, Dropper, Shared, BODY_TIMEOUT};
 
 /// The HTTP response of a reply: its status, its headers as the core gave them (a name given
 /// twice is sent twice; nothing added but what HTTP/1.1 framing needs), its body.
@@ -83,36 +78,57 @@ pub async fn handle(State(app): State<Shared>, req: Request) -> Response {
         headers: &headers,
         body: &body,
     };
-    let mut faults = Change::default();
-    let handling = core_http::handle(
-        &app.config,
-        &mut app.volatile(),
-        &incoming,
-        &mut OsEntropy,
-        &mut faults,
-    );
-    if let Some(kind) = faults.faults.first() {
-        app.log(|| format!("injecting fault {kind} into {method} {path}"));
-        blocking(&app, move |app| app.commit_quietly(&faults)).await;
-    }
-    let reply = match handling {
-        Handling::Reply(r) => r,
-        Handling::Read(what) => read(&app, what).await,
-        Handling::Act(action) => act(&app, action).await,
-        Handling::Api(job) => {
-            let after = job.after;
-            let answer = run(&app, job).await;
-            match after {
-                Some(Fault::Stall) => tokio::time::sleep(app.config.stall).await,
-                Some(Fault::Drop) => {
-                    if let Some(d) = parts.extensions.get::<Dropper>() {
-                        d.drop_connection();
-                        std::future::pending::<()>().await;
-                    }
-                }
-                _ => {}
+    let ex = Exchange::new(&app.config, &mut app.volatile(), &incoming, &mut OsEntropy);
+    let mut run = Running {
+        app: app.clone(),
+        ex,
+    };
+    let reply = loop {
+        let next = run.ex.poll(&app.config, &mut app.volatile(), os::now_ms());
+        match next {
+            Next::Commit(change) => {
+                blocking(&app, move |app| app.commit_quietly(&change)).await;
             }
-            answer.into()
+            Next::Log { line, always } => {
+                if always {
+                    eprintln!("paysg-sim: {line}");
+                } else {
+                    app.log(|| line);
+                }
+            }
+            Next::Read | Next::Write => {
+                let write = next == Next::Write;
+                // The blocking task owns the exchange: dropped there (the key released, the
+                // webhooks scheduled) if this request is gone when it ends.
+                let back = blocking(&app, move |app| {
+                    let now = app.now();
+                    if write {
+                        app.write(|s| run.ex.write(&app.config, s, now, &mut OsEntropy));
+                    } else {
+                        app.read(|s| run.ex.read(&app.config, s, now, &mut OsEntropy));
+                    }
+                    run
+                })
+                .await;
+                match back {
+                    Some(r) => run = r,
+                    None => return respond(ApiResponse::storage_failed().into()),
+                }
+            }
+            Next::Sleep(ms) => tokio::time::sleep(std::time::Duration::from_millis(ms)).await,
+            Next::Wake => app.wake.notify_one(),
+            Next::Reply(r) => break r,
+            Next::Stall { ms, reply } => {
+                tokio::time::sleep(std::time::Duration::from_millis(ms)).await;
+                break reply;
+            }
+            Next::Drop => {
+                if let Some(d) = parts.extensions.get::<Dropper>() {
+                    d.drop_connection();
+                    std::future::pending::<()>().await;
+                }
+                break Reply::empty(500);
+            }
         }
     };
     if path.starts_with("/v1/") {
@@ -127,127 +143,21 @@ pub async fn handle(State(app): State<Shared>, req: Request) -> Response {
     respond(reply)
 }
 
-/// A page that reads the store.
-async fn read(app: &Shared, what: PageRead) -> Reply {
-    let pending = app.volatile().webhooks_pending;
-    match blocking(app, move |app| app.read(|s| pages::read(s, &what, pending))).await {
-        Some(Ok(reply)) => reply,
-        Some(Err(e)) => {
-            eprintln!("paysg-sim: cannot read the store: {e}");
-            ApiResponse::storage_failed().into()
-        }
-        None => ApiResponse::storage_failed().into(),
-    }
-}
-
-/// An action that changes state (pay, reset): run and committed on the writer.
-async fn act(app: &Shared, action: Action) -> Reply {
-    if action == Action::Reset {
-        app.volatile().reset();
-    }
-    let runtime = tokio::runtime::Handle::current();
-    let done = blocking(app, move |app| {
-        let acted = app.write(|s| {
-            let acted = pages::act(&app.config, &*s, &action, app.now(), &mut OsEntropy)?;
-            if !acted.change.is_empty() {
-                s.commit(&acted.change)?;
-            }
-            Ok(acted)
-        });
-        match acted {
-            Ok(acted) => {
-                webhooks::dispatch(app, &runtime, acted.events);
-                acted.reply
-            }
-            Err(e) => {
-                app.storage_failed(&e);
-                ApiResponse::storage_failed().into()
-            }
-        }
-    })
-    .await;
-    done.unwrap_or_else(|| ApiResponse::storage_failed().into())
-}
-
-/// Releases an idempotency claim when dropped: when the request's work is over, or when the
-/// client went away before it began.
-struct Claim {
+/// An exchange under way, abandoned when dropped before it is over (the client went away): its
+/// key is released and a committed change's webhooks are scheduled.
+struct Running {
     app: Shared,
-    scope: String,
+    ex: Exchange,
 }
 
-impl Drop for Claim {
+impl Drop for Running {
     fn drop(&mut self) {
-        self.app.volatile().release(&self.scope);
+        if !self.ex.is_over()
+            && self
+                .ex
+                .abandon(&self.app.config, &mut self.app.volatile(), os::now_ms())
+        {
+            self.app.wake.notify_one();
+        }
     }
-}
-
-/// Runs a job: idempotency, the delay, the operation and its commit.
-async fn run(app: &Shared, job: Job) -> ApiResponse {
-    let claim = match &job.keyed {
-        Some(k) => {
-            if !app.volatile().claim(&k.scope) {
-                return api_request::in_use();
-            }
-            let claim = Claim {
-                app: app.clone(),
-                scope: k.scope.clone(),
-            };
-            let keyed = k.clone();
-            let stored = blocking(app, move |app| {
-                app.read(|s| api_request::replay(s, &keyed, app.now()))
-            })
-            .await;
-            match stored {
-                Some(Ok(Some(answer))) => return answer,
-                Some(Ok(None)) => Some(claim),
-                Some(Err(e)) => {
-                    app.storage_failed(&e);
-                    return ApiResponse::storage_failed();
-                }
-                None => return ApiResponse::storage_failed(),
-            }
-        }
-        None => None,
-    };
-    if job.delay_ms > 0 {
-        tokio::time::sleep(std::time::Duration::from_millis(job.delay_ms)).await;
-    }
-    let runtime = tokio::runtime::Handle::current();
-    blocking(app, move |app| {
-        // The claim is released when this ends, after the commit: never while it runs.
-        let _claim = claim;
-        let mut entropy = OsEntropy;
-        if job.op.reads_only() {
-            let now = app.now();
-            return match app.read(|s| ops::execute(&app.config, s, &job.op, now, &mut entropy)) {
-                Ok(outcome) => outcome.answer,
-                Err(e) => {
-                    app.storage_failed(&e);
-                    ApiResponse::storage_failed()
-                }
-            };
-        }
-        let done = app.write(|s| {
-            let now = app.now();
-            let mut outcome = ops::execute(&app.config, &*s, &job.op, now, &mut entropy)?;
-            api_request::finish(&mut outcome, &job, now);
-            if !outcome.change.is_empty() {
-                s.commit(&outcome.change)?;
-            }
-            Ok(outcome)
-        });
-        match done {
-            Ok(outcome) => {
-                webhooks::dispatch(app, &runtime, outcome.events);
-                outcome.answer
-            }
-            Err(e) => {
-                app.storage_failed(&e);
-                ApiResponse::storage_failed()
-            }
-        }
-    })
-    .await
-    .unwrap_or_else(ApiResponse::storage_failed)
 }

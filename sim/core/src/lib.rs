@@ -1,25 +1,29 @@
-//! `paysg-sim-core`: the simulator's logic without I/O: a request, the time and randomness in; an answer, what to
-//! store and the webhooks to send out. The shell (the axum binary today; JS over wasm next)
-//! reads requests, keeps the store, sleeps, delivers webhooks and holds the locks.
+//! `paysg-sim-core`: the simulator's logic without I/O: a request, the time and randomness in;
+//! an answer, what to store and the webhooks to send out. The shells (the axum binary; the npm
+//! package and the Durable Object, JS over wasm) only read and write bytes, keep time, store,
+//! sleep, send webhooks and hold the locks, as the core's state machines ([`drive`]) say.
 //!
 //! * [`api_request`]: a `/v1/…` request up to what it will do (auth, route, faults, the
 //!   `Idempotency-Key`) and the idempotency rules around it;
 //! * [`ops`]: PaySG's operations over a [`store::Store`];
 //! * [`send`]: `paysg-sim send-webhook`, a signed event for a deployed endpoint, and its report;
 //! * [`store`]: the store trait, [`model::Change`] (applied whole or not at all) and the
-//!   in-memory store.
+//!   in-memory store;
+//! * [`drive`]: the core as state machines the shells drive: [`drive::Exchange`] (one request,
+//!   every step of it) and [`drive::Outbox`] (the webhook schedule).
 //!
-//! How a keyed create runs, and why no key is ever stranded: the shell claims the key in
+//! How a keyed create runs, and why no key is ever stranded: the exchange claims the key in
 //! [`Volatile`] (in memory only: a second request with it meanwhile gets 409), replays a stored
 //! answer if there is one, runs the operation, and commits its change together with the key's
-//! record in one transaction. A crash or a kill at any moment leaves either both or neither, and
-//! the claim, being in memory, is gone after a restart.
+//! record in one transaction, then releases the key. A crash or a kill at any moment leaves either
+//! both or neither, and the claim, being in memory, is gone after a restart.
 
 mod actions;
 pub mod api_request;
 pub mod api_response;
 mod create;
 pub mod cross_site;
+pub mod drive;
 pub mod faults;
 pub mod http;
 pub mod ids;
@@ -171,8 +175,8 @@ pub struct Volatile {
     pub first_faults: HashMap<String, u32>,
     /// Idempotency scopes of requests executing now.
     pub in_flight: HashSet<String>,
-    /// Webhook deliveries still being attempted.
-    pub webhooks_pending: u64,
+    /// Webhook deliveries under way, each with its next attempt.
+    pub outbox: drive::Outbox,
     /// How far the clock was moved forward (`POST /sim/clock`), in ms.
     pub clock_offset_ms: i64,
 }

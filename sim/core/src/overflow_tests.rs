@@ -1,18 +1,17 @@
 //! The core's arithmetic on times at the ends of `i64`: a request runs through the whole
-//! sequence (classify, replay, execute, finish, commit) with the clock at `i64::MAX` and at
+//! sequence (the core's [`super::drive::Exchange`]: classify, replay, execute, finish, commit) with the clock at `i64::MAX` and at
 //! `i64::MIN`, and nothing overflows (debug builds panic on overflow).
 
-use super::api_request::{finish, replay, Incoming};
-use super::http::{handle, Handling};
+use super::api_request::Incoming;
+use super::drive::{Exchange, Next};
 use super::ids::Seeded;
-use super::model::Change;
 use super::pages::{act, Action};
 use super::store::{MemStore, Store};
-use super::{ops, Config, Volatile};
+use super::{Config, Volatile};
 
 const SERVICE: &str = "payment_service_fe5b1b0b-065a-43b8-939d-03ab2b67ede9";
 
-/// Runs one API request at `now` against `store`, committing its change: (status, body).
+/// Runs one API request at `now` against `store` as a shell drives it: (status, body).
 fn api(store: &mut MemStore, now: i64, path: &str, key: &str, body: &str) -> (u16, String) {
     let config = Config::default();
     let headers = vec![
@@ -29,28 +28,16 @@ fn api(store: &mut MemStore, now: i64, path: &str, key: &str, body: &str) -> (u1
         body: body.as_bytes(),
     };
     let mut entropy = Seeded(7);
-    let handling = handle(
-        &config,
-        &mut Volatile::default(),
-        &req,
-        &mut entropy,
-        &mut Change::default(),
-    );
-    let Handling::Api(job) = handling else {
-        panic!("not an API job: {handling:?}");
-    };
-    if let Some(k) = &job.keyed {
-        if let Some(answer) = replay(&*store, k, now).unwrap() {
-            return (answer.status, answer.body.unwrap_or_default());
+    let mut volatile = Volatile::default();
+    let mut ex = Exchange::new(&config, &mut volatile, &req, &mut entropy);
+    loop {
+        match ex.poll(&config, &mut volatile, now) {
+            Next::Read => ex.read(&config, &*store, now, &mut entropy),
+            Next::Write => ex.write(&config, store, now, &mut entropy),
+            Next::Reply(r) => return (r.status, String::from_utf8_lossy(&r.body).into_owned()),
+            other => panic!("{now}: {other:?}"),
         }
     }
-    let mut outcome = ops::execute(&config, &*store, &job.op, now, &mut entropy).unwrap();
-    finish(&mut outcome, &job, now);
-    store.commit(&outcome.change).unwrap();
-    (
-        outcome.answer.status,
-        outcome.answer.body.unwrap_or_default(),
-    )
 }
 
 #[test]

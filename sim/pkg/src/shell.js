@@ -1,11 +1,10 @@
 // The JS shell of paysg-sim: the simulator's core (Rust, sim/core, compiled to wasm) decides
-// everything; this file does the I/O the core asks for — a request in, the delay, its reply
-// out, webhook deliveries with their retries — for both the in-process `fetch` and the
-// node:http server (server.js). Runs in Node, Deno, Bun and workerd.
+// everything, as state machines this file drives (sim/core/src/drive): a request in, then each
+// step the core asks for (sleep its delay, send its reply, hold or drop it), and the webhook
+// attempts its schedule says are due, each sent and its result handed back. For both the
+// in-process `fetch` and the node:http server (server.js). Runs in Node, Deno, Bun and workerd.
 import { Simulator, flags as coreFlags } from "../gen/paysg_sim.js";
 
-/** The largest request body (the core's limit, as the native server's). */
-const MAX_BODY = 1 << 20;
 /** What `dispatch` returns when a `drop` fault closes the connection. */
 export const DROP = Symbol("drop");
 /** The base URL of a simulator that only answers its own `fetch`. */
@@ -66,103 +65,58 @@ function sleep(ms, signal) {
 }
 
 /**
- * A simulator: the core with its store, and what to do with requests.
+ * A simulator: the core with its store, and what to do with requests. The core's state
+ * machines decide every step; this does the I/O each asks for.
  * @param {[string, string][]} pairs the options, as the core reads them
- * @param {object} shell `{ bound, js, persist?, onWebhook?, log? }`
+ * @param {object} shell `{ bound, js, persist?, onWebhook? }`
  */
 export function makeSimulator(pairs, shell) {
   const given = shell.onWebhook ? [...pairs, ["webhook-url", CALLBACK]] : pairs;
   const core = new Simulator(given, shell.bound, shell.js, shell.persist);
   const settings = core.settings();
-  let pending = 0;
-  const timers = new Set();
+  let timer;
   let closed = false;
   const log = settings.log ? (line) => console.error(`paysg-sim: ${line}`) : () => {};
 
-  /** The wait after attempt `n` (1 for the first): the backoff, doubled each time, at most 1 h. */
-  function delayAfter(n) {
-    let delay = Math.min(settings.backoffMs, 3_600_000);
-    for (let i = 1; i < n; i++) delay = Math.min(delay * 2, 3_600_000);
-    return delay * (1 + Math.random() * 0.1);
+  /** Sends every webhook attempt the core's schedule has due, and sets the timer for the next. */
+  function pump() {
+    if (closed) return;
+    clearTimeout(timer);
+    timer = undefined;
+    const { sends, waitMs } = core.deliveries(Date.now());
+    for (const s of sends) send(s);
+    if (waitMs != null) timer = setTimeout(pump, waitMs);
   }
 
-  function wait(ms) {
-    return new Promise((resolve) => {
-      const t = setTimeout(() => (timers.delete(t), resolve()), ms);
-      timers.add(t);
-    });
-  }
-
-  /**
-   * Delivers one event to every endpoint, each with its retries. The core stored the same
-   * deliveries with the event (its outbox), so a restart resumes them.
-   */
-  function deliver(event) {
-    const now = core.now(Date.now());
-    for (const url of settings.webhookUrls) {
-      start({ event_id: event.id, url, body: event.body, due_ms: now, max_attempts: settings.maxAttempts }, 1, 0);
+  /** One attempt, as the core made it (URL, headers, body, timeout); the core is told how it went. */
+  async function send(s) {
+    const callback = s.url === CALLBACK;
+    const request = new Request(callback ? `${settings.publicUrl}/webhooks` : s.url, { method: "POST", headers: s.headers, body: s.body });
+    let status, timedOut = false, failed;
+    try {
+      const res = callback ? await shell.onWebhook(request) : await fetch(request, { signal: AbortSignal.timeout(s.timeoutMs) });
+      if (typeof res?.status === "number") status = res.status;
+      else failed = "onWebhook did not return a Response";
+      await res?.body?.cancel?.().catch(() => {});
+    } catch (e) {
+      if (callback) failed = `onWebhook threw: ${e?.message ?? e}`;
+      else timedOut = e?.name === "TimeoutError";
     }
-  }
-
-  function start(delivery, from, waitMs) {
-    pending++;
-    core.setPending(pending);
-    deliverTo(delivery, from, waitMs).finally(() => {
-      pending--;
-      if (!closed) core.setPending(pending);
-    });
+    if (closed) return;
+    core.sent(s.id, status, timedOut, failed, Date.now(), seed());
+    pump();
   }
 
   let resumed = false;
   /**
-   * Resumes every delivery the store holds as pending (once, after the journal is replayed):
-   * the attempt after the last one made, when the backoff says (at once if that has passed).
+   * Schedules every delivery the store holds as pending (once, after the state is restored: by
+   * start.js after the journal, by the Durable Object after its storage).
    */
   function resume() {
-    if (resumed || closed || !settings.webhooks) return;
+    if (resumed || closed) return;
     resumed = true;
-    const now = core.now(Date.now());
-    for (const { delivery, attempts, last_ms } of core.pendingDeliveries()) {
-      // Deliveries to an earlier run's onWebhook wait for a run that has one.
-      if (delivery.url === CALLBACK && !shell.onWebhook) continue;
-      // A clock moved forward before the stop (POST /sim/clock) is not moved now.
-      const at = last_ms == null ? delivery.due_ms : Math.min(last_ms, now) + delayAfter(attempts);
-      log(`webhook ${delivery.event_id} → ${delivery.url}: resuming at attempt ${attempts + 1}/${delivery.max_attempts}`);
-      start(delivery, attempts + 1, Math.max(0, at - now));
-    }
-  }
-  // A shell that restores state calls resume() once it has: start.js after the journal, the
-  // Durable Object after its storage.
-
-  async function deliverTo(delivery, from, waitMs) {
-    const { event_id: id, url, body } = delivery;
-    const max = Math.max(1, delivery.max_attempts);
-    if (waitMs > 0) await wait(waitMs);
-    for (let attempt = from; attempt <= max && !closed; attempt++) {
-      const now = core.now(Date.now());
-      const request = new Request(url === CALLBACK ? `${settings.publicUrl}/webhooks` : url, {
-        method: "POST",
-        headers: { "content-type": "application/json", "paysg-signature": core.signature(body, delivery.due_ms, now) },
-        body,
-      });
-      let status = null, error = null;
-      try {
-        const res = url === CALLBACK
-          ? await shell.onWebhook(request)
-          : await fetch(request, { signal: AbortSignal.timeout(10_000) });
-        status = typeof res?.status === "number" ? res.status : null;
-        if (status === null) error = "onWebhook did not return a Response";
-        await res?.body?.cancel?.().catch(() => {});
-      } catch (e) {
-        error = url === CALLBACK ? `onWebhook threw: ${e?.message ?? e}` : e?.name === "TimeoutError" ? "timed out" : "could not connect or the connection failed";
-      }
-      const delivered = status !== null && status >= 200 && status < 300;
-      if (closed) return;
-      log(`webhook ${id} → ${url} attempt ${attempt}/${max}: ${status ?? error}`);
-      core.recordAttempt({ event_id: id, url, attempt, status, error, delivered, at: Simulator.isoTime(now), at_ms: now });
-      if (delivered || attempt >= max) return;
-      await wait(delayAfter(attempt));
-    }
+    core.resumeDeliveries(Date.now(), seed());
+    pump();
   }
 
   /**
@@ -172,35 +126,20 @@ export function makeSimulator(pairs, shell) {
   async function dispatch(req) {
     const started = Date.now();
     const u = new URL(req.url);
-    if (req.body.length > MAX_BODY) {
-      return { status: 413, headers: [["content-type", "application/json; charset=utf-8"], ["connection", "close"]], body: new TextEncoder().encode(JSON.stringify({ error: { type: "invalid_request_error", code: "body_too_large", message: `the request body is over ${MAX_BODY} bytes` } })) };
-    }
-    const step = core.handle(req.method, u.pathname, u.search ? u.search.slice(1) : undefined, req.headers, req.body, Date.now(), seed());
-    for (const f of step.faults ?? []) log(`injecting fault ${f} into ${req.method} ${u.pathname}`);
-    let reply;
-    if (step.reply) {
-      reply = step.reply;
-      for (const e of step.events ?? []) deliver(e);
-    } else {
-      const early = core.start(step.job, Date.now());
-      if (early) {
-        reply = early.reply;
-      } else {
-        if (step.delayMs > 0) {
-          try {
-            await sleep(step.delayMs, req.signal);
-          } catch (e) {
-            core.abandon(step.job);
-            throw e;
-          }
-        }
-        const done = core.finish(step.job, Date.now(), seed());
-        for (const e of done.events ?? []) deliver(e);
-        reply = done.reply;
-        if (step.after === "stall") await sleep(settings.stallMs, req.signal);
-        if (step.after === "drop") reply = DROP;
+    let step = core.handle(req.method, u.pathname, u.search ? u.search.slice(1) : undefined, req.headers, req.body, Date.now(), seed());
+    while (step.sleep !== undefined) {
+      if (step.wake) pump();
+      try {
+        await sleep(step.sleep, req.signal);
+      } catch (e) {
+        if (core.abandon(step.ex, Date.now())) pump();
+        throw e;
       }
+      step = core.resume(step.ex, Date.now(), seed());
     }
+    if (step.wake) pump();
+    if (step.stall !== undefined) await sleep(step.stall, req.signal);
+    const reply = step.drop ? DROP : step.reply;
     if (u.pathname.startsWith("/v1/")) log(`${req.method} ${u.pathname} → ${reply === DROP ? "dropped" : reply.status} (${Date.now() - started} ms)`);
     return reply;
   }
@@ -227,8 +166,8 @@ export function makeSimulator(pairs, shell) {
     resume,
     close() {
       closed = true;
-      for (const t of timers) clearTimeout(t);
-      timers.clear();
+      clearTimeout(timer);
+      timer = undefined;
     },
   };
 }

@@ -1,7 +1,8 @@
-//! What crosses to the JS shell: replies (`{ status, headers, body: Uint8Array }`), webhook
-//! events and the steps of a request, as plain JS values through serde-wasm-bindgen.
+//! What crosses to the JS shell: the step a request is at (`{ reply }`, `{ sleep, ex }`,
+//! `{ stall, reply }`, `{ drop }`), replies as `{ status, headers, body: Uint8Array }`, and
+//! webhook attempts to send, as plain JS values through serde-wasm-bindgen.
 
-use paysg_sim_core::model::Event;
+use paysg_sim_core::drive::Send;
 use paysg_sim_core::reply::Reply;
 use serde::Serialize;
 use wasm_bindgen::JsValue;
@@ -23,48 +24,63 @@ pub(crate) struct JsReply<'a> {
     pub(crate) body: &'a [u8],
 }
 
-/// An event for JS: `{ id, body }`.
-#[derive(Serialize)]
-pub(crate) struct JsEvent<'a> {
-    pub(crate) id: &'a str,
-    pub(crate) body: &'a str,
+impl<'a> From<&'a Reply> for JsReply<'a> {
+    fn from(r: &'a Reply) -> JsReply<'a> {
+        JsReply {
+            status: r.status,
+            headers: &r.headers,
+            body: &r.body,
+        }
+    }
 }
 
-/// What a step gives the shell: a reply (and events to deliver), or an API job to run.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
+/// Where a request is, for the shell: send `reply`; or sleep `sleep` ms then resume `ex`; or
+/// hold `reply` `stall` ms; or close the connection (`drop`). `wake`: webhook deliveries were
+/// scheduled (poll the schedule).
+#[derive(Serialize, Default)]
 pub(crate) struct Step<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) reply: Option<JsReply<'a>>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub(crate) events: Vec<JsEvent<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) job: Option<u32>,
+    pub(crate) sleep: Option<u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) delay_ms: Option<u64>,
+    pub(crate) ex: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) after: Option<&'static str>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub(crate) faults: Vec<String>,
+    pub(crate) stall: Option<u64>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub(crate) drop: bool,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub(crate) wake: bool,
 }
 
-pub(crate) fn reply_step<'a>(reply: &'a Reply, events: &'a [Event]) -> JsValue {
-    to_js(&Step {
-        reply: Some(JsReply {
-            status: reply.status,
-            headers: &reply.headers,
-            body: &reply.body,
-        }),
-        events: events
-            .iter()
-            .map(|e| JsEvent {
-                id: &e.id,
-                body: &e.body,
-            })
-            .collect(),
-        job: None,
-        delay_ms: None,
-        after: None,
-        faults: Vec::new(),
-    })
+/// A webhook attempt for JS: `{ id, url, headers, body, timeoutMs }`.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct JsSend<'a> {
+    pub(crate) id: f64,
+    pub(crate) url: &'a str,
+    pub(crate) headers: &'a [(String, String)],
+    pub(crate) body: &'a str,
+    pub(crate) timeout_ms: u64,
+}
+
+impl<'a> From<&'a Send> for JsSend<'a> {
+    fn from(s: &'a Send) -> JsSend<'a> {
+        JsSend {
+            id: s.id as f64,
+            url: &s.url,
+            headers: &s.headers,
+            body: &s.body,
+            timeout_ms: s.timeout_ms,
+        }
+    }
+}
+
+/// The schedule's answer for JS: the attempts due now, and how long until the next (`null`: none
+/// waits).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct Due<'a> {
+    pub(crate) sends: Vec<JsSend<'a>>,
+    pub(crate) wait_ms: Option<u64>,
 }
