@@ -93,19 +93,28 @@ pub struct Config {
 }
 
 impl Default for Config {
+    /// Every flag's default, as the flags table writes it ([`options::defaults`]).
     fn default() -> Self {
+        options::defaults()
+    }
+}
+
+impl Config {
+    /// A configuration of zeros and nothings: what [`options::defaults`] falls back to if the
+    /// flags table's defaults could not be read (a test proves they can).
+    pub(crate) fn bare() -> Self {
         Config {
             public_url: String::new(),
             api_keys: Vec::new(),
             webhook_urls: Vec::new(),
             webhook_secret: None,
-            webhook_max_attempts: 6,
-            webhook_backoff: Duration::from_millis(500),
+            webhook_max_attempts: 1,
+            webhook_backoff: Duration::ZERO,
             webhook_signing: WebhookSigning::PerAttempt,
             signature_in_seconds: false,
             faults: FaultPlan::none(),
-            retry_after_secs: 1,
-            stall: Duration::from_secs(30),
+            retry_after_secs: 0,
+            stall: Duration::ZERO,
             limits: paysg::validate::Limits::default(),
             accept_non_ascii: false,
             refund_settle_ms: 0,
@@ -291,6 +300,37 @@ pub fn redirect_url(config: &Config, p: &Payment) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_default_is_the_flags_tables() {
+        let given = options::Given::default();
+        assert!(options::config(&given, "", options::Style::Cli).is_ok());
+        let d = Config::default();
+        let num = |name: &str| -> u64 { options::default_of(name).unwrap().parse().unwrap() };
+        assert_eq!(
+            u64::from(d.webhook_max_attempts),
+            num("webhook-max-attempts")
+        );
+        assert_eq!(
+            d.webhook_backoff.as_millis() as u64,
+            num("webhook-backoff-ms")
+        );
+        assert_eq!(d.stall.as_millis() as u64, num("stall-ms"));
+        assert_eq!(d.retry_after_secs, num("retry-after"));
+        assert_eq!(d.refund_settle_ms as u64, num("refund-settle-ms"));
+        assert_eq!(
+            u64::from(d.limits.amount_in_cents),
+            num("limit-amount-in-cents")
+        );
+        assert_eq!(
+            d.limits.payer_identifier as u64,
+            num("limit-payer-identifier")
+        );
+        assert_eq!(d.webhook_signing, WebhookSigning::PerAttempt);
+        assert_eq!(options::default_of("webhook-signing"), Some("attempt"));
+        assert!(!d.signature_in_seconds);
+        assert_eq!(options::default_of("signature-time-unit"), Some("ms"));
+    }
 
     #[test]
     fn signs_the_documented_fixture() {

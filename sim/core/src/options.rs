@@ -93,6 +93,16 @@ pub fn camel(name: &str) -> String {
     out
 }
 
+/// The default of flag `name` as [`FLAGS`] writes it, if it has one.
+pub fn default_of(name: &str) -> Option<&'static str> {
+    FLAGS.iter().find(|f| f.name == name)?.default
+}
+
+/// The configuration when nothing is given: every flag's default ([`FLAGS`]).
+pub fn defaults() -> Config {
+    config(&Given::default(), "", Style::Cli).unwrap_or_else(|_| Config::bare())
+}
+
 /// How messages name an option: as a flag (`--fault-rate`) or an option (`faultRate`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Style {
@@ -141,8 +151,12 @@ pub fn config(given: &Given, bound: &str, style: Style) -> Result<Config, String
         }
     }
     problems.dedup();
+    // A number as given, or else the flag's default from [`FLAGS`] (the one place defaults are
+    // written).
     let mut number = |name: &str, min: u64, max: u64| -> Option<u64> {
-        let v = given.one(name)?;
+        let Some(v) = given.one(name) else {
+            return default_of(name).and_then(|d| d.parse().ok());
+        };
         match v.trim().parse::<u64>() {
             Ok(n) if (min..=max).contains(&n) => Some(n),
             _ => {
@@ -154,10 +168,10 @@ pub fn config(given: &Given, bound: &str, style: Style) -> Result<Config, String
             }
         }
     };
-    let max_attempts = number("webhook-max-attempts", 1, 100).unwrap_or(6);
-    let backoff = number("webhook-backoff-ms", 0, 86_400_000).unwrap_or(500);
-    let retry_after = number("retry-after", 0, 86_400).unwrap_or(1);
-    let stall = number("stall-ms", 0, 3_600_000).unwrap_or(30_000);
+    let max_attempts = number("webhook-max-attempts", 1, 100).unwrap_or(1);
+    let backoff = number("webhook-backoff-ms", 0, 86_400_000).unwrap_or(0);
+    let retry_after = number("retry-after", 0, 86_400).unwrap_or(0);
+    let stall = number("stall-ms", 0, 3_600_000).unwrap_or(0);
     let amount = paysg::validate::LIMITS[paysg::validate::rules::AMOUNT_LIMIT];
     let identifier = paysg::validate::LIMITS[paysg::validate::rules::PAYER_IDENTIFIER_LIMIT];
     let amount_name = if given.one("amount-cap").is_some() {

@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { initSync } from "../gen/paysg_sim.js";
-import { IN_PROCESS_URL, makeSimulator } from "./shell.js";
+import { IN_PROCESS_URL, flags, makeSimulator } from "./shell.js";
 import { listen } from "./server.js";
 import { openJournal } from "./journal.js";
 
@@ -18,9 +18,10 @@ export { flags } from "./shell.js";
  * was opened — the server, the file, the lock — before it rejects.
  */
 export async function start(pairs, { js, serve, onWebhook }) {
-  const one = (name) => pairs.filter(([n]) => n === name).at(-1)?.[1];
-  const port = Number(one("port") ?? 8790);
-  const host = one("host") ?? "127.0.0.1";
+  // Given, or the core's default (its flags table).
+  const one = (name) => pairs.filter(([n]) => n === name).at(-1)?.[1] ?? flags().find((f) => f.name === name)?.default ?? undefined;
+  const port = Number(one("port"));
+  const host = one("host");
   if (serve && (!Number.isInteger(port) || port < 0 || port > 65535)) throw new Error(`${js ? "port" : "--port"} must be 0 to 65535, got ${one("port")}`);
   const data = one("data");
   const maxBytes = one("data-max-bytes");
