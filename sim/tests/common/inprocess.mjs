@@ -42,18 +42,36 @@ if (error) {
   process.exit(2);
 }
 const { port = "8790", host = "127.0.0.1", ...rest } = given;
-let sim;
-const server = createServer({ requireHostHeader: false }, async (req, res) => {
+let made;
+/** The simulator, once made (it needs the URL the adapter listens at). */
+const simulator = new Promise((resolve) => (made = resolve));
+const server = createServer({ requireHostHeader: false }, (req, res) =>
+  serve(req, res).catch((e) => {
+    if (!req.aborted) console.error(`paysg-sim (inprocess adapter): ${e?.stack ?? e}`);
+    res.destroy();
+  }),
+);
+
+/** One request: as a `Request` to the simulator's fetch, its `Response` written back. */
+async function serve(req, res) {
   const gone = new AbortController();
   res.on("close", () => gone.abort(new Error("the client went away")));
   const headers = [];
   for (let i = 0; i < req.rawHeaders.length; i += 2) headers.push([req.rawHeaders[i], req.rawHeaders[i + 1]]);
   const body = await read(req);
   const bodyless = req.method === "GET" || req.method === "HEAD";
-  let response;
+  let request;
   try {
     const path = req.url.startsWith("/") ? req.url : new URL(req.url, base).pathname;
-    response = await sim.fetch(new Request(`${base}${path}`, { method: req.method, headers, body: bodyless ? undefined : body, signal: gone.signal }));
+    // A GET or HEAD body cannot be in a Request (the in-process simulator never sees one).
+    request = new Request(`${base}${path}`, { method: req.method, headers, body: bodyless ? undefined : body, signal: gone.signal });
+  } catch (e) {
+    console.error(`paysg-sim (inprocess adapter): ${req.method} ${req.url} is no Request: ${e?.message ?? e}`);
+    return res.destroy();
+  }
+  let response;
+  try {
+    response = await (await simulator).fetch(request);
   } catch (e) {
     // A drop fault (sim.fetch throws a TypeError), or a client that went away: no answer.
     if (!(e instanceof TypeError) && !gone.signal.aborted) console.error(`paysg-sim (inprocess adapter): ${e?.stack ?? e}`);
@@ -70,13 +88,15 @@ const server = createServer({ requireHostHeader: false }, async (req, res) => {
     else res.setHeader("connection", "close");
   }
   res.end(req.method === "HEAD" ? undefined : out);
-});
+}
 await new Promise((resolve, reject) => server.once("error", reject).listen(Number(port), host, resolve));
 const shown = host.includes(":") ? `[${host}]` : host;
 const base = `http://${shown}:${server.address().port}`;
+let sim;
 try {
   // The CLI's public URL is where it listens; the in-process one's would be paysg-sim.local.
   sim = await createSimulator({ publicUrl: base, quiet: false, ...rest });
+  made(sim);
 } catch (e) {
   console.error(`paysg-sim: ${e?.message ?? e}`);
   process.exit(1);
