@@ -27,6 +27,7 @@ node scripts/build.mjs
 step "the behaviour suite (sim/tests/behaviour) against npx paysg-sim: the npm package's CLI in Node"
 PAYSG_SIM_SHELL=npm cargo test --quiet -p paysg-sim --test behaviour
 PAYSG_SIM_SHELL=npm cargo test --quiet -p paysg-sim --test hostile
+step "the behaviour suite and hostile.rs against the in-process simulator (createSimulator behind sim/tests/common/inprocess.mjs)"; PAYSG_SIM_SHELL=inprocess cargo test --quiet -p paysg-sim --test behaviour --test hostile
 
 step "wasm tests in Node"
 WASM_BINDGEN_TEST_ONLY_NODE=1 cargo test -p paysg-wasm --target wasm32-unknown-unknown --test wasm_node

@@ -390,6 +390,12 @@ fn raw(port: u16, request: &[u8]) -> (String, String) {
 
 #[test]
 fn a_malformed_chunked_body_is_a_bad_request_not_too_large() {
+    if skip_unless_any(
+        SERVERS,
+        "chunked framing is a server's; the in-process simulator gets its body whole",
+    ) {
+        return;
+    }
     let sim = Sim::start(&[]);
     for (path, chunks) in [
         (

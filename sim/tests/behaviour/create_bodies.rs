@@ -119,6 +119,13 @@ fn read_response(stream: &mut std::net::TcpStream) -> std::io::Result<(String, S
 
 #[test]
 fn a_too_large_body_leaves_no_dead_connection() {
+    if skip_unless_any(
+        SERVERS,
+        "what is left of a connection is a server's; the in-process simulator has none (its \
+         adapter reads every body whole)",
+    ) {
+        return;
+    }
     use std::io::Write;
     let sim = Sim::start(&[]);
     let mut stream = std::net::TcpStream::connect(("127.0.0.1", sim.port)).unwrap();

@@ -48,6 +48,12 @@ fn docs_flag_rows() -> Vec<(String, String)> {
 
 #[test]
 fn help_and_the_docs_name_the_flags_of_the_core_table() {
+    if skip_unless_any(
+        SERVERS,
+        "--help is the CLI's; the in-process simulator takes options, not a command line",
+    ) {
+        return;
+    }
     let help = stdout_of(&["--help"]);
     // The flags --help lists, each at the start of its entry.
     let listed = flags_in(
@@ -99,6 +105,12 @@ fn help_and_the_docs_name_the_flags_of_the_core_table() {
 
 #[test]
 fn version_is_the_crates() {
+    if skip_unless_any(
+        SERVERS,
+        "--version is the CLI's; the in-process simulator takes options, not a command line",
+    ) {
+        return;
+    }
     let version = stdout_of(&["--version"]);
     assert_eq!(
         version.trim(),
@@ -109,6 +121,12 @@ fn version_is_the_crates() {
 
 #[tokio::test]
 async fn port_zero_picks_a_port_and_binds_only_loopback() {
+    if skip_unless_any(
+        SERVERS,
+        "binding a port is a server's; the in-process simulator opens none (its adapter binds)",
+    ) {
+        return;
+    }
     let sim = Sim::start(&[]);
     assert_eq!(sim.host, "127.0.0.1", "the default host");
     assert_ne!(sim.port, 0, "the printed port must be the real one");
@@ -174,6 +192,12 @@ async fn requests_are_logged_on_stderr_unless_quiet() {
 
 #[tokio::test]
 async fn sigterm_and_sigint_stop_it_cleanly() {
+    if skip_unless_any(
+        SERVERS,
+        "signals and the exit status are a server process's; the in-process simulator has none",
+    ) {
+        return;
+    }
     for signal in ["TERM", "INT"] {
         let mut sim = Sim::start(&[]);
         sim.api().create_ok(&minimal("before-stop", 100)).await;
@@ -211,7 +235,7 @@ async fn data_file_keeps_state_across_a_restart() {
             on_disk.starts_with(b"SQLite format 3\0"),
             "the data file is SQLite"
         ),
-        Shell::Npm => assert!(
+        Shell::Npm | Shell::InProcess => assert!(
             on_disk.starts_with(b"{") && on_disk.ends_with(b"\n"),
             "the data file is a journal of JSON lines"
         ),

@@ -1,5 +1,6 @@
-//! Helpers for the black-box tests: a simulator process per test (the native binary or
-//! `npx paysg-sim`, as `PAYSG_SIM_SHELL` says), a small PaySG client, a webhook receiver, the
+//! Helpers for the black-box tests: a simulator process per test (the native binary,
+//! `npx paysg-sim`, or the in-process simulator behind an HTTP adapter, as `PAYSG_SIM_SHELL`
+//! says), a small PaySG client, a webhook receiver, the
 //! `PaySG-Signature` recipe, and assertions on PaySG's shapes.
 
 mod client;
@@ -22,6 +23,8 @@ use std::time::{Duration, Instant};
 pub const BIN: &str = env!("CARGO_BIN_EXE_paysg-sim");
 /// The npm package's command line as built (`bin.paysg-sim` of sim/pkg/package.json).
 pub const NPM_CLI: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/pkg/dist/cli.mjs");
+/// The HTTP adapter in front of the npm package's in-process simulator (tests/common/inprocess.mjs).
+pub const INPROCESS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/common/inprocess.mjs");
 /// A staging key, accepted by default.
 pub const KEY: &str = "paysg_stag_integration_tests";
 /// A payment service id with PaySG's prefix.
@@ -40,15 +43,23 @@ pub enum Shell {
     Native,
     /// `npx paysg-sim`: the npm package's CLI in Node (node:http, a journal for `--data`).
     Npm,
+    /// The npm package's in-process simulator (`createSimulator` without `port`: its `fetch`
+    /// answers without a socket), behind a small HTTP adapter (tests/common/inprocess.mjs) that
+    /// takes the CLI's flags. The adapter is Node's HTTP server, so what only a server shell
+    /// does (framing, time-outs, connection limits, exit codes) is not the simulator's here.
+    InProcess,
 }
 
 impl Shell {
-    /// The shell `PAYSG_SIM_SHELL` names (`native`, the default, or `npm`).
+    /// The shell `PAYSG_SIM_SHELL` names (`native`, the default, `npm` or `inprocess`).
     pub fn under_test() -> Shell {
         match std::env::var("PAYSG_SIM_SHELL").as_deref() {
             Err(_) | Ok("" | "native") => Shell::Native,
             Ok("npm") => Shell::Npm,
-            Ok(other) => panic!("PAYSG_SIM_SHELL must be native or npm, got {other:?}"),
+            Ok("inprocess") => Shell::InProcess,
+            Ok(other) => {
+                panic!("PAYSG_SIM_SHELL must be native, npm or inprocess, got {other:?}")
+            }
         }
     }
 
@@ -56,13 +67,17 @@ impl Shell {
     pub fn command(self) -> Command {
         match self {
             Shell::Native => Command::new(BIN),
-            Shell::Npm => {
+            Shell::Npm | Shell::InProcess => {
                 assert!(
                     std::path::Path::new(NPM_CLI).exists(),
                     "{NPM_CLI} is missing: run `node scripts/build.mjs` first"
                 );
                 let mut cmd = Command::new("node");
-                cmd.arg(NPM_CLI);
+                cmd.arg(if self == Shell::Npm {
+                    NPM_CLI
+                } else {
+                    INPROCESS
+                });
                 cmd
             }
         }
@@ -72,13 +87,23 @@ impl Shell {
 /// Whether the shell under test is not `only`, which alone can run the calling case: the caller
 /// returns early (the case passes, and a line on stderr says it was skipped and `why`).
 pub fn skip_unless(only: Shell, why: &str) -> bool {
+    skip_unless_any(&[only], why)
+}
+
+/// Whether the shell under test is none of `shells`, which alone can run the calling case (as
+/// [`skip_unless`]): e.g. `&[Shell::Native, Shell::Npm]` for what only a server shell does.
+pub fn skip_unless_any(shells: &[Shell], why: &str) -> bool {
     let shell = Shell::under_test();
-    if shell == only {
+    if shells.contains(&shell) {
         return false;
     }
     eprintln!("skipped on the {shell:?} shell: {why}");
     true
 }
+
+/// The server shells: what only a server does (framing, time-outs, connection limits, process
+/// exit) is theirs; the in-process simulator has no server of its own.
+pub const SERVERS: &[Shell] = &[Shell::Native, Shell::Npm];
 
 // ---------------------------------------------------------------------------------------------
 // The simulator process
