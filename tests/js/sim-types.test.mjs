@@ -1,8 +1,9 @@
 // paysg-sim's declarations match the package: its run-time exports (Node, workerd) are exactly
 // the declared values, `SimulatorOptions` has exactly the core's flags (camelCase) plus
 // `onWebhook`, the results' types are the Rust definitions' (sim/wasm/src/surface/types.rs) and
-// every key a running simulator answers is declared, and a strict consumer — the simulator's `fetch` given to the paysg client —
-// type-checks under the module resolutions TypeScript users pick, with no DOM or Node types.
+// declare every key a running simulator answers, and a strict consumer — the simulator's `fetch`
+// given to the paysg client, its `Payment` taken for the SDK's and back — type-checks under the
+// module resolutions TypeScript users pick, with no DOM or Node types.
 import assert from "node:assert/strict";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -43,7 +44,7 @@ function check(name, options, source) {
 
 const consumer = `
 import { createSimulator, flags, type Payment, type SimulatorOptions } from "paysg-sim";
-import { PaySG } from "paysg";
+import { PaySG, type Payment as SdkPayment } from "paysg";
 
 const options: SimulatorOptions = { apiKey: ["paysg_stag_a=view", "paysg_stag_b"], faultRate: 0.5, fault: "503", webhookSecret: "s", quiet: false };
 export async function flow(): Promise<string> {
@@ -52,6 +53,9 @@ export async function flow(): Promise<string> {
   const p = await paysg.createPayment({ reference_id: "R", payer_name: "P", description: "D", amount_in_cents: 100 });
   const { redirect_url } = await sim.pay(p.id);
   const refunded: Payment = await sim.refund(p.id, 50);
+  // The simulator's payment and the SDK's, both generated from the one Rust struct, are one type.
+  const asSdk: SdkPayment = refunded;
+  const asSim: Payment = p;
   await sim.advanceClock(1000);
   // @ts-expect-error payout resolves to a payment, whose payout_id is a string or null
   const po: number = (await sim.payout(refunded.id)).payout_id;
@@ -66,7 +70,7 @@ export async function flow(): Promise<string> {
   await createSimulator({ limits: { payer_id: 20 } });
   // @ts-expect-error redirect_url is a string or null
   const n: number = redirect_url;
-  return flags()[0].camel + n + po;
+  return flags()[0].camel + n + po + asSdk.id + asSim.id;
 }
 `;
 
