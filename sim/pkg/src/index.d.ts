@@ -32,30 +32,31 @@ export interface SimulatorError extends Error {
   code?: string;
 }
 
-/** A running simulator. */
+/** A running simulator. What its methods resolve to (`Payment`, `PayResult`, `ClockResult`,
+ * `SimulatorState`, `WebhookLog`, `Email`) is generated from the Rust definitions. */
 export interface Simulator {
   /** Its base URL: the server's (with `port`), or `http://paysg-sim.local`, served only by `fetch`. */
   readonly baseUrl: string;
   /** A fetch that serves PaySG's API (and the simulator's pages) in-process, no port needed: pass it to `new PaySG({ fetch })`. */
   readonly fetch: SimulatorFetch;
   /** The payer pays: the payment becomes paid and its `payment.succeeded` event is sent. */
-  pay(paymentId: string): Promise<{ redirect_url: string | null }>;
-  /** A payer's attempt fails (a declined card): the payment stays unpaid, no event. */
-  failAttempt(paymentId: string): Promise<Record<string, unknown>>;
+  pay(paymentId: string): Promise<PayResult>;
+  /** A payer's attempt fails (a declined card): the payment stays unpaid, no event. Resolves to the payment. */
+  failAttempt(paymentId: string): Promise<Payment>;
   /** An officer refunds on the dashboard (PaySG's rules; no webhook). Resolves to the payment. */
-  refund(paymentId: string, amountInCents: number): Promise<Record<string, unknown>>;
+  refund(paymentId: string, amountInCents: number): Promise<Payment>;
   /** An officer cancels on the dashboard (no webhook). Resolves to the payment. */
-  cancel(paymentId: string): Promise<Record<string, unknown>>;
+  cancel(paymentId: string): Promise<Payment>;
   /** PaySG pays the payment out: `payout_id`, `paid_out_timestamp`. Resolves to the payment. */
-  payout(paymentId: string): Promise<Record<string, unknown>>;
+  payout(paymentId: string): Promise<Payment>;
   /** Moves the simulator's clock forward (the 90-day refund window, pending refunds, timestamps). */
-  advanceClock(ms: number): Promise<{ offset_ms: number }>;
+  advanceClock(ms: number): Promise<ClockResult>;
   /** Counts: payments (and by reference_id), stored idempotency keys, emails, webhook attempts and deliveries under way, faults injected by kind. */
-  state(): Promise<{ payments: number; payments_by_reference: Record<string, number>; idempotency_keys: number; emails: number; webhook_attempts: number; webhooks_pending: number; faults: Record<string, number> }>;
+  state(): Promise<SimulatorState>;
   /** Every webhook delivery attempt, and how many deliveries are under way. */
-  webhooks(): Promise<{ attempts: Array<{ event_id: string; url: string; attempt: number; status: number | null; error: string | null; delivered: boolean; at: string; at_ms: number }>; pending: number }>;
+  webhooks(): Promise<WebhookLog>;
   /** The emails sent by send-email. */
-  emails(): Promise<Array<{ to: string; subject: string; body: string; payment_id: string; sent_at: string }>>;
+  emails(): Promise<Array<Email>>;
   /** Forgets everything. */
   reset(): Promise<void>;
   /** Stops the server (if any) and pending deliveries, and releases the data file. */
@@ -69,4 +70,4 @@ export interface Simulator {
 export function createSimulator(options?: SimulatorOptions): Promise<Simulator>;
 
 /** The simulator's flags (the command line's, and `createSimulator`'s options in camelCase). */
-export function flags(): Array<{ name: string; camel: string; value: string; kind: "value" | "repeat" | "switch"; default: string | null; help: string }>;
+export function flags(): Array<Flag>;

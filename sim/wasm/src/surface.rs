@@ -6,22 +6,33 @@ use paysg_sim_core::options::{self, Kind, FLAGS};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
+mod ts;
+mod types;
+
+/// One flag as `flags()` gives it (its TypeScript is generated: [`types`]).
+#[derive(Serialize)]
+pub(crate) struct Flag {
+    /// The flag's name, without `--`.
+    name: &'static str,
+    /// Its `createSimulator` option (camelCase).
+    camel: String,
+    /// What its value is (`PORT`, `MS`, …).
+    value: &'static str,
+    /// `"value"`, `"repeat"` or `"switch"`.
+    kind: &'static str,
+    /// Its default, if it has one.
+    default: Option<&'static str>,
+    /// What it does.
+    help: &'static str,
+}
+
 /// The flags, for the JS command line and `createSimulator`'s options:
 /// `[{ name, camel, value, kind: "value" | "repeat" | "switch", default, help }]`.
 #[wasm_bindgen]
 pub fn flags() -> JsValue {
-    #[derive(Serialize)]
-    struct F {
-        name: &'static str,
-        camel: String,
-        value: &'static str,
-        kind: &'static str,
-        default: Option<&'static str>,
-        help: &'static str,
-    }
-    let all: Vec<F> = FLAGS
+    let all: Vec<Flag> = FLAGS
         .iter()
-        .map(|f| F {
+        .map(|f| Flag {
             name: f.name,
             camel: options::camel(f.name),
             value: f.value,
@@ -35,6 +46,14 @@ pub fn flags() -> JsValue {
         })
         .collect();
     to_js(&all)
+}
+
+/// The TypeScript declarations of what the npm package's `Simulator` handle resolves to (and of
+/// `flags()`'s entries), generated from the Rust definitions: the build writes them into the
+/// shipped `index.d.ts`.
+#[wasm_bindgen]
+pub fn declarations() -> String {
+    types::declarations()
 }
 
 /// The simulator's version: this crate's, which the workspace keeps equal to the native
