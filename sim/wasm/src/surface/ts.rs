@@ -89,6 +89,11 @@ pub(crate) fn field_ts<S, T: Ts + ?Sized>(_get: impl Fn(&S) -> &T) -> String {
     T::ts()
 }
 
+/// The TypeScript of what `get` returns of `S` (a value computed, not a field).
+pub(crate) fn returned_ts<S, T: Ts>(_get: impl Fn(&S) -> T) -> String {
+    T::ts()
+}
+
 /// The TypeScript of the content of the `Option` field `get` reads of `S`.
 pub(crate) fn optional_ts<S, T: Ts>(_get: impl Fn(&S) -> &Option<T>) -> String {
     T::ts()

@@ -4,7 +4,7 @@
 //! webhooks answers) from the Rust values they carry. The build (`scripts/build-sim.mjs`) writes
 //! [`declarations`] into the shipped `index.d.ts`; the documentation here is hand-written.
 
-use super::ts::{field_ts, interface, ts_as, Field, Interface, Ts};
+use super::ts::{field_ts, interface, returned_ts, ts_as, Field, Interface, Ts};
 use super::Flag;
 use paysg_sim_core::model::{Attempt, Email, LineItem, Payment, Summary};
 use paysg_sim_core::{Config, Volatile};
@@ -59,7 +59,7 @@ pub(crate) fn interfaces() -> Vec<Interface> {
     state.fields.push(value(
         "webhooks_pending",
         "Webhook deliveries under way.",
-        field_ts(|v: &Volatile| &v.webhooks_pending),
+        returned_ts(|v: &Volatile| v.outbox.pending()),
     ));
     vec![
         interface!(Payment, "PaySG's payment object, as the simulator answers it (snake_case, as on the wire); timestamps are ISO-8601 with milliseconds and `+08:00`, `null` until the event happens." {
@@ -137,7 +137,7 @@ pub(crate) fn interfaces() -> Vec<Interface> {
                 value(
                     "pending",
                     "Deliveries under way.",
-                    field_ts(|v: &Volatile| &v.webhooks_pending),
+                    returned_ts(|v: &Volatile| v.outbox.pending()),
                 ),
             ],
         },
